@@ -1,0 +1,164 @@
+package dev.beacon.campaign;
+
+import dev.beacon.common.CborSerializable;
+import dev.beacon.event.Delivered;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * One campaign of one organisation: its counters, minute and day windows and sessions. It
+ * applies a micro-batch's share of events as one persisted event, and is idempotent: a record at
+ * or below the highest offset applied for its partition changes nothing, nor does an event
+ * without a user whose id it applied within the dedup window.
+ */
+public final class Campaign
+    extends EventSourcedBehaviorWithEnforcedReplies<Campaign.Command, Campaign.Event, CampaignState> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Campaign");
+
+  /** The entity id: organisation and campaign. Organisation ids never contain '|'. */
+  public static String entityId(String organizationId, String campaignId) {
+    return organizationId + "|" + campaignId;
+  }
+
+  public static void init(ActorSystem<?> system, CampaignSettings settings, Clock clock) {
+    ClusterSharding.get(system).init(
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, clock))
+            .withStopMessage(new Passivate()));
+  }
+
+  // Commands and replies
+
+  public sealed interface Command extends CborSerializable permits Apply, GetMetrics, GetDaily, Passivate {}
+
+  /** Apply a micro-batch's events for this campaign, in offset order per partition. */
+  public record Apply(List<Delivered> events, ActorRef<StatusReply<Applied>> replyTo) implements Command {}
+
+  public record Applied(int applied, int redelivered, int duplicates) implements CborSerializable {}
+
+  /** Metrics over the last {@code window} (minute-aligned), or all time when null. */
+  public record GetMetrics(Duration window, ActorRef<StatusReply<CampaignMetrics>> replyTo) implements Command {}
+
+  public record GetDaily(LocalDate from, LocalDate to, ActorRef<StatusReply<DailyMetrics>> replyTo) implements Command {}
+
+  public record DailyMetrics(String campaignId, String organizationId, List<CampaignMetrics.Daily> days)
+      implements CborSerializable {}
+
+  record Passivate() implements Command {}
+
+  /** Why a query found nothing: the campaign has never seen an event. */
+  public static final String UNKNOWN_CAMPAIGN = "unknown campaign";
+
+  // Events
+
+  public sealed interface Event extends CborSerializable permits EventsApplied {}
+
+  public record EventsApplied(List<CampaignState.Counted> counted, Map<String, Long> offsets, long appliedAtMillis)
+      implements Event {}
+
+  // Behaviour
+
+  private final String organizationId;
+  private final String campaignId;
+  private final CampaignSettings settings;
+  private final Clock clock;
+
+  public static Behavior<Command> create(String entityId, CampaignSettings settings, Clock clock) {
+    return Behaviors.setup(ctx -> new Campaign(entityId, settings, clock));
+  }
+
+  private Campaign(String entityId, CampaignSettings settings, Clock clock) {
+    super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    var bar = entityId.indexOf('|');
+    this.organizationId = entityId.substring(0, bar);
+    this.campaignId = entityId.substring(bar + 1);
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public CampaignState emptyState() {
+    return new CampaignState();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SnapshotAdapter<CampaignState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(CampaignState state) {
+        return state.copy();
+      }
+
+      @Override
+      public CampaignState fromJournal(Object from) {
+        return (CampaignState) from;
+      }
+    };
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, CampaignState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Apply.class, this::onApply)
+        .onCommand(GetMetrics.class, this::onGetMetrics)
+        .onCommand(GetDaily.class, this::onGetDaily)
+        .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
+        .build();
+  }
+
+  private ReplyEffect<Event, CampaignState> onApply(CampaignState state, Apply cmd) {
+    var now = clock.millis();
+    var selection = state.select(cmd.events(), now, settings);
+    var applied = new Applied(selection.fresh().size(), selection.redelivered(), selection.duplicates());
+    if (selection.offsets().isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.success(applied));
+    return Effect().persist(new EventsApplied(selection.fresh(), selection.offsets(), now))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(applied));
+  }
+
+  private ReplyEffect<Event, CampaignState> onGetMetrics(CampaignState state, GetMetrics cmd) {
+    if (state.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_CAMPAIGN));
+    var now = Instant.now(clock);
+    var from = cmd.window() == null ? null : now.minus(cmd.window()).toEpochMilli();
+    var metrics = CampaignMetrics.of(organizationId, campaignId, now, state.window(from));
+    return Effect().reply(cmd.replyTo(), StatusReply.success(metrics));
+  }
+
+  private ReplyEffect<Event, CampaignState> onGetDaily(CampaignState state, GetDaily cmd) {
+    if (state.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_CAMPAIGN));
+    var daily = new DailyMetrics(campaignId, organizationId, state.daily(cmd.from(), cmd.to()));
+    return Effect().reply(cmd.replyTo(), StatusReply.success(daily));
+  }
+
+  @Override
+  public EventHandler<CampaignState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(EventsApplied.class, (state, e) -> state.apply(e.counted(), e.offsets(), e.appliedAtMillis(), settings))
+        .build();
+  }
+}

@@ -1,0 +1,193 @@
+package dev.beacon.campaign;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.beacon.common.CborSerializable;
+import dev.beacon.event.Delivered;
+import dev.beacon.event.EventIds;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything one campaign keeps, all of it bounded: all-time counters, minute buckets (for the
+ * minute window), UTC day buckets (for the day retention), the highest Kafka offset applied per
+ * partition, a time- and count-bounded window of recent ids of events without a user, and the
+ * open sessions (for bounce rate), capped and expired by event time. Mutable, confined to the
+ * entity; snapshots take a {@link #copy()}.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+final class CampaignState implements CborSerializable {
+  private static final long MINUTE = 60_000L;
+  private static final long DAY = 86_400_000L;
+
+  Counters total = new Counters();
+  TreeMap<Long, Counters> minutes = new TreeMap<>();
+  TreeMap<Long, Counters> days = new TreeMap<>();
+  Map<String, Long> offsets = new HashMap<>();
+  /** Digest of a recent id of an event without a user → when it was applied (ms); oldest first. */
+  LinkedHashMap<Long, Long> recentIds = new LinkedHashMap<>();
+  /** Session id → its state; least recently seen first. */
+  LinkedHashMap<String, OpenSession> sessions = new LinkedHashMap<>();
+  long latestEventMillis;
+
+  /** An open session: its first event's minute and day, how many events it had, when last seen. */
+  record OpenSession(long firstMinute, long firstDay, long events, long lastSeenMillis) implements CborSerializable {}
+
+  /** One event as the campaign counts it: what the journal keeps, far smaller than the event. */
+  public record Counted(
+      dev.beacon.event.EventType type, long timestampMillis, long valueMicros, long durationMillis,
+      String sessionId, long digest, boolean hasUser) implements CborSerializable {}
+
+  /** What {@link #select} made of a delivery: the new events and new offsets, and what it dropped. */
+  record Selection(List<Counted> fresh, Map<String, Long> offsets, int redelivered, int duplicates) {}
+
+  boolean isEmpty() {
+    return total.events() == 0 && offsets.isEmpty();
+  }
+
+  /**
+   * Drops what was applied before: a record at or below the highest offset applied for its
+   * partition (redelivery), and an event without a user whose id is in the recent-id window
+   * (a retry). Events with a user were deduplicated by their journey before they came here.
+   */
+  Selection select(List<Delivered> delivered, long nowMillis, CampaignSettings settings) {
+    var fresh = new ArrayList<Counted>(delivered.size());
+    var newOffsets = new HashMap<String, Long>();
+    var seenInBatch = new java.util.HashSet<Long>();
+    int redelivered = 0;
+    int duplicates = 0;
+    var dedupFrom = nowMillis - settings.dedupWindow().toMillis();
+    for (var d : delivered) {
+      var key = d.topicPartition();
+      var applied = newOffsets.getOrDefault(key, offsets.getOrDefault(key, -1L));
+      if (d.offset() <= applied) {
+        redelivered++;
+        continue;
+      }
+      newOffsets.put(key, d.offset());
+      var event = d.event();
+      var digest = EventIds.digest(event.eventId());
+      if (!event.hasUser()) {
+        var appliedAt = recentIds.get(digest);
+        if ((appliedAt != null && appliedAt >= dedupFrom) || !seenInBatch.add(digest)) {
+          duplicates++;
+          continue;
+        }
+      }
+      fresh.add(new Counted(event.type(), event.timestamp().toEpochMilli(), event.valueMicros(),
+          event.durationMillis(), event.sessionId(), digest, event.hasUser()));
+    }
+    return new Selection(fresh, newOffsets, redelivered, duplicates);
+  }
+
+  /** Applies a persisted batch. Pure: time comes from the event ({@code appliedAtMillis}). */
+  CampaignState apply(List<Counted> counted, Map<String, Long> newOffsets, long appliedAtMillis, CampaignSettings settings) {
+    offsets.putAll(newOffsets);
+    var minuteFrom = Math.floorDiv(appliedAtMillis - settings.minuteWindow().toMillis(), MINUTE);
+    var dayFrom = Math.floorDiv(appliedAtMillis - settings.dayRetention().toMillis(), DAY);
+    for (var c : counted) {
+      var minute = Math.floorDiv(c.timestampMillis(), MINUTE);
+      var day = Math.floorDiv(c.timestampMillis(), DAY);
+      var minuteBucket = minute >= minuteFrom ? minutes.computeIfAbsent(minute, m -> new Counters()) : null;
+      var dayBucket = day >= dayFrom ? days.computeIfAbsent(day, d -> new Counters()) : null;
+      total.add(c.type(), c.valueMicros(), c.durationMillis());
+      if (minuteBucket != null) minuteBucket.add(c.type(), c.valueMicros(), c.durationMillis());
+      if (dayBucket != null) dayBucket.add(c.type(), c.valueMicros(), c.durationMillis());
+      if (c.sessionId() != null) countSession(c, minute, day, minuteBucket, dayBucket);
+      latestEventMillis = Math.max(latestEventMillis, c.timestampMillis());
+      if (!c.hasUser()) recentIds.put(c.digest(), appliedAtMillis);
+    }
+    minutes.headMap(minuteFrom).clear();
+    days.headMap(dayFrom).clear();
+    expireRecentIds(appliedAtMillis - settings.dedupWindow().toMillis(), settings.dedupMaxIds());
+    expireSessions(latestEventMillis - settings.sessionTimeout().toMillis(), settings.maxOpenSessions());
+    return this;
+  }
+
+  private void countSession(Counted c, long minute, long day, Counters minuteBucket, Counters dayBucket) {
+    var open = sessions.remove(c.sessionId());
+    if (open == null) {
+      total.sessions++;
+      total.singleEventSessions++;
+      if (minuteBucket != null) {
+        minuteBucket.sessions++;
+        minuteBucket.singleEventSessions++;
+      }
+      if (dayBucket != null) {
+        dayBucket.sessions++;
+        dayBucket.singleEventSessions++;
+      }
+      sessions.put(c.sessionId(), new OpenSession(minute, day, 1, c.timestampMillis()));
+      return;
+    }
+    if (open.events() == 1) {
+      // The session's second event: it no longer bounced, in every range its first event counted in.
+      total.singleEventSessions--;
+      var firstMinute = minutes.get(open.firstMinute());
+      if (firstMinute != null) firstMinute.singleEventSessions--;
+      var firstDay = days.get(open.firstDay());
+      if (firstDay != null) firstDay.singleEventSessions--;
+    }
+    sessions.put(c.sessionId(), new OpenSession(open.firstMinute(), open.firstDay(), open.events() + 1,
+        Math.max(open.lastSeenMillis(), c.timestampMillis())));
+  }
+
+  private void expireRecentIds(long olderThan, int max) {
+    var it = recentIds.entrySet().iterator();
+    while (it.hasNext()) {
+      var entry = it.next();
+      if (recentIds.size() <= max && entry.getValue() >= olderThan) break;
+      it.remove();
+    }
+  }
+
+  private void expireSessions(long idleBefore, int max) {
+    var it = sessions.entrySet().iterator();
+    while (it.hasNext()) {
+      var entry = it.next();
+      if (sessions.size() <= max && entry.getValue().lastSeenMillis() >= idleBefore) break;
+      it.remove();
+    }
+  }
+
+  /** Counters over the minutes from {@code fromMillis}'s minute on; all time when null. */
+  Counters window(Long fromMillis) {
+    if (fromMillis == null) return total.copy();
+    var sum = new Counters();
+    for (var bucket : minutes.tailMap(Math.floorDiv(fromMillis, MINUTE)).values()) sum.addAll(bucket);
+    return sum;
+  }
+
+  /** One row per UTC day from {@code from} to {@code to}, days without events as zeros. */
+  List<CampaignMetrics.Daily> daily(LocalDate from, LocalDate to) {
+    var rows = new ArrayList<CampaignMetrics.Daily>();
+    for (var day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      var bucket = days.get(day.toEpochDay());
+      rows.add(CampaignMetrics.Daily.of(day, bucket == null ? new Counters() : bucket));
+    }
+    return rows;
+  }
+
+  /** A deep copy: what a snapshot serializes while the entity goes on changing its own state. */
+  CampaignState copy() {
+    var copy = new CampaignState();
+    copy.total = total.copy();
+    minutes.forEach((k, v) -> copy.minutes.put(k, v.copy()));
+    days.forEach((k, v) -> copy.days.put(k, v.copy()));
+    copy.offsets.putAll(offsets);
+    copy.recentIds.putAll(recentIds);
+    copy.sessions.putAll(sessions);
+    copy.latestEventMillis = latestEventMillis;
+    return copy;
+  }
+
+  Instant latestEvent() {
+    return Instant.ofEpochMilli(latestEventMillis);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.beacon.common;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+
+/**
+ * Loads the configuration once: application.conf with its environment overrides, plus what is
+ * derived from {@code beacon.db} for the journal plugin (URL, driver, Slick profile).
+ */
+public final class BeaconConfig {
+  private BeaconConfig() {}
+
+  /** The process configuration: application.conf, environment overrides, then derived values. */
+  public static Config load() {
+    return withDerived(ConfigFactory.load());
+  }
+
+  /** Adds the derived journal settings to an already resolved configuration (tests build theirs). */
+  public static Config withDerived(Config resolved) {
+    var db = DatabaseSettings.from(resolved.getConfig("beacon"));
+    var prefix = "pekko-persistence-jdbc.shared-databases.beacon.";
+    var derived = ConfigFactory.parseMap(Map.of(
+        prefix + "profile", db.slickProfile(),
+        prefix + "db.url", db.effectiveUrl(),
+        prefix + "db.driver", db.driver(),
+        prefix + "db.user", db.user(),
+        prefix + "db.password", db.password(),
+        prefix + "db.numThreads", db.maxPoolSize(),
+        prefix + "db.maxConnections", db.maxPoolSize()));
+    return derived.withFallback(resolved).resolve();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.beacon.common;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+
+/**
+ * {@code beacon.db}: the JDBC URL (empty = an H2 file database under the data directory), the
+ * credentials, the pool size, and what follows from the URL: the vendor, the driver and the
+ * Slick profile the journal plugin needs.
+ */
+public record DatabaseSettings(String url, String user, String password, int maxPoolSize) {
+
+  public static DatabaseSettings from(Config beacon) {
+    var url = beacon.getString("db.url");
+    if (url.isBlank()) {
+      var file = Path.of(beacon.getString("data-dir")).toAbsolutePath().normalize().resolve("db").resolve("beacon");
+      url = "jdbc:h2:file:" + file + ";DB_CLOSE_DELAY=-1";
+    }
+    return new DatabaseSettings(url, beacon.getString("db.user"), beacon.getString("db.password"),
+        beacon.getInt("db.max-pool-size"));
+  }
+
+  public boolean isPostgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  public boolean isH2() {
+    return url.startsWith("jdbc:h2:");
+  }
+
+  public String driver() {
+    if (isPostgres()) return "org.postgresql.Driver";
+    if (isH2()) return "org.h2.Driver";
+    throw new IllegalArgumentException("beacon.db.url: only H2 and PostgreSQL are supported, got " + url);
+  }
+
+  public String slickProfile() {
+    return isPostgres() ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$";
+  }
+
+  /** The URL with the driver options Beacon relies on (PostgreSQL: batched inserts rewritten). */
+  public String effectiveUrl() {
+    if (isPostgres() && !url.contains("reWriteBatchedInserts")) {
+      return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+    }
+    return url;
+  }
+}

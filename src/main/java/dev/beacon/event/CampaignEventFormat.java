@@ -1,0 +1,73 @@
+package dev.beacon.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The campaign-event JSON of the old real-time API: {@code eventType}, {@code campaignId},
+ * {@code organizationId}, optional {@code timestamp}, {@code value}, {@code eventId} and
+ * {@code metadata} (sessionId, userId, userAgent, deviceType, location, duration, position,
+ * source, medium, transactionId, currency, …).
+ */
+final class CampaignEventFormat implements WireFormat {
+  static final String NAME = "campaign";
+  private final EventSettings settings;
+
+  CampaignEventFormat(EventSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean recognises(JsonNode root) {
+    return root.has("eventType") || root.has("campaignId");
+  }
+
+  @Override
+  public Event read(JsonNode root, Instant defaultTime, Fields fields, Reasons reasons) {
+    fields.required(root, settings.required().getOrDefault(NAME, List.of()));
+    var typeName = fields.id(root, "eventType", "eventType");
+    var type = EventType.fromWire(typeName).filter(settings.eventTypes()::contains).orElse(null);
+    if (typeName != null && type == null) {
+      reasons.add("eventType", "unknown event type '" + typeName + "'");
+    }
+    var metadata = root.get("metadata");
+    if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+      reasons.add("metadata", "must be an object");
+      metadata = null;
+    }
+    if (metadata != null && metadata.size() > settings.maxMetadataEntries()) {
+      reasons.add("metadata", "more than " + settings.maxMetadataEntries() + " entries");
+    }
+    var organizationId = fields.id(root, "organizationId", "organizationId");
+    var campaignId = fields.id(root, "campaignId", "campaignId");
+    var timestamp = fields.timestamp(root.get("timestamp"), "timestamp", defaultTime);
+    var valueMicros = fields.micros(root.get("value"), "value");
+    var userId = fields.id(metadata, "userId", "metadata.userId");
+    var sessionId = fields.id(metadata, "sessionId", "metadata.sessionId");
+    var durationMillis = fields.secondsAsMillis(metadata == null ? null : metadata.get("duration"), "metadata.duration");
+    var source = metadata == null ? null : new Event.TrafficSource(
+        fields.id(metadata, "source", "metadata.source"),
+        fields.id(metadata, "medium", "metadata.medium"),
+        campaignId);
+    var givenId = fields.id(root, "eventId", "eventId");
+    var transactionId = fields.id(metadata, "transactionId", "metadata.transactionId");
+    var currency = fields.id(metadata, "currency", "metadata.currency");
+    var deviceType = fields.id(metadata, "deviceType", "metadata.deviceType");
+    var location = fields.text(metadata, "location", "metadata.location");
+    var pageLocation = fields.text(metadata, "pageLocation", "metadata.pageLocation");
+    fields.text(metadata, "userAgent", "metadata.userAgent");
+    if (!reasons.isEmpty()) return null;
+
+    var eventId = givenId != null ? givenId
+        : EventIds.canonical(organizationId, userId, typeName, timestamp, campaignId, valueMicros, sessionId);
+    return new Event(eventId, NAME, organizationId, typeName, type, campaignId, userId,
+        sessionId, timestamp, valueMicros, currency, durationMillis, source, transactionId,
+        deviceType, location, pageLocation, List.of());
+  }
+}

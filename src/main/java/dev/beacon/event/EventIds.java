@@ -1,0 +1,46 @@
+package dev.beacon.event;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * Event ids: the sender's own, or the SHA-256 of a canonical form, so that an event sent twice
+ * without an id gets the same id twice. Dedup sets keep a 64-bit digest of the id, not the id.
+ */
+public final class EventIds {
+  private EventIds() {}
+
+  /** SHA-256 (hex) over organisation, user, name, timestamp (µs), campaign, value and session. */
+  public static String canonical(
+      String organizationId, String userId, String name, Instant timestamp,
+      String campaignId, long valueMicros, String sessionId) {
+    var micros = Math.addExact(Math.multiplyExact(timestamp.getEpochSecond(), 1_000_000L), timestamp.getNano() / 1_000);
+    var canonical = String.join("\u001f",
+        nullToEmpty(organizationId), nullToEmpty(userId), nullToEmpty(name), Long.toString(micros),
+        nullToEmpty(campaignId), Long.toString(valueMicros), nullToEmpty(sessionId));
+    return HexFormat.of().formatHex(sha256(canonical));
+  }
+
+  /** The first 64 bits of the id's SHA-256: what bounded dedup windows store per id. */
+  public static long digest(String eventId) {
+    var hash = sha256(eventId);
+    long digest = 0;
+    for (int i = 0; i < 8; i++) digest = (digest << 8) | (hash[i] & 0xffL);
+    return digest;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

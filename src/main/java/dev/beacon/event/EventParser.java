@@ -1,0 +1,79 @@
+package dev.beacon.event;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.common.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Bytes or JSON in, one normalised {@link Event} or field-level reasons out: size and JSON
+ * limits, wire-format detection, the format's own reading, then the rules every event obeys
+ * (organisation id, time range). Thread-safe; one instance serves HTTP intake and the stream.
+ */
+public final class EventParser {
+  private final EventSettings settings;
+  private final Clock clock;
+  private final ObjectMapper mapper;
+  private final List<WireFormat> formats;
+
+  public EventParser(EventSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.mapper = Json.mapper(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes());
+    this.formats = List.of(new CampaignEventFormat(settings), new Ga4RowFormat(settings));
+  }
+
+  /** What parsing one event gave. */
+  public sealed interface Parsed permits Valid, Invalid {}
+
+  public record Valid(Event event) implements Parsed {}
+
+  public record Invalid(List<String> reasons) implements Parsed {}
+
+  /** Parses raw bytes (a Kafka record value); {@code defaultTime} stands in for a missing timestamp. */
+  public Parsed parse(byte[] bytes, Instant defaultTime) {
+    if (bytes == null || bytes.length == 0) return new Invalid(List.of("body: empty"));
+    if (bytes.length > settings.maxEventBytes()) {
+      return new Invalid(List.of("body: event larger than " + settings.maxEventBytes() + " bytes"));
+    }
+    JsonNode root;
+    try {
+      root = mapper.readTree(bytes);
+    } catch (JacksonException e) {
+      return new Invalid(List.of("body: malformed JSON: " + e.getOriginalMessage()));
+    } catch (java.io.IOException e) {
+      return new Invalid(List.of("body: unreadable: " + e.getMessage()));
+    }
+    return parse(root, defaultTime);
+  }
+
+  /** Parses one already-read JSON event. */
+  public Parsed parse(JsonNode root, Instant defaultTime) {
+    if (root == null || !root.isObject()) return new Invalid(List.of("event: must be a JSON object"));
+    var format = formats.stream().filter(f -> f.recognises(root)).findFirst();
+    if (format.isEmpty()) {
+      return new Invalid(List.of("event: unknown format (expected a campaign event with eventType or a GA4 row with event_name)"));
+    }
+    var reasons = new Reasons();
+    var fields = new Fields(settings, reasons);
+    var event = format.get().read(root, defaultTime, fields, reasons);
+    if (event != null) checkRules(event, reasons);
+    return reasons.isEmpty() ? new Valid(event) : new Invalid(reasons.toList());
+  }
+
+  private void checkRules(Event event, Reasons reasons) {
+    if (!settings.organizationIdPattern().matcher(event.organizationId()).matches()) {
+      reasons.add("organizationId", "must match " + settings.organizationIdPattern().pattern());
+    }
+    var now = clock.instant();
+    if (event.timestamp().isAfter(now.plus(settings.maxFuture()))) {
+      reasons.add("timestamp", "more than " + settings.maxFuture().toSeconds() + " s in the future");
+    }
+    if (event.timestamp().isBefore(now.minus(settings.maxAge()))) {
+      reasons.add("timestamp", "older than the retention window of " + settings.maxAge().toDays() + " days");
+    }
+  }
+}

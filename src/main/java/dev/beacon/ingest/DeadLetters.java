@@ -1,0 +1,69 @@
+package dev.beacon.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a record that cannot be processed to the dead-letter topic, with its reasons in headers
+ * and in a JSON envelope that carries the original bytes, so nothing is dropped in silence.
+ */
+public final class DeadLetters {
+  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+  public static final String REASONS_HEADER = "beacon-dlq-reasons";
+  private final EventProducer producer;
+  private final String topic;
+  private final ObjectMapper mapper;
+
+  public DeadLetters(EventProducer producer, String topic, ObjectMapper mapper) {
+    this.producer = producer;
+    this.topic = topic;
+    this.mapper = mapper;
+  }
+
+  public CompletionStage<RecordMetadata> send(ConsumerRecord<String, byte[]> source, List<String> reasons) {
+    log.warn("Dead-lettering {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reasons);
+    var value = source.value() == null ? new byte[0] : source.value();
+    var envelope = new LinkedHashMap<String, Object>();
+    envelope.put("reasons", reasons);
+    envelope.put("topic", source.topic());
+    envelope.put("partition", source.partition());
+    envelope.put("offset", source.offset());
+    envelope.put("key", source.key());
+    envelope.put("timestamp", Instant.ofEpochMilli(source.timestamp()).toString());
+    envelope.put("deadLetteredAt", Instant.now().toString());
+    envelope.put("originalBase64", Base64.getEncoder().encodeToString(value));
+    envelope.put("original", utf8OrNull(value));
+    byte[] bytes;
+    try {
+      bytes = mapper.writeValueAsBytes(envelope);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings and numbers always serializes", e);
+    }
+    var record = new ProducerRecord<>(topic, null, source.key(), bytes);
+    record.headers().add(REASONS_HEADER, String.join("; ", reasons).getBytes(StandardCharsets.UTF_8));
+    record.headers().add("beacon-source-topic", source.topic().getBytes(StandardCharsets.UTF_8));
+    record.headers().add("beacon-source-partition", Integer.toString(source.partition()).getBytes(StandardCharsets.UTF_8));
+    record.headers().add("beacon-source-offset", Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8));
+    return producer.send(record);
+  }
+
+  private static String utf8OrNull(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.beacon.ingest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka cluster inside this JVM: one KRaft process acting as broker and controller,
+ * listening on 127.0.0.1 only, owning every file under its log directory. A new directory is
+ * formatted with a fresh cluster id; a directory that already holds {@code meta.properties} is
+ * started as is, so topics, records and committed offsets survive a restart. Each instance is
+ * independent, so several can run side by side on different directories and ports.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final String HOST = "127.0.0.1";
+  private static final int NODE_ID = 1;
+  private static final String BROKER_LISTENER = "PLAINTEXT";
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+  private final KafkaRaftServer server;
+  private final Path logDir;
+  private final String bootstrapServers;
+  private boolean closed;
+
+  private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    this.server = server;
+    this.logDir = logDir;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * Starts a broker whose data lives in {@code logDir}, formatting it first if it is new. A port
+   * of 0 picks a free one. Returns once the broker is unfenced and accepts connections.
+   */
+  public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
+    var ports = resolvePorts(brokerPort, controllerPort);
+    var dir = logDir.toAbsolutePath();
+    var started = System.nanoTime();
+    var config = KafkaConfig.fromProps(properties(dir, ports[0], ports[1]), false);
+    formatIfNew(config, dir);
+    var server = new KafkaRaftServer(config, Time.SYSTEM);
+    try {
+      server.startup();
+    } catch (RuntimeException e) {
+      server.shutdown();
+      server.awaitShutdown();
+      throw e;
+    }
+    var bootstrap = HOST + ":" + ports[0];
+    log.info("Embedded Kafka up at {} (controller port {}, log dir {}) in {} ms",
+        bootstrap, ports[1], dir, (System.nanoTime() - started) / 1_000_000);
+    return new EmbeddedKafka(server, dir, bootstrap);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    var stopping = System.nanoTime();
+    server.shutdown();
+    server.awaitShutdown();
+    log.info("Embedded Kafka at {} stopped in {} ms (log dir {})",
+        bootstrapServers, (System.nanoTime() - stopping) / 1_000_000, logDir);
+  }
+
+  private static Properties properties(Path dir, int brokerPort, int controllerPort) {
+    var p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", String.valueOf(NODE_ID));
+    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
+        + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+    p.put("listener.security.protocol.map",
+        BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    p.put("controller.listener.names", CONTROLLER_LISTENER);
+    p.put("inter.broker.listener.name", BROKER_LISTENER);
+    p.put("log.dirs", dir.toString());
+    // One node: every internal topic has a single replica.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("offsets.topic.num.partitions", "8");
+    p.put("auto.create.topics.enable", "false");
+    p.put("num.partitions", "1");
+    // Sized for an embedded broker sharing the heap: the cleaner's 128 MB default buffer and
+    // 1 GB segments are meant for a dedicated machine.
+    p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+    p.put("log.index.size.max.bytes", String.valueOf(1024 * 1024));
+    p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+    return p;
+  }
+
+  /** Does what {@code kafka-storage.sh format} does, unless the directory is already formatted. */
+  private static void formatIfNew(KafkaConfig config, Path dir) {
+    if (Files.exists(dir.resolve("meta.properties"))) {
+      log.info("Reusing formatted Kafka log dir {}", dir);
+      return;
+    }
+    var clusterId = Uuid.randomUuid().toString();
+    try {
+      Files.createDirectories(dir);
+      new Formatter()
+          .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
+          .setNodeId(NODE_ID)
+          .setClusterId(clusterId)
+          .setControllerListenerName(CONTROLLER_LISTENER)
+          .setMetadataLogDirectory(config.metadataLogDir())
+          .addDirectory(dir.toString())
+          .run();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot format Kafka log dir " + dir, e);
+    }
+    log.info("Formatted Kafka log dir {} with cluster id {}", dir, clusterId);
+  }
+
+  /** Replaces each 0 with a free port; the sockets stay open together so the picks differ. */
+  private static int[] resolvePorts(int... requested) {
+    var ports = requested.clone();
+    var held = new ServerSocket[ports.length];
+    try {
+      for (int i = 0; i < ports.length; i++) {
+        if (ports[i] == 0) {
+          held[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+          ports[i] = held[i].getLocalPort();
+        }
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException("No free port on " + HOST, e);
+    } finally {
+      for (var socket : held) {
+        if (socket != null) {
+          try {
+            socket.close();
+          } catch (IOException ignored) {
+            // the port is released either way
+          }
+        }
+      }
+    }
+  }
+}

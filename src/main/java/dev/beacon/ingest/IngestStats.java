@@ -1,0 +1,118 @@
+package dev.beacon.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Live figures of the pipeline, shared by HTTP intake and the ingest stream: what was accepted,
+ * rejected (by reason, at most {@value #MAX_REASONS} distinct reasons), deduplicated, applied,
+ * the rate over the last minute, the last commit and the batch in flight. Also on /metrics.
+ */
+public final class IngestStats {
+  static final int MAX_REASONS = 100;
+  private final Clock clock;
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder consumed = new LongAdder();
+  private final LongAdder applied = new LongAdder();
+  private final LongAdder redelivered = new LongAdder();
+  private final LongAdder deduplicated = new LongAdder();
+  private final LongAdder deadLettered = new LongAdder();
+  private final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
+  private final AtomicLong lastCommitMillis = new AtomicLong();
+  private final AtomicLong inFlightBatch = new AtomicLong();
+  /** Events consumed per second, a ring of the last 60 seconds, tagged with their second. */
+  private final AtomicLongArray perSecond = new AtomicLongArray(60);
+  private final AtomicLongArray secondOf = new AtomicLongArray(60);
+
+  public IngestStats(Clock clock) {
+    this.clock = clock;
+  }
+
+  public void bindTo(MeterRegistry registry) {
+    registry.more().counter("beacon.ingest.accepted", java.util.List.of(), accepted);
+    registry.more().counter("beacon.ingest.consumed", java.util.List.of(), consumed);
+    registry.more().counter("beacon.ingest.applied", java.util.List.of(), applied);
+    registry.more().counter("beacon.ingest.redelivered", java.util.List.of(), redelivered);
+    registry.more().counter("beacon.ingest.deduplicated", java.util.List.of(), deduplicated);
+    registry.more().counter("beacon.ingest.dead.lettered", java.util.List.of(), deadLettered);
+    registry.gauge("beacon.ingest.in.flight.batch", inFlightBatch);
+  }
+
+  public void accepted(int n) {
+    accepted.add(n);
+  }
+
+  public void rejected(Iterable<String> reasons) {
+    for (var given : reasons) {
+      // Quoted values vary without bound; the reason without them is what is worth counting.
+      var reason = given.replaceAll("'[^']*'", "'…'");
+      var key = rejectedByReason.size() < MAX_REASONS || rejectedByReason.containsKey(reason) ? reason : "other";
+      rejectedByReason.computeIfAbsent(key, k -> new LongAdder()).increment();
+    }
+  }
+
+  void deadLettered(int n) {
+    deadLettered.add(n);
+  }
+
+  void consumed(int n) {
+    consumed.add(n);
+    var second = clock.millis() / 1000;
+    var slot = (int) (second % 60);
+    if (secondOf.get(slot) != second) {
+      secondOf.set(slot, second);
+      perSecond.set(slot, 0);
+    }
+    perSecond.addAndGet(slot, n);
+  }
+
+  void applied(int applied, int redelivered, int duplicates) {
+    this.applied.add(applied);
+    this.redelivered.add(redelivered);
+    this.deduplicated.add(duplicates);
+  }
+
+  void deduplicated(int n) {
+    deduplicated.add(n);
+  }
+
+  void committed() {
+    lastCommitMillis.set(clock.millis());
+  }
+
+  void inFlight(int batchSize) {
+    inFlightBatch.set(batchSize);
+  }
+
+  /** Mean events consumed per second over the last full minute. */
+  public double eventsPerSecond() {
+    var now = clock.millis() / 1000;
+    long sum = 0;
+    for (int i = 0; i < 60; i++) {
+      var second = secondOf.get(i);
+      if (second < now && second >= now - 60) sum += perSecond.get(i);
+    }
+    return sum / 60.0;
+  }
+
+  /** The figures as the status endpoint shows them. */
+  public Snapshot snapshot() {
+    var rejected = new TreeMap<String, Long>();
+    rejectedByReason.forEach((reason, count) -> rejected.put(reason, count.sum()));
+    var commit = lastCommitMillis.get();
+    return new Snapshot(accepted.sum(), consumed.sum(), applied.sum(), redelivered.sum(), deduplicated.sum(),
+        deadLettered.sum(), rejected, eventsPerSecond(), commit == 0 ? null : Instant.ofEpochMilli(commit),
+        inFlightBatch.get());
+  }
+
+  public record Snapshot(
+      long accepted, long consumed, long applied, long redelivered, long deduplicated, long deadLettered,
+      Map<String, Long> rejectedByReason, double eventsPerSecond, Instant lastCommit, long inFlightBatch) {}
+}

@@ -1,0 +1,127 @@
+package dev.beacon.ingest;
+
+import dev.beacon.event.EventParser;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerMessage;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.Subscriptions;
+import org.apache.pekko.kafka.javadsl.Committer;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest stream: a committable Kafka source on {@code beacon.events}, parsed and validated,
+ * grouped into micro-batches (by size and time), each batch applied to the entities by the
+ * {@link BatchProcessor}, and its offsets committed only after every entity acknowledged. One
+ * batch is applied at a time, so each entity sees a partition's records in offset order; a
+ * failed batch is retried with backoff, and the consumer restarts from the last commit if the
+ * stream itself fails. {@link #drain()} stops fetching, finishes the batch in hand, commits.
+ */
+public final class IngestStream {
+  private static final Logger log = LoggerFactory.getLogger(IngestStream.class);
+  private final ActorSystem<?> system;
+  private final KafkaSettings kafka;
+  private final IngestSettings settings;
+  private final EventParser parser;
+  private final BatchProcessor processor;
+  private final IngestStats stats;
+  private final AtomicReference<Consumer.Control> control = new AtomicReference<>(Consumer.createNoopControl());
+  private CompletionStage<Done> completion;
+
+  public IngestStream(ActorSystem<?> system, KafkaSettings kafka, IngestSettings settings, EventParser parser,
+      BatchProcessor processor, IngestStats stats) {
+    this.system = system;
+    this.kafka = kafka;
+    this.settings = settings;
+    this.parser = parser;
+    this.processor = processor;
+    this.stats = stats;
+  }
+
+  public IngestStream start() {
+    var consumerSettings = ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
+        .withBootstrapServers(kafka.bootstrapServers())
+        .withGroupId(kafka.groupId())
+        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .withProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
+        .withProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(500, settings.batchSize())));
+    var committerSettings = CommitterSettings.create(system);
+    var restart = RestartSettings.create(settings.retryMinBackoff(), settings.retryMaxBackoff(), 0.2);
+    completion = RestartSource.onFailuresWithBackoff(restart, () ->
+            Consumer.committableSource(consumerSettings, Subscriptions.topics(kafka.topic()))
+                .mapMaterializedValue(c -> {
+                  control.set(c);
+                  return c;
+                })
+                .map(msg -> new Consumed(msg.committableOffset(), new BatchProcessor.ParsedRecord(msg.record(),
+                    parser.parse(msg.record().value(), Instant.ofEpochMilli(msg.record().timestamp())))))
+                .async()
+                .groupedWithin(settings.batchSize(), settings.batchWindow())
+                .mapAsync(1, this::applyWithRetry)
+                .via(Committer.flow(committerSettings))
+                .map(done -> {
+                  stats.committed();
+                  return done;
+                }))
+        .runWith(Sink.ignore(), system);
+    completion.whenComplete((done, error) -> {
+      if (error != null) log.error("Ingest stream on {} stopped", kafka.topic(), error);
+      else log.info("Ingest stream on {} completed", kafka.topic());
+    });
+    log.info("Ingest stream consuming {} at {} as group {}", kafka.topic(), kafka.bootstrapServers(), kafka.groupId());
+    return this;
+  }
+
+  private record Consumed(ConsumerMessage.CommittableOffset offset, BatchProcessor.ParsedRecord parsed) {}
+
+  private CompletionStage<ConsumerMessage.Committable> applyWithRetry(List<Consumed> batch) {
+    var records = new ArrayList<BatchProcessor.ParsedRecord>(batch.size());
+    var offsets = new ArrayList<ConsumerMessage.CommittableOffset>(batch.size());
+    int invalid = 0;
+    for (var c : batch) {
+      records.add(c.parsed());
+      offsets.add(c.offset());
+      if (c.parsed().parsed() instanceof EventParser.Invalid i) {
+        invalid++;
+        stats.rejected(i.reasons());
+      }
+    }
+    stats.inFlight(batch.size());
+    stats.consumed(batch.size());
+    stats.deadLettered(invalid);
+    // Entities are idempotent, so applying a batch again after a failure changes nothing twice.
+    return Patterns.retry(() -> processor.process(records).whenComplete((d, e) -> {
+              if (e != null) log.warn("Batch of {} records failed; retrying: {}", records.size(), e.toString());
+            }), 8, settings.retryMinBackoff(), settings.retryMaxBackoff(), 0.2, system.classicSystem())
+        .thenApply(done -> {
+          stats.inFlight(0);
+          return ConsumerMessage.createCommittableOffsetBatch(offsets);
+        });
+  }
+
+  /** Stops fetching, lets the batches in hand finish and commit, then completes. */
+  public CompletionStage<Done> drain() {
+    if (completion == null) return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    return control.get().drainAndShutdown(completion, system.executionContext());
+  }
+
+  /** Stops at once, without draining: what a crash looks like to the broker. */
+  public CompletionStage<Done> abort() {
+    return control.get().shutdown();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.beacon.ingest;
+
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates Beacon's topics at start when they are missing; existing topics are left as they are. */
+public final class Topics {
+  private static final Logger log = LoggerFactory.getLogger(Topics.class);
+
+  private Topics() {}
+
+  public static void ensure(KafkaSettings settings) {
+    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+      var existing = admin.listTopics().names().get();
+      var missing = new ArrayList<NewTopic>();
+      for (var name : new String[] {settings.topic(), settings.deadLetterTopic()}) {
+        if (!existing.contains(name)) missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor()));
+      }
+      if (missing.isEmpty()) return;
+      admin.createTopics(missing).all().get();
+      log.info("Created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), settings.partitions());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) return;
+      throw new IllegalStateException("Could not create Kafka topics at " + settings.bootstrapServers(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating Kafka topics", e);
+    }
+  }
+}
