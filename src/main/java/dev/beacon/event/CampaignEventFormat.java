@@ -44,9 +44,9 @@ final class CampaignEventFormat implements WireFormat {
     if (metadata != null && metadata.size() > settings.maxMetadataEntries()) {
       reasons.add("metadata", "more than " + settings.maxMetadataEntries() + " entries");
     }
-    var organizationId = fields.id(root, "organizationId", "organizationId");
+    var organizationId = fields.organizationId(root, "organizationId", "organizationId");
     var campaignId = fields.id(root, "campaignId", "campaignId");
-    var timestamp = fields.timestamp(root.get("timestamp"), "timestamp", defaultTime);
+    var timestamp = fields.withinWindow(fields.timestamp(root.get("timestamp"), "timestamp", defaultTime), "timestamp");
     var valueMicros = fields.micros(root.get("value"), "value");
     var userId = fields.id(metadata, "userId", "metadata.userId");
     var sessionId = fields.id(metadata, "sessionId", "metadata.sessionId");

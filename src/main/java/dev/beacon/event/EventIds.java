@@ -1,5 +1,6 @@
 package dev.beacon.event;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,15 +12,19 @@ import java.util.HexFormat;
  * without an id gets the same id twice. Dedup sets keep a 64-bit digest of the id, not the id.
  */
 public final class EventIds {
+  private static final BigInteger MICROS_PER_SECOND = BigInteger.valueOf(1_000_000L);
+
   private EventIds() {}
 
   /** SHA-256 (hex) over organisation, user, name, timestamp (µs), campaign, value and session. */
   public static String canonical(
       String organizationId, String userId, String name, Instant timestamp,
       String campaignId, long valueMicros, String sessionId) {
-    var micros = Math.addExact(Math.multiplyExact(timestamp.getEpochSecond(), 1_000_000L), timestamp.getNano() / 1_000);
+    // BigInteger: ids are computed before the time-range rule, so any Instant must work
+    var micros = BigInteger.valueOf(timestamp.getEpochSecond()).multiply(MICROS_PER_SECOND)
+        .add(BigInteger.valueOf(timestamp.getNano() / 1_000));
     var canonical = String.join("\u001f",
-        nullToEmpty(organizationId), nullToEmpty(userId), nullToEmpty(name), Long.toString(micros),
+        nullToEmpty(organizationId), nullToEmpty(userId), nullToEmpty(name), micros.toString(),
         nullToEmpty(campaignId), Long.toString(valueMicros), nullToEmpty(sessionId));
     return HexFormat.of().formatHex(sha256(canonical));
   }

@@ -1,6 +1,7 @@
 package dev.beacon.event;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.common.Json;
@@ -22,7 +23,9 @@ public final class EventParser {
   public EventParser(EventSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.mapper = Json.mapper(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes());
+    // one record is one event: content after the first JSON value makes the record malformed
+    this.mapper = Json.mapper(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.formats = List.of(new CampaignEventFormat(settings), new Ga4RowFormat(settings));
   }
 
@@ -58,22 +61,10 @@ public final class EventParser {
       return new Invalid(List.of("event: unknown format (expected a campaign event with eventType or a GA4 row with event_name)"));
     }
     var reasons = new Reasons();
-    var fields = new Fields(settings, reasons);
+    // the rules every event obeys (organisation id, time range) are applied by Fields while the
+    // format reads, so that one reply lists every problem of the event, not only the first kind
+    var fields = new Fields(settings, clock, reasons);
     var event = format.get().read(root, defaultTime, fields, reasons);
-    if (event != null) checkRules(event, reasons);
     return reasons.isEmpty() ? new Valid(event) : new Invalid(reasons.toList());
-  }
-
-  private void checkRules(Event event, Reasons reasons) {
-    if (!settings.organizationIdPattern().matcher(event.organizationId()).matches()) {
-      reasons.add("organizationId", "must match " + settings.organizationIdPattern().pattern());
-    }
-    var now = clock.instant();
-    if (event.timestamp().isAfter(now.plus(settings.maxFuture()))) {
-      reasons.add("timestamp", "more than " + settings.maxFuture().toSeconds() + " s in the future");
-    }
-    if (event.timestamp().isBefore(now.minus(settings.maxAge()))) {
-      reasons.add("timestamp", "older than the retention window of " + settings.maxAge().toDays() + " days");
-    }
   }
 }

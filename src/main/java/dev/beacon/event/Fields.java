@@ -2,25 +2,35 @@ package dev.beacon.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /** Reads typed fields out of a JSON event, adding a field-level reason for each bad one. */
 final class Fields {
+  private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
+
   private final EventSettings settings;
+  private final Clock clock;
   private final Reasons reasons;
 
-  Fields(EventSettings settings, Reasons reasons) {
+  Fields(EventSettings settings, Clock clock, Reasons reasons) {
     this.settings = settings;
+    this.clock = clock;
     this.reasons = reasons;
   }
 
-  /** True when every listed field is present and not null; a reason for each missing one. */
+  /** True when the field holds something other than null or blank text. */
+  static boolean present(JsonNode parent, String field) {
+    var node = parent == null ? null : parent.get(field);
+    return node != null && !node.isNull() && !(node.isTextual() && node.asText().isBlank());
+  }
+
+  /** True when every listed field is present (not null, not blank); a reason for each missing one. */
   boolean required(JsonNode root, Iterable<String> fields) {
     var ok = true;
     for (var field : fields) {
-      var node = root.get(field);
-      if (node == null || node.isNull() || (node.isTextual() && node.asText().isBlank())) {
+      if (!present(root, field)) {
         reasons.add(field, "required");
         ok = false;
       }
@@ -31,6 +41,29 @@ final class Fields {
   /** An identifier: a string (or number, kept as its text), short and free of control characters. */
   String id(JsonNode parent, String field, String path) {
     return string(parent, field, path, settings.maxIdLength());
+  }
+
+  /** An organisation id: an {@link #id} that also matches the configured pattern. */
+  String organizationId(JsonNode parent, String field, String path) {
+    var value = id(parent, field, path);
+    var pattern = settings.organizationIdPattern();
+    if (value != null && !pattern.matcher(value).matches()) {
+      reasons.add(path, "must match " + pattern.pattern());
+    }
+    return value;
+  }
+
+  /** The event time, refused when further ahead than max-future or older than max-age. */
+  Instant withinWindow(Instant timestamp, String path) {
+    if (timestamp == null) return null;
+    var now = clock.instant();
+    if (timestamp.isAfter(now.plus(settings.maxFuture()))) {
+      reasons.add(path, "more than " + settings.maxFuture().toSeconds() + " s in the future");
+    }
+    if (timestamp.isBefore(now.minus(settings.maxAge()))) {
+      reasons.add(path, "older than the retention window of " + settings.maxAge().toDays() + " days");
+    }
+    return timestamp;
   }
 
   /** Free text such as a URL or user agent, up to the text limit. */
@@ -64,7 +97,11 @@ final class Fields {
     if (node == null || node.isNull()) return 0;
     BigDecimal amount;
     if (node.isNumber()) {
-      amount = node.decimalValue();
+      amount = finiteDecimal(node);
+      if (amount == null) {
+        reasons.add(path, "must be a finite number");
+        return 0;
+      }
     } else if (node.isTextual()) {
       try {
         amount = new BigDecimal(node.asText().trim());
@@ -91,6 +128,10 @@ final class Fields {
   long count(JsonNode node, String path) {
     if (node == null || node.isNull()) return 0;
     if (node.isIntegralNumber() || (node.isNumber() && node.asDouble() == Math.rint(node.asDouble()))) {
+      if (!node.canConvertToLong()) {
+        reasons.add(path, "too large");
+        return 0;
+      }
       if (node.asLong() < 0) reasons.add(path, "must not be negative");
       return Math.max(0, node.asLong());
     }
@@ -114,18 +155,35 @@ final class Fields {
       reasons.add(path, "must be a number of seconds");
       return 0;
     }
-    var seconds = node.decimalValue();
+    var seconds = finiteDecimal(node);
+    if (seconds == null) {
+      reasons.add(path, "must be a finite number of seconds");
+      return 0;
+    }
     if (seconds.signum() < 0) {
       reasons.add(path, "must not be negative");
       return 0;
     }
-    return seconds.movePointRight(3).longValue();
+    var millis = seconds.movePointRight(3);
+    // compare before converting: longValue() wraps silently and is slow on extreme exponents
+    if (millis.compareTo(BigDecimal.ONE) < 0) return 0;
+    if (millis.compareTo(MAX_LONG) > 0) {
+      reasons.add(path, "too large");
+      return 0;
+    }
+    return millis.longValue();
+  }
+
+  /** The exact value of a number node, or null for the infinities and NaN a double can hold. */
+  private static BigDecimal finiteDecimal(JsonNode node) {
+    if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) return null;
+    return node.decimalValue();
   }
 
   /** ISO-8601 text or epoch milliseconds; the default when absent. */
   Instant timestamp(JsonNode node, String path, Instant defaultTime) {
     if (node == null || node.isNull()) return defaultTime;
-    if (node.isIntegralNumber()) return Instant.ofEpochMilli(node.asLong());
+    if (node.isIntegralNumber() && node.canConvertToLong()) return Instant.ofEpochMilli(node.asLong());
     if (node.isTextual()) {
       var text = node.asText().trim();
       try {
@@ -135,7 +193,11 @@ final class Fields {
           return java.time.OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e2) {
           if (text.chars().allMatch(Character::isDigit) && !text.isEmpty()) {
-            return Instant.ofEpochMilli(Long.parseLong(text));
+            try {
+              return Instant.ofEpochMilli(Long.parseLong(text));
+            } catch (NumberFormatException tooLong) {
+              // beyond a long: falls through to the reason below
+            }
           }
         }
       }
@@ -146,7 +208,7 @@ final class Fields {
 
   /** Epoch microseconds (GA4's {@code event_timestamp}), as a number or numeric string. */
   Instant epochMicros(JsonNode node, String path) {
-    if (node != null && (node.isIntegralNumber() || node.isTextual())) {
+    if (node != null && ((node.isIntegralNumber() && node.canConvertToLong()) || node.isTextual())) {
       try {
         var micros = node.isIntegralNumber() ? node.asLong() : Long.parseLong(node.asText().trim());
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);

@@ -1,6 +1,7 @@
 package dev.beacon.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -38,13 +39,19 @@ final class Ga4RowFormat implements WireFormat {
   public Event read(JsonNode root, Instant defaultTime, Fields fields, Reasons reasons) {
     fields.required(root, settings.required().getOrDefault(NAME, List.of()));
     var name = fields.id(root, "event_name", "event_name");
-    var timestamp = root.hasNonNull("event_timestamp") ? fields.epochMicros(root.get("event_timestamp"), "event_timestamp") : null;
+    var timestamp = root.hasNonNull("event_timestamp")
+        ? fields.withinWindow(fields.epochMicros(root.get("event_timestamp"), "event_timestamp"), "event_timestamp") : null;
     var userId = fields.id(root, "user_pseudo_id", "user_pseudo_id");
     if (userId == null) userId = fields.id(root, "user_id", "user_id");
-    if (userId == null) reasons.add("user_pseudo_id", "required (or user_id)");
-    var organizationId = fields.id(root, "organizationId", "organizationId");
-    if (organizationId == null) organizationId = fields.id(root, "stream_id", "stream_id");
-    if (organizationId == null) reasons.add("stream_id", "required (or organizationId)");
+    // a present but refused id already has its reason; "required" is for rows with neither
+    if (!Fields.present(root, "user_pseudo_id") && !Fields.present(root, "user_id")) {
+      reasons.add("user_pseudo_id", "required (or user_id)");
+    }
+    var organizationId = fields.organizationId(root, "organizationId", "organizationId");
+    if (organizationId == null) organizationId = fields.organizationId(root, "stream_id", "stream_id");
+    if (!Fields.present(root, "organizationId") && !Fields.present(root, "stream_id")) {
+      reasons.add("stream_id", "required (or organizationId)");
+    }
 
     var params = params(root.get("event_params"), reasons);
     var pageLocation = stringParam(params, "page_location", fields);
@@ -56,14 +63,24 @@ final class Ga4RowFormat implements WireFormat {
 
     var ecommerce = root.get("ecommerce");
     if (ecommerce != null && !ecommerce.isObject()) ecommerce = null;
-    var revenueNode = firstPresent(ecommerce, "purchase_revenue_in_usd", "purchase_revenue");
+    // the reason names the field the value was read from
+    var revenueField = firstPresentName(ecommerce, "purchase_revenue_in_usd", "purchase_revenue");
+    JsonNode revenueNode;
+    String revenuePath;
     var currency = "USD";
-    if (revenueNode == null) revenueNode = root.get("event_value_in_usd");
+    if (revenueField != null) {
+      revenueNode = ecommerce.get(revenueField);
+      revenuePath = "ecommerce." + revenueField;
+    } else {
+      revenueNode = root.get("event_value_in_usd");
+      revenuePath = "event_value_in_usd";
+    }
     if (revenueNode == null || revenueNode.isNull()) {
       revenueNode = params.get("value");
+      revenuePath = "event_params.value";
       currency = stringParam(params, "currency", fields);
     }
-    var valueMicros = fields.micros(revenueNode, "ecommerce.purchase_revenue");
+    var valueMicros = fields.micros(revenueNode, revenuePath);
     var transactionId = ecommerce == null ? null : fields.id(ecommerce, "transaction_id", "ecommerce.transaction_id");
     if (transactionId == null) transactionId = stringParam(params, "transaction_id", fields);
     var items = items(root.get("items"), fields, reasons);
@@ -134,10 +151,11 @@ final class Ga4RowFormat implements WireFormat {
     var medium = stringParam(params, "medium", fields);
     var campaign = stringParam(params, "campaign", fields);
     if (source == null && medium == null && campaign == null && pageLocation != null) {
+      // decoded tags can hold what the raw URL could not (%0A, long values): same id rules
       var utm = utmTags(pageLocation);
-      source = utm.get("utm_source");
-      medium = utm.get("utm_medium");
-      campaign = utm.get("utm_campaign");
+      source = utmTag(utm, "utm_source", fields);
+      medium = utmTag(utm, "utm_medium", fields);
+      campaign = utmTag(utm, "utm_campaign", fields);
     }
     if (source == null && medium == null && campaign == null) {
       var first = root.get("traffic_source");
@@ -149,6 +167,12 @@ final class Ga4RowFormat implements WireFormat {
     }
     if (source == null && medium == null && campaign == null) return null;
     return new Event.TrafficSource(source, medium, campaign);
+  }
+
+  private static String utmTag(Map<String, String> utm, String key, Fields fields) {
+    var value = utm.get(key);
+    if (value == null) return null;
+    return fields.id(wrap(key, TextNode.valueOf(value)), key, "event_params.page_location." + key);
   }
 
   /** The utm_* query parameters of a URL; empty when it has none or does not parse. */
@@ -194,10 +218,15 @@ final class Ga4RowFormat implements WireFormat {
   }
 
   private static JsonNode firstPresent(JsonNode node, String... fields) {
+    var name = firstPresentName(node, fields);
+    return name == null ? null : node.get(name);
+  }
+
+  private static String firstPresentName(JsonNode node, String... fields) {
     if (node == null) return null;
     for (var field : fields) {
       var value = node.get(field);
-      if (value != null && !value.isNull()) return value;
+      if (value != null && !value.isNull()) return field;
     }
     return null;
   }

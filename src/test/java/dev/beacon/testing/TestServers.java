@@ -1,0 +1,36 @@
+package dev.beacon.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.beacon.common.BeaconConfig;
+import java.nio.file.Path;
+
+/** Configuration for a Beacon server under test: free ports, its own data folder, broker and database. */
+public final class TestServers {
+  private TestServers() {}
+
+  public static Config config(Path dataDir, String bootstrapServers, TestDatabase db, String topic, String extra) {
+    var text = """
+        beacon.data-dir = "%s"
+        beacon.http.host = "127.0.0.1"
+        beacon.http.port = 0
+        beacon.kafka.bootstrap-servers = "%s"
+        beacon.kafka.topic = "%s"
+        beacon.kafka.dead-letter-topic = "%s.dlq"
+        beacon.kafka.group-id = "%s-group"
+        beacon.kafka.partitions = 4
+        beacon.simulator.enabled = off
+        pekko.remote.artery.canonical.port = 0
+        pekko.management.http.port = 0
+        pekko.coordinated-shutdown.exit-jvm = off
+        pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+        pekko.loglevel = WARNING
+        """.formatted(dataDir.toAbsolutePath(), bootstrapServers, topic, topic, topic)
+        + db.config() + extra;
+    var resolved = ConfigFactory.parseString(text)
+        .withFallback(ConfigFactory.parseResources("application.conf"))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+    return BeaconConfig.withDerived(resolved);
+  }
+}
