@@ -1,5 +1,6 @@
 package dev.beacon.campaign;
 
+import dev.beacon.event.Money;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,8 +69,8 @@ public final class CampaignQueries {
         }
       }
       return new Dashboard(organizationId, at, window == null ? null : window.toSeconds(), impressions, clicks,
-          conversions, active, CampaignMetrics.percent(clicks, impressions), spent.stripTrailingZeros(),
-          value.stripTrailingZeros(), campaigns);
+          conversions, active, CampaignMetrics.percent(clicks, impressions), Money.plain(spent),
+          Money.plain(value), campaigns);
     }
   }
 

@@ -31,7 +31,7 @@ public final class Money {
   }
 
   /** Without trailing zeros, but never in exponent form: 10, not 1E+1. */
-  private static BigDecimal plain(BigDecimal amount) {
+  public static BigDecimal plain(BigDecimal amount) {
     var stripped = amount.stripTrailingZeros();
     return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
   }

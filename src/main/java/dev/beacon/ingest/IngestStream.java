@@ -18,7 +18,10 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
@@ -42,6 +45,7 @@ public final class IngestStream {
   private final IngestStats stats;
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>(Consumer.createNoopControl());
   private CompletionStage<Done> completion;
+  private UniqueKillSwitch killSwitch;
 
   public IngestStream(ActorSystem<?> system, KafkaSettings kafka, IngestSettings settings, EventParser parser,
       BatchProcessor processor, IngestStats stats) {
@@ -62,7 +66,7 @@ public final class IngestStream {
         .withProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(500, settings.batchSize())));
     var committerSettings = CommitterSettings.create(system);
     var restart = RestartSettings.create(settings.retryMinBackoff(), settings.retryMaxBackoff(), 0.2);
-    completion = RestartSource.onFailuresWithBackoff(restart, () ->
+    var running = RestartSource.onFailuresWithBackoff(restart, () ->
             Consumer.committableSource(consumerSettings, Subscriptions.topics(kafka.topic()))
                 .mapMaterializedValue(c -> {
                   control.set(c);
@@ -78,7 +82,11 @@ public final class IngestStream {
                   stats.committed();
                   return done;
                 }))
-        .runWith(Sink.ignore(), system);
+        .viaMat(KillSwitches.single(), Keep.right())
+        .toMat(Sink.ignore(), Keep.both())
+        .run(system);
+    killSwitch = running.first();
+    completion = running.second();
     completion.whenComplete((done, error) -> {
       if (error != null) log.error("Ingest stream on {} stopped", kafka.topic(), error);
       else log.info("Ingest stream on {} completed", kafka.topic());
@@ -120,8 +128,8 @@ public final class IngestStream {
     return control.get().drainAndShutdown(completion, system.executionContext());
   }
 
-  /** Stops at once, without draining: what a crash looks like to the broker. */
-  public CompletionStage<Done> abort() {
-    return control.get().shutdown();
+  /** Stops at once, without draining or committing what is in hand: what a crash looks like to the broker. */
+  public void abort() {
+    if (killSwitch != null) killSwitch.abort(new IllegalStateException("ingest stream aborted"));
   }
 }

@@ -1,0 +1,208 @@
+package dev.beacon.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beacon.BeaconServer;
+import dev.beacon.event.EventType;
+import dev.beacon.testing.EventMix;
+import dev.beacon.testing.HttpCalls;
+import dev.beacon.testing.TestDatabase;
+import dev.beacon.testing.TestServers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline end to end against a real in-JVM broker and a real database: Kafka records in,
+ * campaign totals out over HTTP, exact under redelivery, retries, poison records and a crash.
+ * Subclasses choose the database.
+ */
+abstract class IngestPipelineContract {
+  static EmbeddedKafka kafka;
+  static Path kafkaDir;
+  private final List<BeaconServer> servers = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  abstract TestDatabase database(Path dir);
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafkaDir = Files.createTempDirectory("beacon-kafka");
+    kafka = EmbeddedKafka.start(kafkaDir, 0, 0);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    kafka.close();
+  }
+
+  @AfterEach
+  void stopServers() throws Exception {
+    for (var server : servers) server.stop().toCompletableFuture().get();
+    for (var c : closeables) c.close();
+  }
+
+  private record Setup(String topic, Path dataDir, TestDatabase db) {}
+
+  private Setup setup() throws Exception {
+    var dataDir = Files.createTempDirectory("beacon-data");
+    var db = database(dataDir);
+    closeables.add(db);
+    return new Setup("events-" + UUID.randomUUID(), dataDir, db);
+  }
+
+  private BeaconServer start(Setup setup, String extra) {
+    var server = BeaconServer.start(TestServers.config(setup.dataDir(), kafka.bootstrapServers(), setup.db(), setup.topic(), extra));
+    servers.add(server);
+    return server;
+  }
+
+  private static void produce(List<ProducerRecord<String, byte[]>> records) {
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
+      for (var r : records) producer.send(r);
+      producer.flush();
+    }
+  }
+
+  private static void awaitTotals(BeaconServer server, EventMix mix) {
+    var http = new HttpCalls(server.httpPort());
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      for (var entry : mix.expected.entrySet()) assertTotals(http, entry.getKey(), entry.getValue());
+    });
+  }
+
+  private static void assertTotals(HttpCalls http, String entityId, EventMix.Expected expected) {
+    var org = entityId.substring(0, entityId.indexOf('|'));
+    var campaign = entityId.substring(entityId.indexOf('|') + 1);
+    var answer = http.get("/api/campaigns/" + campaign + "/analytics/real-time?organizationId=" + org);
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    var m = answer.body();
+    assertThat(m.get("impressions").asLong()).as(entityId + " impressions").isEqualTo(expected.counts[EventType.IMPRESSION.ordinal()]);
+    assertThat(m.get("clicks").asLong()).as(entityId + " clicks").isEqualTo(expected.counts[EventType.CLICK.ordinal()]);
+    assertThat(m.get("conversions").asLong()).as(entityId + " conversions").isEqualTo(expected.counts[EventType.CONVERSION.ordinal()]);
+    assertThat(m.get("views").asLong()).as(entityId + " views").isEqualTo(expected.counts[EventType.VIEW.ordinal()]);
+    assertThat(m.get("engagements").asLong()).isEqualTo(expected.counts[EventType.ENGAGEMENT.ordinal()]);
+    assertThat(m.get("completions").asLong()).isEqualTo(expected.counts[EventType.COMPLETION.ordinal()]);
+    assertThat(m.get("skips").asLong()).isEqualTo(expected.counts[EventType.SKIP.ordinal()]);
+    assertThat(m.get("totalSpent").decimalValue()).as(entityId + " spent").isEqualByComparingTo(expected.spent);
+    assertThat(m.get("conversionValue").decimalValue()).isEqualByComparingTo(expected.conversionValue);
+  }
+
+  private static void awaitConsumed(BeaconServer server, long records) {
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+        .until(() -> server.stats().snapshot().consumed() >= records && server.stats().snapshot().inFlightBatch() == 0);
+  }
+
+  @Test
+  void mixedEventsOverOrganisationsCampaignsAndPartitionsGiveExactTotals() throws Exception {
+    var setup = setup();
+    var mix = EventMix.generate(setup.topic(), 4_000, 1, Instant.now());
+    var server = start(setup, "");
+    produce(mix.records);
+    awaitTotals(server, mix);
+    assertThat(mix.expected).hasSize(12);
+  }
+
+  @Test
+  void theSameRecordsProducedAgainChangeNoTotal() throws Exception {
+    var setup = setup();
+    var mix = EventMix.generate(setup.topic(), 3_000, 2, Instant.now());
+    var server = start(setup, "");
+    produce(mix.records);
+    awaitTotals(server, mix);
+
+    produce(mix.records);
+    awaitConsumed(server, 2L * mix.records.size());
+    awaitTotals(server, mix);
+    assertThat(server.stats().snapshot().deduplicated()).isEqualTo(mix.records.size());
+  }
+
+  @Test
+  void invalidRecordsGoToTheDeadLetterTopicWithReasonsAndTheRestIsCounted() throws Exception {
+    var setup = setup();
+    var mix = EventMix.generate(setup.topic(), 1_000, 3, Instant.now());
+    var poison = List.of(
+        "{not json",
+        "{\"eventType\":\"teleport\",\"campaignId\":\"camp0\",\"organizationId\":\"org0\"}",
+        "{\"eventType\":\"click\",\"campaignId\":\"camp0\",\"organizationId\":\"org0\",\"value\":-1}",
+        "[1,2,3]");
+    var records = new ArrayList<>(mix.records);
+    for (int i = 0; i < poison.size(); i++) {
+      records.add(200 * (i + 1), new ProducerRecord<>(setup.topic(), "org0|camp0", poison.get(i).getBytes(StandardCharsets.UTF_8)));
+    }
+    var server = start(setup, "");
+    produce(records);
+    awaitTotals(server, mix);
+
+    var dead = readAll(setup.topic() + ".dlq", poison.size());
+    assertThat(dead).hasSize(poison.size());
+    var originals = new ArrayList<String>();
+    for (var record : dead) {
+      var reasons = new String(record.headers().lastHeader(DeadLetters.REASONS_HEADER).value(), StandardCharsets.UTF_8);
+      assertThat(reasons).isNotBlank();
+      var envelope = dev.beacon.common.Json.MAPPER.readTree(record.value());
+      assertThat(envelope.get("reasons").size()).isGreaterThan(0);
+      assertThat(envelope.get("topic").asText()).isEqualTo(setup.topic());
+      originals.add(new String(java.util.Base64.getDecoder().decode(envelope.get("originalBase64").asText()), StandardCharsets.UTF_8));
+    }
+    assertThat(originals).containsExactlyInAnyOrderElementsOf(poison);
+    assertThat(server.stats().snapshot().deadLettered()).isEqualTo(poison.size());
+  }
+
+  @Test
+  void aCrashMidStreamThenARestartOnTheSameBrokerAndDatabaseGivesExactTotals() throws Exception {
+    var setup = setup();
+    var mix = EventMix.generate(setup.topic(), 20_000, 4, Instant.now());
+    var small = "beacon.ingest.batch-size = 300\nbeacon.ingest.batch-window = 20ms\n";
+    var first = start(setup, small);
+    produce(mix.records);
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+        .until(() -> first.stats().snapshot().applied() > 0);
+    first.crash(Duration.ofSeconds(30));
+    servers.remove(first);
+    var appliedBeforeCrash = first.stats().snapshot().applied();
+    assertThat(appliedBeforeCrash).as("crashed mid-stream").isLessThan(mix.records.size());
+
+    var second = start(setup, small);
+    awaitTotals(second, mix);
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+    var out = new ArrayList<ConsumerRecord<String, byte[]>>();
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.beacon.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.common.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Plain HTTP calls to a Beacon under test, answers read as JSON. */
+public final class HttpCalls {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final int port;
+
+  public HttpCalls(int port) {
+    this.port = port;
+  }
+
+  public record Answer(int status, JsonNode body, String text) {}
+
+  public Answer get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  public Answer post(String path, String contentType, byte[] body) {
+    var builder = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) builder.header("Content-Type", contentType);
+    return send(builder);
+  }
+
+  public Answer postJson(String path, String json) {
+    return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private Answer send(HttpRequest.Builder builder) {
+    try {
+      var response = CLIENT.send(builder.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode body = null;
+      try {
+        body = Json.MAPPER.readTree(response.body());
+      } catch (IOException e) {
+        // not JSON: the text stays available
+      }
+      return new Answer(response.statusCode(), body, response.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
