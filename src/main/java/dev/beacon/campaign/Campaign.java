@@ -117,7 +117,8 @@ public final class Campaign
 
       @Override
       public CampaignState fromJournal(Object from) {
-        return (CampaignState) from;
+        // a store that keeps snapshots as objects (no serialization) must not see recovery mutate them
+        return ((CampaignState) from).copy();
       }
     };
   }

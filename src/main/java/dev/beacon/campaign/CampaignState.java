@@ -101,7 +101,11 @@ final class CampaignState implements CborSerializable {
       if (dayBucket != null) dayBucket.add(c.type(), c.valueMicros(), c.durationMillis());
       if (c.sessionId() != null) countSession(c, minute, day, minuteBucket, dayBucket);
       latestEventMillis = Math.max(latestEventMillis, c.timestampMillis());
-      if (!c.hasUser()) recentIds.put(c.digest(), appliedAtMillis);
+      if (!c.hasUser()) {
+        // re-inserted, not updated in place: expiry walks the map oldest first and stops at the first live id
+        recentIds.remove(c.digest());
+        recentIds.put(c.digest(), appliedAtMillis);
+      }
     }
     minutes.headMap(minuteFrom).clear();
     days.headMap(dayFrom).clear();

@@ -98,7 +98,8 @@ public final class Journey
 
       @Override
       public JourneyState fromJournal(Object from) {
-        return (JourneyState) from;
+        // a store that keeps snapshots as objects (no serialization) must not see recovery mutate them
+        return ((JourneyState) from).copy();
       }
     };
   }

@@ -55,7 +55,11 @@ final class JourneyState implements CborSerializable {
   }
 
   JourneyState record(List<Seen> seen, long appliedAtMillis, JourneySettings settings) {
-    for (var s : seen) recentIds.put(s.digest(), s);
+    for (var s : seen) {
+      // re-inserted, not updated in place: expiry walks the map oldest first and stops at the first live id
+      recentIds.remove(s.digest());
+      recentIds.put(s.digest(), s);
+    }
     var from = appliedAtMillis - settings.dedupWindow().toMillis();
     var it = recentIds.values().iterator();
     while (it.hasNext()) {

@@ -1,0 +1,301 @@
+package dev.beacon.journey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.beacon.event.Delivered;
+import dev.beacon.event.Event;
+import dev.beacon.event.EventIds;
+import dev.beacon.event.EventType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The per-user dedup window: {@link JourneyState} on its own, then the {@link Journey} entity. */
+class JourneyTest {
+  static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
+  static final String TOPIC = "beacon.events";
+  static final Duration WINDOW = Duration.ofHours(72);
+
+  private static final ActorTestKit testKit = ActorTestKit.create("JourneyTest",
+      EventSourcedBehaviorTestKit.config()
+          .withFallback(ConfigFactory.parseResources("application.conf").withOnlyPath("pekko.actor.serialization-bindings"))
+          .resolve());
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  static JourneySettings settings() {
+    return JourneySettings.from(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey"));
+  }
+
+  static JourneySettings settings(int dedupMaxIds, int snapshotEvery) {
+    return new JourneySettings(settings().dedupWindow(), dedupMaxIds, snapshotEvery);
+  }
+
+  static Delivered delivered(String eventId, int partition, long offset) {
+    var event = new Event(eventId, "campaign", "acme", "click", EventType.CLICK, "spring-sale", "user-1", "s-1",
+        NOW, 0, null, 0, null, null, null, null, null, List.of());
+    return new Delivered(event, TOPIC, partition, offset);
+  }
+
+  @Test
+  void theShippedDedupWindowIs72Hours() {
+    assertEquals(WINDOW, settings().dedupWindow());
+  }
+
+  @Nested
+  class State {
+    private final JourneyState state = new JourneyState();
+
+    /** Admits and records as the entity does; returns the ids refused as retries. */
+    private Set<String> admit(Instant now, JourneySettings settings, Delivered... events) {
+      var admission = state.admit(List.of(events), now.toEpochMilli(), settings);
+      state.record(admission.toRecord(), now.toEpochMilli(), settings);
+      return admission.duplicateIds();
+    }
+
+    @Test
+    void aNewIdIsAdmittedAndRecordedWithItsPosition() {
+      var admission = state.admit(List.of(delivered("e1", 2, 40)), NOW.toEpochMilli(), settings());
+
+      assertTrue(admission.duplicateIds().isEmpty());
+      assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 2, 40, NOW.toEpochMilli())), admission.toRecord());
+      assertTrue(state.recentIds.isEmpty(), "admit decides; only record changes the state");
+    }
+
+    @Test
+    void anIdSeenAtAnotherOffsetWithinTheWindowIsADuplicate() {
+      admit(NOW, settings(), delivered("e1", 0, 5));
+
+      var admission = state.admit(List.of(delivered("e1", 0, 9)), NOW.plusSeconds(60).toEpochMilli(), settings());
+
+      assertEquals(Set.of("e1"), admission.duplicateIds());
+      assertTrue(admission.toRecord().isEmpty());
+    }
+
+    @Test
+    void anIdSeenAtAnotherPartitionIsADuplicate() {
+      admit(NOW, settings(), delivered("e1", 0, 5));
+
+      assertEquals(Set.of("e1"), admit(NOW.plusSeconds(1), settings(), delivered("e1", 1, 5)));
+    }
+
+    @Test
+    void anIdSeenAtTheSamePartitionAndOffsetIsARedeliveryAndAdmittedAgain() {
+      admit(NOW, settings(), delivered("e1", 3, 77));
+
+      var admission = state.admit(List.of(delivered("e1", 3, 77)), NOW.plusSeconds(60).toEpochMilli(), settings());
+
+      assertTrue(admission.duplicateIds().isEmpty());
+      assertTrue(admission.toRecord().isEmpty(), "the position is already recorded");
+    }
+
+    @Test
+    void theSameIdTwiceInOneBatchIsADuplicateTheSecondTime() {
+      var admission = state.admit(List.of(delivered("e1", 0, 1), delivered("e2", 0, 2), delivered("e1", 0, 3)),
+          NOW.toEpochMilli(), settings());
+
+      assertEquals(Set.of("e1"), admission.duplicateIds());
+      assertEquals(List.of(1L, 2L), admission.toRecord().stream().map(JourneyState.Seen::offset).toList());
+    }
+
+    @Test
+    void onlyTheRetriesOfAMixedBatchAreDuplicates() {
+      admit(NOW, settings(), delivered("old", 0, 1), delivered("redelivered", 0, 2));
+
+      var duplicates = admit(NOW.plusSeconds(5), settings(),
+          delivered("redelivered", 0, 2), delivered("old", 0, 3), delivered("new", 0, 4));
+
+      assertEquals(Set.of("old"), duplicates);
+      assertTrue(state.recentIds.containsKey(EventIds.digest("new")));
+    }
+
+    @Test
+    void anIdIsADuplicateUpToTheEndOfTheWindowAndAdmittedAfter() {
+      admit(NOW, settings(), delivered("e1", 0, 1));
+
+      var atEdge = state.admit(List.of(delivered("e1", 0, 2)), NOW.plus(WINDOW).toEpochMilli(), settings());
+      var past = state.admit(List.of(delivered("e1", 0, 2)), NOW.plus(WINDOW).plusMillis(1).toEpochMilli(), settings());
+
+      assertEquals(Set.of("e1"), atEdge.duplicateIds());
+      assertTrue(past.duplicateIds().isEmpty());
+      assertEquals(1, past.toRecord().size());
+    }
+
+    @Test
+    void idsOlderThanTheWindowAreForgotten() {
+      admit(NOW, settings(), delivered("a", 0, 1));
+      admit(NOW.plus(Duration.ofHours(10)), settings(), delivered("b", 0, 2));
+      // "a" comes back after its window: admitted, and kept from its new time
+      assertTrue(admit(NOW.plus(WINDOW).plusMillis(1), settings(), delivered("a", 0, 3)).isEmpty());
+
+      admit(NOW.plus(WINDOW).plus(Duration.ofHours(10)).plusMillis(1), settings(), delivered("c", 0, 4));
+
+      assertFalse(state.recentIds.containsKey(EventIds.digest("b")), "b was recorded more than 72 h ago");
+      assertTrue(state.recentIds.containsKey(EventIds.digest("a")));
+      assertTrue(state.recentIds.containsKey(EventIds.digest("c")));
+    }
+
+    @Test
+    void atMostDedupMaxIdsAreKept() {
+      var settings = settings(3, 100);
+      for (int i = 0; i < 10; i++) {
+        admit(NOW.plusSeconds(i), settings, delivered("e" + i, 0, i), delivered("f" + i, 1, i));
+        assertTrue(state.recentIds.size() <= 3, () -> "recent ids: " + state.recentIds.size());
+      }
+
+      assertEquals(Set.of("f9"), admit(NOW.plusSeconds(20), settings, delivered("f9", 0, 99)));
+      assertTrue(admit(NOW.plusSeconds(21), settings, delivered("e0", 0, 100)).isEmpty(), "e0 was evicted");
+    }
+
+    @Test
+    void aCopyDoesNotChangeWhenTheStateGoesOn() {
+      admit(NOW, settings(), delivered("a", 0, 1));
+      var copy = state.copy();
+
+      admit(NOW.plusSeconds(1), settings(), delivered("b", 0, 2));
+
+      assertEquals(1, copy.recentIds.size());
+      assertEquals(2, state.recentIds.size());
+    }
+  }
+
+  @Nested
+  class Entity {
+    private static final AtomicInteger users = new AtomicInteger();
+    private final MovableClock clock = new MovableClock(NOW);
+    private String persistenceId;
+
+    private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings) {
+      var entityId = Journey.entityId("acme", "user-" + users.incrementAndGet());
+      persistenceId = "Journey|" + entityId;
+      return EventSourcedBehaviorTestKit.create(testKit.system(), Journey.create(entityId, settings, clock),
+          EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    }
+
+    private EventSourcedBehaviorTestKit.CommandResultWithReply<Journey.Command, Journey.Event, JourneyState,
+        StatusReply<Journey.Admitted>> admit(EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit,
+        Delivered... events) {
+      return kit.runCommand(replyTo -> new Journey.Admit(List.of(events), replyTo));
+    }
+
+    private Set<String> duplicates(EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit,
+        Delivered... events) {
+      return admit(kit, events).reply().getValue().duplicateIds();
+    }
+
+    @Test
+    void admittingNewIdsPersistsWhereAndWhenTheyWereSeen() {
+      var kit = journey(settings());
+
+      var result = admit(kit, delivered("e1", 0, 10), delivered("e2", 4, 11));
+
+      assertTrue(result.reply().getValue().duplicateIds().isEmpty());
+      var recorded = result.eventOfType(Journey.IdsRecorded.class);
+      assertEquals(NOW.toEpochMilli(), recorded.appliedAtMillis());
+      assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 0, 10, NOW.toEpochMilli()),
+          new JourneyState.Seen(EventIds.digest("e2"), 4, 11, NOW.toEpochMilli())), recorded.seen());
+    }
+
+    @Test
+    void aRetryAtAnotherPositionIsRefusedAndPersistsNothing() {
+      var kit = journey(settings());
+      admit(kit, delivered("e1", 0, 10));
+      clock.advance(Duration.ofHours(71));
+
+      var retry = admit(kit, delivered("e1", 0, 25));
+
+      assertEquals(Set.of("e1"), retry.reply().getValue().duplicateIds());
+      assertTrue(retry.hasNoEvents());
+    }
+
+    @Test
+    void aRedeliveryAtTheSamePositionIsAdmittedAndPersistsNothing() {
+      var kit = journey(settings());
+      admit(kit, delivered("e1", 0, 10));
+
+      var redelivery = admit(kit, delivered("e1", 0, 10));
+
+      assertTrue(redelivery.reply().getValue().duplicateIds().isEmpty());
+      assertTrue(redelivery.hasNoEvents());
+    }
+
+    @Test
+    void anIdIsAdmittedAgainOnceItsWindowHasPassed() {
+      var kit = journey(settings());
+      admit(kit, delivered("e1", 0, 10));
+      clock.advance(WINDOW.plusMillis(1));
+
+      var later = admit(kit, delivered("e1", 0, 99));
+
+      assertTrue(later.reply().getValue().duplicateIds().isEmpty());
+      assertEquals(1, later.eventOfType(Journey.IdsRecorded.class).seen().size());
+    }
+
+    @Test
+    void aRestartFromSnapshotAndEventsStillRecognisesRetriesAndRedeliveries() {
+      var kit = journey(settings(100, 2));
+      for (int i = 0; i < 5; i++) {
+        admit(kit, delivered("e" + i, 0, i));
+        clock.advance(Duration.ofMinutes(1));
+      }
+      var snapshots = kit.snapshotTestKit().orElseThrow();
+      var first = snapshots.expectNextPersistedClass(persistenceId, JourneyState.class);
+      snapshots.expectNextPersistedClass(persistenceId, JourneyState.class);
+
+      kit.restart();
+      kit.restart();
+
+      assertEquals(2, first.recentIds.size(), "the first snapshot holds the ids as they were then");
+      assertEquals(5, kit.getState().recentIds.size());
+      for (int i = 0; i < 5; i++) {
+        assertEquals(Set.of("e" + i), duplicates(kit, delivered("e" + i, 1, 100 + i)));
+        assertEquals(Set.of(), duplicates(kit, delivered("e" + i, 0, i)));
+      }
+    }
+  }
+
+  /** A clock that stands still until a test moves it. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("tests use UTC");
+    }
+  }
+}
