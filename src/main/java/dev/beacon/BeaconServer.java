@@ -27,6 +27,9 @@ import dev.beacon.journey.Journey;
 import dev.beacon.journey.JourneySettings;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
+import dev.beacon.simulate.Simulator;
+import dev.beacon.simulate.SimulatorRoutes;
+import dev.beacon.simulate.SimulatorSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +97,8 @@ public final class BeaconServer {
 
     var campaignSettings = CampaignSettings.from(beacon.getConfig("campaign"));
     Campaign.init(system, campaignSettings, clock);
-    Journey.init(system, JourneySettings.from(beacon.getConfig("journey")), clock);
+    var journeySettings = JourneySettings.from(beacon.getConfig("journey"));
+    Journey.init(system, journeySettings, clock);
     OrganizationCampaigns.init(system);
     var sharding = ClusterSharding.get(system);
 
@@ -105,7 +109,8 @@ public final class BeaconServer {
     var producer = new EventProducer(kafka.bootstrapServers());
     var ingestSettings = IngestSettings.from(beacon.getConfig("ingest"));
     var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
-    var processor = new BatchProcessor(sharding, deadLetters, stats, ingestSettings.entityTimeout());
+    var processor = new BatchProcessor(sharding, deadLetters, stats, ingestSettings.entityTimeout(),
+        journeySettings.bucketsPerOrganization());
     var ingest = new IngestStream(system, kafka, ingestSettings, parser, processor, stats);
     if (ingestSettings.enabled()) ingest.start();
 
@@ -114,7 +119,10 @@ public final class BeaconServer {
     var askTimeout = http.getDuration("ask-timeout");
     var status = new PipelineStatus(kafka, stats);
     var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.getInt("max-batch"), maxBody);
+    var simulatorSettings = SimulatorSettings.from(beacon.getConfig("simulator"));
+    var simulator = new Simulator(system, producer::send, kafka.topic(), simulatorSettings, clock);
     var routes = Directives.concat(
+        new SimulatorRoutes(simulator).routes(),
         new IngestRoutes(intake, status, maxBody, Materializer.matFromSystem(system)).routes(),
         new CampaignRoutes(new CampaignQueries(sharding, askTimeout, clock), campaignSettings, clock).routes(),
         new OpsRoutes(registry).routes());
@@ -125,6 +133,13 @@ public final class BeaconServer {
 
     var server = new BeaconServer(system, embedded, producer, status, ingest, binding, stats);
     server.registerShutdown();
+    // The simulator stops with HTTP intake, before the stream drains and the producer closes.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "simulator-stop", simulator::shutdown);
+    if (simulatorSettings.enabled()) {
+      simulator.startDemo();
+      log.info("Simulator running for organisation {} at {} events/min (BEACON_SIMULATOR=off to disable)",
+          simulatorSettings.organizationId(), simulatorSettings.eventsPerMinute());
+    }
     return server;
   }
 

@@ -23,9 +23,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Applies one micro-batch of parsed records to the entities, and completes only when every
  * entity the batch touches has persisted its share: invalid records to the dead-letter topic;
- * events with a user to their journey (one command per user), which refuses retried ids; the
+ * events with a user to their journey bucket (one command per bucket), which refuses retried ids; the
  * rest to their campaign (one command per campaign); new campaigns to their organisation.
- * Every step is idempotent, so a failed batch is simply applied again.
+ * Several batches may be in flight; each entity still gets its batches in order, one after the
+ * other ({@link EntityChain}). Every step is idempotent, so a failed batch is applied again
+ * after the stream restarts from the last commit.
  */
 public final class BatchProcessor {
   private static final int MAX_REGISTERED_CACHE = 100_000;
@@ -34,8 +36,12 @@ public final class BatchProcessor {
   private final IngestStats stats;
   private final Duration timeout;
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  private final int journeyBuckets;
+  private final EntityChain chain = new EntityChain();
 
-  public BatchProcessor(ClusterSharding sharding, DeadLetters deadLetters, IngestStats stats, Duration timeout) {
+  public BatchProcessor(ClusterSharding sharding, DeadLetters deadLetters, IngestStats stats, Duration timeout,
+      int journeyBuckets) {
+    this.journeyBuckets = journeyBuckets;
     this.sharding = sharding;
     this.deadLetters = deadLetters;
     this.stats = stats;
@@ -56,40 +62,44 @@ public final class BatchProcessor {
         deadLettered.add(deadLetters.send(r, invalid.reasons()).toCompletableFuture());
       }
     }
-    var dlq = CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new));
-    var applied = admitToJourneys(delivered).thenCompose(this::applyToCampaigns);
-    return applied.thenCombine(dlq, (a, d) -> Done.getInstance());
+    // Every entity's slot is taken now, in batch order, even where the command must wait.
+    var refused = admitToJourneys(delivered);
+    var applied = applyToCampaigns(delivered, refused);
+    var all = new ArrayList<CompletableFuture<?>>(deadLettered);
+    all.add(applied);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
   }
 
-  /** Events with a user go past their journey first; the ones it refuses as retries are dropped. */
-  private CompletableFuture<List<Delivered>> admitToJourneys(List<Delivered> delivered) {
-    var byUser = new LinkedHashMap<String, List<Delivered>>();
+  /** Restarting the stream: earlier batches are no longer waited for. */
+  public void reset() {
+    chain.reset();
+  }
+
+  /** Events with a user go past their journey bucket first; it names the ids it refuses as retries. */
+  private CompletableFuture<Set<String>> admitToJourneys(List<Delivered> delivered) {
+    var byBucket = new LinkedHashMap<String, List<Delivered>>();
     for (var d : delivered) {
       if (d.event().hasUser()) {
-        byUser.computeIfAbsent(Journey.entityId(d.event().organizationId(), d.event().userId()), k -> new ArrayList<>()).add(d);
+        byBucket.computeIfAbsent(Journey.entityId(d.event().organizationId(), d.event().userId(), journeyBuckets),
+            k -> new ArrayList<>()).add(d);
       }
     }
-    var replies = new ArrayList<CompletableFuture<Journey.Admitted>>(byUser.size());
-    byUser.forEach((entityId, events) -> replies.add(sharding.entityRefFor(Journey.ENTITY_TYPE_KEY, entityId)
-        .<Journey.Admitted>askWithStatus(replyTo -> new Journey.Admit(events, replyTo), timeout)
-        .toCompletableFuture()));
+    var replies = new ArrayList<CompletableFuture<Journey.Admitted>>(byBucket.size());
+    byBucket.forEach((entityId, events) -> replies.add(chain.next("Journey|" + entityId,
+        () -> sharding.entityRefFor(Journey.ENTITY_TYPE_KEY, entityId)
+            .<Journey.Admitted>askWithStatus(replyTo -> new Journey.Admit(events, replyTo), timeout))));
     return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(v -> {
       var refused = new HashSet<String>();
       for (var reply : replies) refused.addAll(reply.join().duplicateIds());
-      if (refused.isEmpty()) return delivered;
-      stats.deduplicated(refused.size());
-      var admitted = new ArrayList<Delivered>(delivered.size());
-      for (var d : delivered) {
-        if (!d.event().hasUser() || !refused.contains(d.event().eventId())) admitted.add(d);
-      }
-      return admitted;
+      if (!refused.isEmpty()) stats.deduplicated(refused.size());
+      return refused;
     });
   }
 
-  private CompletableFuture<Done> applyToCampaigns(List<Delivered> admitted) {
+  private CompletableFuture<Done> applyToCampaigns(List<Delivered> delivered, CompletableFuture<Set<String>> refused) {
     var byCampaign = new LinkedHashMap<String, List<Delivered>>();
     var newCampaigns = new HashMap<String, Set<String>>();
-    for (var d : admitted) {
+    for (var d : delivered) {
       var e = d.event();
       if (e.type() == null || !e.hasCampaign()) continue;
       var entityId = Campaign.entityId(e.organizationId(), e.campaignId());
@@ -99,16 +109,18 @@ public final class BatchProcessor {
       }
     }
     var replies = new ArrayList<CompletableFuture<Campaign.Applied>>(byCampaign.size());
-    byCampaign.forEach((entityId, events) -> replies.add(sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
-        .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(events, replyTo), timeout)
-        .toCompletableFuture()));
-    var registrations = new ArrayList<CompletableFuture<?>>();
-    newCampaigns.forEach((org, ids) -> registrations.add(sharding.entityRefFor(OrganizationCampaigns.ENTITY_TYPE_KEY, org)
+    byCampaign.forEach((entityId, events) -> replies.add(chain.next("Campaign|" + entityId, refused, ids -> {
+      var admitted = ids.isEmpty() ? events
+          : events.stream().filter(d -> !d.event().hasUser() || !ids.contains(d.event().eventId())).toList();
+      if (admitted.isEmpty()) return CompletableFuture.completedFuture(new Campaign.Applied(0, 0, 0));
+      return sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
+          .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(admitted, replyTo), timeout);
+    })));
+    var all = new ArrayList<CompletableFuture<?>>(replies);
+    newCampaigns.forEach((org, ids) -> all.add(sharding.entityRefFor(OrganizationCampaigns.ENTITY_TYPE_KEY, org)
         .<OrganizationCampaigns.Registered>askWithStatus(replyTo -> new OrganizationCampaigns.Register(ids, replyTo), timeout)
         .toCompletableFuture()
         .thenRun(() -> remember(org, ids))));
-    var all = new ArrayList<CompletableFuture<?>>(replies);
-    all.addAll(registrations);
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
       for (var reply : replies) {
         var a = reply.join();

@@ -8,6 +8,7 @@ public record IngestSettings(
     boolean enabled,
     int batchSize,
     Duration batchWindow,
+    int parallelism,
     Duration entityTimeout,
     Duration retryMinBackoff,
     Duration retryMaxBackoff) {
@@ -17,6 +18,7 @@ public record IngestSettings(
         c.getBoolean("enabled"),
         c.getInt("batch-size"),
         c.getDuration("batch-window"),
+        c.getInt("parallelism"),
         c.getDuration("entity-timeout"),
         c.getDuration("retry-min-backoff"),
         c.getDuration("retry-max-backoff"));

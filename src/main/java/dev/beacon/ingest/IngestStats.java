@@ -30,6 +30,7 @@ public final class IngestStats {
   /** Events consumed per second, a ring of the last 60 seconds, tagged with their second. */
   private final AtomicLongArray perSecond = new AtomicLongArray(60);
   private final AtomicLongArray secondOf = new AtomicLongArray(60);
+  private final LatencyHistogram latency = new LatencyHistogram();
 
   public IngestStats(Clock clock) {
     this.clock = clock;
@@ -81,6 +82,15 @@ public final class IngestStats {
 
   void deduplicated(int n) {
     deduplicated.add(n);
+  }
+
+  /** Event time → persisted, for each event of a batch that every entity acknowledged. */
+  void persisted(long eventMillis, long nowMillis) {
+    latency.record(nowMillis - eventMillis);
+  }
+
+  public LatencyHistogram latency() {
+    return latency;
   }
 
   void committed() {

@@ -17,7 +17,6 @@ import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
-import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -30,10 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingest stream: a committable Kafka source on {@code beacon.events}, parsed and validated,
  * grouped into micro-batches (by size and time), each batch applied to the entities by the
- * {@link BatchProcessor}, and its offsets committed only after every entity acknowledged. One
- * batch is applied at a time, so each entity sees a partition's records in offset order; a
- * failed batch is retried with backoff, and the consumer restarts from the last commit if the
- * stream itself fails. {@link #drain()} stops fetching, finishes the batch in hand, commits.
+ * {@link BatchProcessor}, and its offsets committed, in order, only after every entity
+ * acknowledged. A few batches may be in flight; each entity still sees a partition's records in
+ * offset order. A failed batch fails the stream, which restarts with backoff from the last commit. {@link #drain()} stops fetching, finishes the batch in hand, commits.
  */
 public final class IngestStream {
   private static final Logger log = LoggerFactory.getLogger(IngestStream.class);
@@ -69,6 +67,10 @@ public final class IngestStream {
     var running = RestartSource.onFailuresWithBackoff(restart, () ->
             Consumer.committableSource(consumerSettings, Subscriptions.topics(kafka.topic()))
                 .mapMaterializedValue(c -> {
+                  processor.reset();
+                  return c;
+                })
+                .mapMaterializedValue(c -> {
                   control.set(c);
                   return c;
                 })
@@ -76,7 +78,7 @@ public final class IngestStream {
                     parser.parse(msg.record().value(), Instant.ofEpochMilli(msg.record().timestamp())))))
                 .async()
                 .groupedWithin(settings.batchSize(), settings.batchWindow())
-                .mapAsync(1, this::applyWithRetry)
+                .mapAsync(settings.parallelism(), this::apply)
                 .via(Committer.flow(committerSettings))
                 .map(done -> {
                   stats.committed();
@@ -97,7 +99,7 @@ public final class IngestStream {
 
   private record Consumed(ConsumerMessage.CommittableOffset offset, BatchProcessor.ParsedRecord parsed) {}
 
-  private CompletionStage<ConsumerMessage.Committable> applyWithRetry(List<Consumed> batch) {
+  private CompletionStage<ConsumerMessage.Committable> apply(List<Consumed> batch) {
     var records = new ArrayList<BatchProcessor.ParsedRecord>(batch.size());
     var offsets = new ArrayList<ConsumerMessage.CommittableOffset>(batch.size());
     int invalid = 0;
@@ -112,11 +114,16 @@ public final class IngestStream {
     stats.inFlight(batch.size());
     stats.consumed(batch.size());
     stats.deadLettered(invalid);
-    // Entities are idempotent, so applying a batch again after a failure changes nothing twice.
-    return Patterns.retry(() -> processor.process(records).whenComplete((d, e) -> {
-              if (e != null) log.warn("Batch of {} records failed; retrying: {}", records.size(), e.toString());
-            }), 8, settings.retryMinBackoff(), settings.retryMaxBackoff(), 0.2, system.classicSystem())
+    // A failed batch fails the stream, which restarts from the last commit; entities are idempotent.
+    return processor.process(records)
+        .whenComplete((d, e) -> {
+          if (e != null) log.warn("Batch of {} records failed; the stream restarts from the last commit: {}", records.size(), e.toString());
+        })
         .thenApply(done -> {
+          var now = System.currentTimeMillis();
+          for (var r : records) {
+            if (r.parsed() instanceof EventParser.Valid v) stats.persisted(v.event().timestamp().toEpochMilli(), now);
+          }
           stats.inFlight(0);
           return ConsumerMessage.createCommittableOffsetBatch(offsets);
         });

@@ -24,19 +24,24 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * One user's journey within one organisation. Every event that carries a user passes here
- * first, in the same micro-batch as its campaign: the journey is the home of the 72-hour dedup
- * window of that user's event ids, so a client retrying an event is recognised however hot the
- * campaign it belongs to.
+ * The journeys of the users of one organisation that hash to one bucket. Every event that
+ * carries a user passes here first, in the same micro-batch as its campaign: the journey is the
+ * home of the 72-hour dedup window of its users' event ids, so a client retrying an event is
+ * recognised however hot the campaign it belongs to.
  */
 public final class Journey
     extends EventSourcedBehaviorWithEnforcedReplies<Journey.Command, Journey.Event, JourneyState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Journey");
 
-  /** The entity id: organisation and user. Organisation ids never contain '|'. */
-  public static String entityId(String organizationId, String userId) {
-    return organizationId + "|" + userId;
+  /**
+   * The entity id of the bucket that holds this user's journey: organisation and bucket number.
+   * Users are spread over a fixed number of buckets per organisation so that a batch touching a
+   * hundred thousand users wakes a few hundred entities, not a hundred thousand (each first wake
+   * costs a journal read). Organisation ids never contain '|'.
+   */
+  public static String entityId(String organizationId, String userId, int buckets) {
+    return organizationId + "|b" + Math.floorMod(userId.hashCode() * 0x9E3779B9, buckets);
   }
 
   public static void init(ActorSystem<?> system, JourneySettings settings, Clock clock) {

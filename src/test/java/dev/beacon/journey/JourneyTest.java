@@ -45,7 +45,7 @@ class JourneyTest {
   }
 
   static JourneySettings settings(int dedupMaxIds, int snapshotEvery) {
-    return new JourneySettings(settings().dedupWindow(), dedupMaxIds, snapshotEvery);
+    return new JourneySettings(settings().dedupWindow(), dedupMaxIds, snapshotEvery, settings().bucketsPerOrganization());
   }
 
   static Delivered delivered(String eventId, int partition, long offset) {
@@ -183,7 +183,7 @@ class JourneyTest {
     private String persistenceId;
 
     private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings) {
-      var entityId = Journey.entityId("acme", "user-" + users.incrementAndGet());
+      var entityId = Journey.entityId("acme", "user-" + users.incrementAndGet(), 1 << 20);
       persistenceId = "Journey|" + entityId;
       return EventSourcedBehaviorTestKit.create(testKit.system(), Journey.create(entityId, settings, clock),
           EventSourcedBehaviorTestKit.enabledSerializationSettings());

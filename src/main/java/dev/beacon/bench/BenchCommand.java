@@ -1,0 +1,370 @@
+package dev.beacon.bench;
+
+import ch.qos.logback.classic.Level;
+import com.typesafe.config.ConfigFactory;
+import dev.beacon.BeaconServer;
+import dev.beacon.common.BeaconConfig;
+import dev.beacon.common.Json;
+import dev.beacon.ingest.EmbeddedKafka;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar beacon.jar bench}: one run, one machine, side by side. Pre-produces the
+ * events to fresh topics on an in-JVM broker, reads them raw (the ceiling), runs the full
+ * pipeline (parse, validate, dedup, entities persisted, offsets committed) on H2 and on
+ * PostgreSQL for the mix and the hot key, then measures latency at a fixed offered rate. Prints
+ * a table (and JSON with --json). Everything it starts it stops; its broker and H2 files live
+ * in a temporary folder it deletes, and its PostgreSQL schemas are dropped.
+ */
+public final class BenchCommand {
+  private static final Duration STALL = Duration.ofSeconds(60);
+  private final BenchOptions options;
+  private final PrintStream out;
+  private final Path workDir;
+  private EmbeddedKafka kafka;
+
+  private BenchCommand(BenchOptions options, PrintStream out, Path workDir) {
+    this.options = options;
+    this.out = out;
+    this.workDir = workDir;
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      out.print(BenchOptions.USAGE);
+      return 0;
+    }
+    var errors = new ArrayList<String>();
+    var options = BenchOptions.parse(args, errors);
+    if (!errors.isEmpty()) {
+      errors.forEach(e -> err.println("bench: " + e));
+      err.print(BenchOptions.USAGE);
+      return 2;
+    }
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("beacon-bench");
+    } catch (java.io.IOException e) {
+      err.println("bench: cannot create a temporary folder: " + e.getMessage());
+      return 1;
+    }
+    var bench = new BenchCommand(options, out, workDir);
+    try {
+      bench.runAll();
+      return 0;
+    } catch (Exception e) {
+      err.println("bench failed: " + e);
+      e.printStackTrace(err);
+      return 1;
+    } finally {
+      if (bench.kafka != null) bench.kafka.close();
+      deleteTree(workDir);
+    }
+  }
+
+  record Scenario(String name, String database, String workload, long events, double seconds, double eventsPerSecond,
+      Double ratioToRaw, long heapUsedMb) {}
+
+  record Latency(String database, int offeredRate, int seconds, long events, long p50Millis, long p95Millis,
+      long p99Millis, long maxMillis) {}
+
+  private void runAll() throws Exception {
+    var started = System.nanoTime();
+    out.printf("Beacon bench: %,d events per scenario, %,d campaigns, %,d users, %d partitions%n",
+        options.events(), options.campaigns(), options.users(), options.partitions());
+    kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
+    var scenarios = new ArrayList<Scenario>();
+    var workloads = new ArrayList<String>(List.of("mix"));
+    if (options.hotKey()) workloads.add("hot-key");
+    var topics = new LinkedHashMap<String, String>();
+    for (var workload : workloads) {
+      var topic = "bench-" + workload + "-" + UUID.randomUUID().toString().substring(0, 8);
+      createTopic(topic);
+      var seconds = produce(topic, options.events(), workload.equals("hot-key"));
+      scenarios.add(new Scenario("produce", "-", workload, options.events(), seconds, options.events() / seconds, null, heapMb()));
+      topics.put(workload, topic);
+    }
+    var raw = new LinkedHashMap<String, Double>();
+    for (var entry : topics.entrySet()) {
+      var seconds = readRaw(entry.getValue(), options.events());
+      raw.put(entry.getKey(), options.events() / seconds);
+      scenarios.add(new Scenario("raw consumer", "-", entry.getKey(), options.events(), seconds, options.events() / seconds, 1.0, heapMb()));
+    }
+    var databases = new ArrayList<String>();
+    if (options.h2()) databases.add("h2");
+    if (options.dbUrl() != null) databases.add("postgresql");
+    for (var database : databases) {
+      for (var entry : topics.entrySet()) {
+        var seconds = pipeline(database, entry.getKey(), entry.getValue(), options.events());
+        var rate = options.events() / seconds;
+        scenarios.add(new Scenario("pipeline", database, entry.getKey(), options.events(), seconds, rate,
+            rate / raw.get(entry.getKey()), heapMb()));
+      }
+    }
+    var latencies = new ArrayList<Latency>();
+    if (options.latencySeconds() > 0) {
+      for (var database : databases) latencies.add(latency(database));
+    }
+    var total = (System.nanoTime() - started) / 1e9;
+    report(scenarios, latencies, total);
+  }
+
+  // Producing and reading raw
+
+  private void createTopic(String topic) throws Exception {
+    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, options.partitions(), (short) 1))).all().get();
+    }
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(Map.<String, Object>of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.LINGER_MS_CONFIG, 20,
+        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private double produce(String topic, long n, boolean hotKey) {
+    var events = new BenchEvents(options.seed(), options.campaigns(), options.users(), hotKey);
+    var now = System.currentTimeMillis();
+    var started = System.nanoTime();
+    var failed = new java.util.concurrent.atomic.AtomicReference<Exception>();
+    try (var producer = producer(); var progress = new Progress(out, "produce " + topic, n)) {
+      for (long i = 0; i < n && failed.get() == null; i++) {
+        // Event times spread over the last hour, so minute windows and sessions have work to do.
+        var e = events.next(now - (i * 3_600_000L / n));
+        producer.send(new ProducerRecord<>(topic, e.key(), e.json()), (m, error) -> {
+          if (error != null) failed.compareAndSet(null, error);
+        });
+        progress.set(i + 1);
+      }
+      producer.flush();
+    }
+    if (failed.get() != null) throw new IllegalStateException("producing to " + topic + " failed", failed.get());
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  private double readRaw(String topic, long n) {
+    var props = Map.<String, Object>of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    long count = 0;
+    long started = 0;
+    try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+         var progress = new Progress(out, "raw consumer " + topic, n)) {
+      consumer.subscribe(List.of(topic));
+      var lastProgress = System.nanoTime();
+      while (count < n) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        if (!records.isEmpty() && started == 0) started = System.nanoTime();
+        if (!records.isEmpty()) lastProgress = System.nanoTime();
+        if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+          throw new IllegalStateException("raw read of " + topic + " stalled at " + count + " of " + n + " records");
+        }
+        count += records.count();
+        progress.set(count);
+      }
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  // The pipeline
+
+  private BeaconServer startServer(String database, String topic) throws Exception {
+    var id = UUID.randomUUID().toString().substring(0, 8);
+    var dataDir = workDir.resolve("server-" + id);
+    var text = new StringBuilder()
+        .append("beacon.data-dir = \"").append(dataDir).append("\"\n")
+        .append("beacon.http.host = \"127.0.0.1\"\nbeacon.http.port = 0\n")
+        .append("beacon.kafka.bootstrap-servers = \"").append(kafka.bootstrapServers()).append("\"\n")
+        .append("beacon.kafka.topic = \"").append(topic).append("\"\n")
+        .append("beacon.kafka.dead-letter-topic = \"").append(topic).append(".dlq\"\n")
+        .append("beacon.kafka.partitions = ").append(options.partitions()).append('\n')
+        .append("beacon.kafka.group-id = \"bench-").append(id).append("\"\n")
+        .append("beacon.simulator.enabled = off\n")
+        .append("pekko.remote.artery.canonical.port = 0\npekko.management.http.port = 0\n")
+        .append("pekko.loglevel = WARNING\n");
+    if (options.batchSize() > 0) text.append("beacon.ingest.batch-size = ").append(options.batchSize()).append('\n');
+    if (options.batchWindow() != null) text.append("beacon.ingest.batch-window = ").append(options.batchWindow()).append('\n');
+    if (database.equals("postgresql")) {
+      var schema = "beacon_bench_" + id;
+      try (var c = DriverManager.getConnection(options.dbUrl(), options.dbUser(), options.dbPassword()); var st = c.createStatement()) {
+        st.execute("CREATE SCHEMA " + schema);
+      }
+      schemas.add(schema);
+      var url = options.dbUrl() + (options.dbUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      text.append("beacon.db.url = \"").append(url).append("\"\n")
+          .append("beacon.db.user = \"").append(options.dbUser()).append("\"\n")
+          .append("beacon.db.password = \"").append(options.dbPassword()).append("\"\n");
+    } else {
+      text.append("beacon.db.url = \"\"\n");
+    }
+    var config = BeaconConfig.withDerived(ConfigFactory.parseString(text.toString()).withFallback(ConfigFactory.load()).resolve());
+    return BeaconServer.start(config);
+  }
+
+  private final List<String> schemas = new ArrayList<>();
+
+  private void dropSchemas() {
+    if (schemas.isEmpty()) return;
+    try (var c = DriverManager.getConnection(options.dbUrl(), options.dbUser(), options.dbPassword()); var st = c.createStatement()) {
+      for (var schema : schemas) st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } catch (java.sql.SQLException e) {
+      out.println("bench: could not drop schemas " + schemas + ": " + e.getMessage());
+    }
+    schemas.clear();
+  }
+
+  private double pipeline(String database, String workload, String topic, long n) throws Exception {
+    var server = startServer(database, topic);
+    try (var progress = new Progress(out, "pipeline " + database + "/" + workload, n)) {
+      long started = 0;
+      while (true) {
+        var s = server.stats().snapshot();
+        if (started == 0 && s.consumed() > 0) started = System.nanoTime();
+        progress.set(Math.max(0, s.consumed() - s.inFlightBatch()));
+        if (s.consumed() >= n && s.inFlightBatch() == 0) break;
+        Thread.sleep(20);
+      }
+      return (System.nanoTime() - started) / 1e9;
+    } finally {
+      server.stop().toCompletableFuture().get();
+      dropSchemas();
+    }
+  }
+
+  private Latency latency(String database) throws Exception {
+    var topic = "bench-latency-" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic);
+    var server = startServer(database, topic);
+    try (var producer = producer()) {
+      var events = new BenchEvents(options.seed() + 1, options.campaigns(), options.users(), false);
+      var total = (long) options.latencyRate() * options.latencySeconds();
+      // Warm the consumer group and the entities' first recovery out of the measurement.
+      var warm = new BenchEvents(options.seed() + 2, options.campaigns(), options.users(), false);
+      for (int i = 0; i < 1_000; i++) {
+        var e = warm.next(System.currentTimeMillis());
+        producer.send(new ProducerRecord<>(topic, e.key(), e.json()));
+      }
+      while (server.stats().snapshot().consumed() < 1_000) Thread.sleep(20);
+      server.stats().latency().reset();
+      var consumedBefore = server.stats().snapshot().consumed();
+      var started = System.nanoTime();
+      try (var progress = new Progress(out, "latency " + database + " at " + options.latencyRate() + "/s", total)) {
+        for (long i = 0; i < total; i++) {
+          var due = started + i * 1_000_000_000L / options.latencyRate();
+          var wait = due - System.nanoTime();
+          if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          var e = events.next(System.currentTimeMillis());
+          producer.send(new ProducerRecord<>(topic, e.key(), e.json()));
+          progress.set(i + 1);
+        }
+        producer.flush();
+      }
+      while (server.stats().snapshot().consumed() - consumedBefore < total || server.stats().snapshot().inFlightBatch() > 0) {
+        Thread.sleep(20);
+      }
+      var h = server.stats().latency();
+      return new Latency(database, options.latencyRate(), options.latencySeconds(), h.count(), h.percentile(0.50),
+          h.percentile(0.95), h.percentile(0.99), h.percentile(1.0));
+    } finally {
+      server.stop().toCompletableFuture().get();
+      dropSchemas();
+    }
+  }
+
+  // Reporting
+
+  private void report(List<Scenario> scenarios, List<Latency> latencies, double totalSeconds) throws Exception {
+    var runtime = Runtime.getRuntime();
+    var jvm = new LinkedHashMap<String, Object>();
+    jvm.put("version", System.getProperty("java.vm.name") + " " + Runtime.version());
+    jvm.put("vendor", System.getProperty("java.vendor"));
+    jvm.put("cores", runtime.availableProcessors());
+    jvm.put("maxHeapMb", runtime.maxMemory() / (1024 * 1024));
+    jvm.put("heapUsedMb", heapMb());
+    jvm.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
+    jvm.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    var params = new LinkedHashMap<String, Object>();
+    params.put("events", options.events());
+    params.put("campaigns", options.campaigns());
+    params.put("users", options.users());
+    params.put("partitions", options.partitions());
+    params.put("batchSize", options.batchSize() > 0 ? options.batchSize() : ConfigFactory.load().getInt("beacon.ingest.batch-size"));
+    params.put("batchWindow", options.batchWindow() != null ? options.batchWindow() : ConfigFactory.load().getString("beacon.ingest.batch-window"));
+    params.put("latencyRate", options.latencyRate());
+    params.put("latencySeconds", options.latencySeconds());
+    params.put("postgres", options.dbUrl() != null);
+    params.put("seed", options.seed());
+
+    out.println();
+    out.printf("%-14s %-11s %-8s %12s %10s %14s %10s %10s%n", "stage", "database", "workload", "events", "seconds", "events/s", "vs raw", "heap MB");
+    for (var s : scenarios) {
+      out.printf("%-14s %-11s %-8s %,12d %10.2f %,14.0f %10s %10d%n", s.name(), s.database(), s.workload(), s.events(),
+          s.seconds(), s.eventsPerSecond(), s.ratioToRaw() == null ? "" : String.format("%.3f", s.ratioToRaw()), s.heapUsedMb());
+    }
+    if (!latencies.isEmpty()) {
+      out.println();
+      out.printf("%-11s %12s %8s %10s %8s %8s %8s %8s%n", "latency", "offered/s", "seconds", "events", "p50 ms", "p95 ms", "p99 ms", "max ms");
+      for (var l : latencies) {
+        out.printf("%-11s %,12d %8d %,10d %8d %8d %8d %8d%n", l.database(), l.offeredRate(), l.seconds(), l.events(),
+            l.p50Millis(), l.p95Millis(), l.p99Millis(), l.maxMillis());
+      }
+    }
+    out.println();
+    out.println("JVM: " + jvm);
+    out.println("Parameters: " + params);
+    out.printf("Total bench time: %.1f s%n", totalSeconds);
+    if (options.json() != null) {
+      var json = new LinkedHashMap<String, Object>();
+      json.put("jvm", jvm);
+      json.put("parameters", params);
+      json.put("throughput", scenarios);
+      json.put("latency", latencies);
+      json.put("totalSeconds", totalSeconds);
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
+      out.println("Wrote " + options.json());
+    }
+  }
+
+  private static long heapMb() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temporary folder left behind is the operating system's to clean
+    }
+  }
+}
