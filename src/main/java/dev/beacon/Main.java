@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** The command line: {@code java -jar beacon.jar [command]}. */
 public final class Main {
+  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
   private static final String HELP = """
       Beacon: real-time marketing analytics and online-learning server.
 
@@ -27,6 +28,12 @@ public final class Main {
 
       Configuration: application.conf, every value overridable by environment (see README).
       """;
+
+  static {
+    // Scala's CompletionStages (every Pekko ask) run their callbacks on the common pool; with
+    // fewer than two of its threads (a 2-core machine) the JDK starts a new thread per callback.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) System.setProperty(COMMON_POOL_PARALLELISM, "4");
+  }
 
   private Main() {}
 

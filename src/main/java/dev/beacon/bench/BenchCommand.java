@@ -6,6 +6,7 @@ import dev.beacon.BeaconServer;
 import dev.beacon.common.BeaconConfig;
 import dev.beacon.common.Json;
 import dev.beacon.ingest.EmbeddedKafka;
+import dev.beacon.ingest.Topics;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -120,6 +121,7 @@ public final class BenchCommand {
       for (var entry : topics.entrySet()) {
         var seconds = pipeline(database, entry.getKey(), entry.getValue(), options.events());
         var rate = options.events() / seconds;
+        out.printf("  -> pipeline %s/%s: %,.0f events/s%n", database, entry.getKey(), rate);
         scenarios.add(new Scenario("pipeline", database, entry.getKey(), options.events(), seconds, rate,
             rate / raw.get(entry.getKey()), heapMb()));
       }
@@ -137,6 +139,7 @@ public final class BenchCommand {
   private void createTopic(String topic) throws Exception {
     try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, options.partitions(), (short) 1))).all().get();
+      Topics.awaitLeaders(admin, List.of(topic));
     }
   }
 

@@ -9,7 +9,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates Beacon's topics at start when they are missing; existing topics are left as they are. */
+/**
+ * Creates Beacon's topics at start when they are missing; existing topics are left as they are.
+ * A new topic is ready only when every partition has a leader: an idempotent producer that
+ * writes earlier can have its first batch refused while later ones land, and then never recovers.
+ */
 public final class Topics {
   private static final Logger log = LoggerFactory.getLogger(Topics.class);
 
@@ -24,6 +28,7 @@ public final class Topics {
       }
       if (missing.isEmpty()) return;
       admin.createTopics(missing).all().get();
+      awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       log.info("Created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), settings.partitions());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) return;
@@ -31,6 +36,24 @@ public final class Topics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating Kafka topics", e);
+    }
+  }
+
+  /** Waits until every partition of the topics has a leader (at most 30 s). */
+  public static void awaitLeaders(Admin admin, java.util.Collection<String> topics) throws ExecutionException, InterruptedException {
+    var deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        var described = admin.describeTopics(topics).allTopicNames().get();
+        var ready = described.values().stream()
+            .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready) return;
+      } catch (ExecutionException e) {
+        // Just created: the metadata may not know the topic yet.
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw e;
+      }
+      if (System.nanoTime() > deadline) throw new IllegalStateException("no leader for every partition of " + topics + " after 30 s");
+      Thread.sleep(50);
     }
   }
 }
