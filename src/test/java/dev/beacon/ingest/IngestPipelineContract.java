@@ -191,6 +191,28 @@ abstract class IngestPipelineContract {
     awaitTotals(second, mix);
   }
 
+  @Test
+  void aGracefulStopDrainsTheStreamAndCommitsEveryOffset() throws Exception {
+    var setup = setup();
+    var mix = EventMix.generate(setup.topic(), 5_000, 5, Instant.now());
+    var server = start(setup, "");
+    produce(mix.records);
+    awaitTotals(server, mix);
+    server.stop().toCompletableFuture().get();
+    servers.remove(server);
+
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
+        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      var committed = admin.listConsumerGroupOffsets(setup.topic() + "-group").partitionsToOffsetAndMetadata().get();
+      var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
+      for (int p = 0; p < 4; p++) {
+        latest.put(new org.apache.kafka.common.TopicPartition(setup.topic(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+      var ends = admin.listOffsets(latest).all().get();
+      ends.forEach((tp, end) -> assertThat(committed.get(tp).offset()).as("committed offset of " + tp).isEqualTo(end.offset()));
+    }
+  }
+
   private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
     var out = new ArrayList<ConsumerRecord<String, byte[]>>();
     try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
