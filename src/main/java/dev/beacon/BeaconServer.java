@@ -23,7 +23,12 @@ import dev.beacon.ingest.IngestStream;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.ingest.PipelineStatus;
 import dev.beacon.ingest.Topics;
+import dev.beacon.common.ReadSideDatabase;
+import dev.beacon.journey.AttributionQueries;
+import dev.beacon.journey.AttributionRoutes;
+import dev.beacon.journey.ChannelGrouping;
 import dev.beacon.journey.Journey;
+import dev.beacon.journey.JourneyProjection;
 import dev.beacon.journey.JourneySettings;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
@@ -38,6 +43,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -98,7 +104,7 @@ public final class BeaconServer {
     var campaignSettings = CampaignSettings.from(beacon.getConfig("campaign"));
     Campaign.init(system, campaignSettings, clock);
     var journeySettings = JourneySettings.from(beacon.getConfig("journey"));
-    Journey.init(system, journeySettings, clock);
+    Journey.init(system, journeySettings, ChannelGrouping.load(), clock);
     OrganizationCampaigns.init(system);
     var sharding = ClusterSharding.get(system);
 
@@ -121,7 +127,14 @@ public final class BeaconServer {
     var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.getInt("max-batch"), maxBody);
     var simulatorSettings = SimulatorSettings.from(beacon.getConfig("simulator"));
     var simulator = new Simulator(system, producer::send, kafka.topic(), simulatorSettings, clock);
+    var database = DatabaseSettings.from(beacon);
+    var readSide = new ReadSideDatabase(database, beacon.getInt("read-side.pool-size"));
+    JourneyProjection.init(system, readSide, beacon.getInt("read-side.live-feed-size"));
+    var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
+    var attribution = new AttributionRoutes(new AttributionQueries(readSide.dataSource()), sharding, journeySettings,
+        blocking, askTimeout, clock);
     var routes = Directives.concat(
+        attribution.routes(),
         new SimulatorRoutes(simulator).routes(),
         new IngestRoutes(intake, status, maxBody, Materializer.matFromSystem(system)).routes(),
         new CampaignRoutes(new CampaignQueries(sharding, askTimeout, clock), campaignSettings, clock).routes(),
@@ -132,6 +145,7 @@ public final class BeaconServer {
     PekkoManagement.get(system).start();
 
     var server = new BeaconServer(system, embedded, producer, status, ingest, binding, stats);
+    system.getWhenTerminated().thenRun(readSide::close);
     server.registerShutdown();
     // The simulator stops with HTTP intake, before the stream drains and the producer closes.
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "simulator-stop", simulator::shutdown);

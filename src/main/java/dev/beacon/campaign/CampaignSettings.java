@@ -11,8 +11,7 @@ public record CampaignSettings(
     int dedupMaxIds,
     Duration sessionTimeout,
     int maxOpenSessions,
-    int snapshotEvery,
-    Duration passivateAfter) {
+    int snapshotEvery) {
 
   public CampaignSettings {
     if (minuteWindow.compareTo(Duration.ofHours(24)) > 0) {
@@ -28,7 +27,6 @@ public record CampaignSettings(
         c.getInt("dedup-max-ids"),
         c.getDuration("session-timeout"),
         c.getInt("max-open-sessions"),
-        c.getInt("snapshot-every"),
-        c.getDuration("passivate-after"));
+        c.getInt("snapshot-every"));
   }
 }

@@ -27,7 +27,8 @@ public final class BeaconConfig {
         prefix + "db.user", db.user(),
         prefix + "db.password", db.password(),
         prefix + "db.numThreads", db.maxPoolSize(),
-        prefix + "db.maxConnections", db.maxPoolSize()));
+        prefix + "db.maxConnections", db.maxPoolSize(),
+        "pekko.projection.jdbc.dialect", db.isPostgres() ? "postgres-dialect" : "h2-dialect"));
     return derived.withFallback(resolved).resolve();
   }
 }

@@ -4,8 +4,13 @@ import dev.beacon.common.CborSerializable;
 import dev.beacon.event.Delivered;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,12 +32,22 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * The journeys of the users of one organisation that hash to one bucket. Every event that
  * carries a user passes here first, in the same micro-batch as its campaign: the journey is the
  * home of the 72-hour dedup window of its users' event ids, so a client retrying an event is
- * recognised however hot the campaign it belongs to.
+ * recognised however hot the campaign it belongs to. The events admitted for the first time then
+ * build each user's journey live ({@link JourneyLogic}: sessions, touchpoints, conversions
+ * credited by every rule-based model). One {@link JourneysUpdated} per admitting batch carries the
+ * ids, the admitted events in compact form (replayed through the same logic on recovery) and the
+ * facts the read side needs; a batch of retries and redeliveries only persists nothing.
  */
 public final class Journey
     extends EventSourcedBehaviorWithEnforcedReplies<Journey.Command, Journey.Event, JourneyState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Journey");
+
+  /**
+   * The tags journey events carry, one per bucket entity, for the read side (one projection
+   * instance per tag). Never change the count of a running system: a bucket's tag would move.
+   */
+  public static final List<String> TAGS = IntStream.range(0, 8).mapToObj(i -> "journey-" + i).toList();
 
   /**
    * The entity id of the bucket that holds this user's journey: organisation and bucket number.
@@ -44,42 +59,142 @@ public final class Journey
     return organizationId + "|b" + Math.floorMod(userId.hashCode() * 0x9E3779B9, buckets);
   }
 
-  public static void init(ActorSystem<?> system, JourneySettings settings, Clock clock) {
+  /** {@code channels} is loaded once and shared: it compiles its rule table and caches answers. */
+  /** The tag of every event of this bucket entity. */
+  public static String tagFor(String entityId) {
+    return TAGS.get(Math.floorMod(entityId.hashCode(), TAGS.size()));
+  }
+
+  public static void init(ActorSystem<?> system, JourneySettings settings, ChannelGrouping channels, Clock clock) {
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, clock))
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, channels, clock))
             .withStopMessage(new Passivate()));
   }
 
   // Commands and replies
 
-  public sealed interface Command extends CborSerializable permits Admit, Passivate {}
+  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, Passivate {}
 
   /** Admit a micro-batch's events of this user; the reply names the ids refused as retries. */
   public record Admit(List<Delivered> events, ActorRef<StatusReply<Admitted>> replyTo) implements Command {}
 
   public record Admitted(Set<String> duplicateIds) implements CborSerializable {}
 
+  /** One user's journey as this bucket knows it; an unknown (or long idle) user is an error reply. */
+  public record GetUserJourney(String userId, ActorRef<StatusReply<UserJourneyView>> replyTo) implements Command {}
+
+  /**
+   * A user's stored sessions (oldest first), their touchpoints as the models see them (one per
+   * session, repeats of a channel on one UTC day collapsed) and the user's latest conversions.
+   */
+  public record UserJourneyView(String userId, List<Session> sessions, List<Touchpoint> touchpoints,
+      List<Conversion> conversions) implements CborSerializable {}
+
   record Passivate() implements Command {}
 
   // Events
 
-  public sealed interface Event extends CborSerializable permits IdsRecorded {}
+  public sealed interface Event extends CborSerializable permits IdsRecorded, JourneysUpdated {}
 
+  /** Ids only, as persisted before journeys were kept: still read on recovery, no longer written. */
   public record IdsRecorded(List<JourneyState.Seen> seen, long appliedAtMillis) implements Event {}
+
+  /**
+   * One admitting batch: the ids to record; the admitted events, compact, in the order admitted
+   * (replay groups them by user, users in the order the batch first names them, each user's in
+   * their order); and the facts they produced, for the read side, grouped the same way.
+   */
+  public record JourneysUpdated(String organizationId, List<JourneyState.Seen> seen, long appliedAtMillis,
+      List<Hit> hits, List<SessionStarted> sessionsStarted, List<SessionEngaged> sessionsEngaged,
+      List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed) implements Event {
+    public JourneysUpdated {
+      seen = List.copyOf(seen);
+      hits = List.copyOf(hits);
+      sessionsStarted = List.copyOf(sessionsStarted);
+      sessionsEngaged = List.copyOf(sessionsEngaged);
+      conversions = List.copyOf(conversions);
+      pathChanges = List.copyOf(pathChanges);
+      feed = List.copyOf(feed);
+    }
+  }
+
+  // Facts: parts of JourneysUpdated
+
+  /**
+   * An admitted event in compact form: what the journey needs of it, its traffic source already
+   * mapped to a channel and campaign ({@code (not set)} when none), and whether it is a conversion.
+   */
+  public record Hit(String userId, String name, long timestampMillis, String sessionId, String channel,
+      String campaign, long engagementMillis, long valueMicros, String transactionId, boolean conversion)
+      implements CborSerializable {
+    public Hit {
+      if (campaign == null || campaign.isBlank()) campaign = Touchpoint.NO_CAMPAIGN;
+    }
+  }
+
+  /** A session opened; {@code day} is the UTC day of its start. */
+  public record SessionStarted(String userId, String sessionId, LocalDate day, long startMillis, String channel,
+      String campaign) implements CborSerializable {}
+
+  /** A session became engaged (at most once per session); day, channel and campaign are those it started with. */
+  public record SessionEngaged(String userId, String sessionId, LocalDate day, String channel, String campaign)
+      implements CborSerializable {}
+
+  /**
+   * A counted conversion: value in currency units, the channels of the touches it credits (its
+   * path for the data-driven models), and per model ({@link RuleBasedAttribution#MODELS}) the
+   * credits per channel and campaign, which add up to one conversion and the full value.
+   */
+  public record Conversion(String userId, String name, long timestampMillis, LocalDate day, double value,
+      String transactionId, String sessionId, List<String> path, Map<String, List<Credit>> credits)
+      implements CborSerializable {
+    public Conversion {
+      path = List.copyOf(path);
+      var copy = new LinkedHashMap<String, List<Credit>>();
+      credits.forEach((model, list) -> copy.put(model, List.copyOf(list)));
+      credits = Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /**
+   * A change to the organisation's {@link PathCounts}: {@code nulls} -1 takes the user's open
+   * journey off its old path, +1 puts it on its new one; {@code conversions} 1 with its value adds
+   * a converted journey. Apply with {@link PathCounts#apply}.
+   */
+  public record PathChange(String userId, List<String> path, long conversions, double value, long nulls)
+      implements CborSerializable {
+    public PathChange {
+      path = List.copyOf(path);
+    }
+  }
+
+  /** One admitted event for the live feed, with the channel and campaign of its session. */
+  public record FeedItem(long timestampMillis, String name, String userId, String channel, String campaign)
+      implements CborSerializable {}
 
   // Behaviour
 
+  private final String organizationId;
+  private final Set<String> tags;
   private final JourneySettings settings;
+  private final ChannelGrouping channels;
+  private final JourneyLogic logic;
   private final Clock clock;
 
-  public static Behavior<Command> create(String entityId, JourneySettings settings, Clock clock) {
-    return Behaviors.setup(ctx -> new Journey(entityId, settings, clock));
+  public static Behavior<Command> create(String entityId, JourneySettings settings, ChannelGrouping channels,
+      Clock clock) {
+    return Behaviors.setup(ctx -> new Journey(entityId, settings, channels, clock));
   }
 
-  private Journey(String entityId, JourneySettings settings, Clock clock) {
+  private Journey(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
     super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    var bar = entityId.indexOf('|');
+    this.organizationId = bar < 0 ? entityId : entityId.substring(0, bar);
+    this.tags = Set.of(tagFor(entityId));
     this.settings = settings;
+    this.channels = channels;
+    this.logic = new JourneyLogic(settings);
     this.clock = clock;
   }
 
@@ -110,9 +225,15 @@ public final class Journey
   }
 
   @Override
+  public Set<String> tagsFor(Event event) {
+    return tags;
+  }
+
+  @Override
   public CommandHandlerWithReply<Command, Event, JourneyState> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Admit.class, this::onAdmit)
+        .onCommand(GetUserJourney.class, this::onGetUserJourney)
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();
   }
@@ -122,13 +243,30 @@ public final class Journey
     var admission = state.admit(cmd.events(), now, settings);
     var reply = StatusReply.success(new Admitted(admission.duplicateIds()));
     if (admission.toRecord().isEmpty()) return Effect().reply(cmd.replyTo(), reply);
-    return Effect().persist(new IdsRecorded(admission.toRecord(), now)).thenReply(cmd.replyTo(), s -> reply);
+    // the ingest sends only events with a user; one without would only be deduplicated here
+    var hits = admission.admitted().stream().filter(d -> d.event().hasUser())
+        .map(d -> logic.hit(d.event(), channels)).toList();
+    // planned on the unchanged state; the event handler replays the same hits to the same result
+    var facts = state.plan(hits, logic).facts();
+    var event = new JourneysUpdated(organizationId, admission.toRecord(), now, hits, facts.sessionsStarted,
+        facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed);
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  private ReplyEffect<Event, JourneyState> onGetUserJourney(JourneyState state, GetUserJourney cmd) {
+    var journey = state.journey(cmd.userId(), settings);
+    if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error("unknown user"));
+    var view = new UserJourneyView(cmd.userId(), journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
+        journey.conversions());
+    return Effect().reply(cmd.replyTo(), StatusReply.success(view));
   }
 
   @Override
   public EventHandler<JourneyState, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(IdsRecorded.class, (state, e) -> state.record(e.seen(), e.appliedAtMillis(), settings))
+        .onEvent(JourneysUpdated.class,
+            (state, e) -> state.record(e.seen(), e.appliedAtMillis(), settings).apply(e.hits(), logic))
         .build();
   }
 }

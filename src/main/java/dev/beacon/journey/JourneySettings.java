@@ -1,21 +1,86 @@
 package dev.beacon.journey;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * {@code beacon.journey}: the dedup window of events with a user, the number of journey buckets
  * per organisation (each bucket entity holds the journeys of the users hashed to it), the most
- * ids one bucket keeps, and snapshots.
+ * ids one bucket keeps, snapshots; then how journeys are cut into sessions, which events are
+ * conversions, the attribution lookback and half-life, and the bounds of what a bucket keeps.
+ *
+ * @param sessionTimeout inactivity that ends a session without a session id
+ * @param engagedAfter a session with more engagement time than this is engaged
+ * @param engagedPageViews a session with at least this many {@code page_view} events is engaged
+ * @param conversionEvents event names that count as conversions
+ * @param maxUsers users one bucket keeps, the least recently active evicted first
+ * @param userRetention a user idle (in event time) longer than this is dropped
+ * @param maxTouchpoints sessions (one touchpoint each) kept per user, oldest dropped first
+ * @param maxConversions conversions kept per user for the journey query, oldest dropped first
+ * @param maxTransactionIds transaction ids remembered per user for conversion dedup, oldest dropped first
  */
-public record JourneySettings(Duration dedupWindow, int dedupMaxIds, int snapshotEvery, int bucketsPerOrganization) {
+public record JourneySettings(
+    Duration dedupWindow,
+    int dedupMaxIds,
+    int snapshotEvery,
+    int bucketsPerOrganization,
+    Duration sessionTimeout,
+    Duration engagedAfter,
+    int engagedPageViews,
+    Set<String> conversionEvents,
+    Duration lookback,
+    Duration halfLife,
+    int maxUsers,
+    Duration userRetention,
+    int maxTouchpoints,
+    int maxConversions,
+    int maxTransactionIds) {
+
+  /** The defaults of the journey keys added after the first release: an older config still loads. */
+  static final Config DEFAULTS = ConfigFactory.parseString("""
+      session-timeout = 30m
+      engaged-after = 10s
+      engaged-page-views = 2
+      conversion-events = [purchase, begin_checkout, conversion]
+      lookback = 14d
+      half-life = 7d
+      max-users-per-bucket = 5000
+      user-retention = 30d
+      max-touchpoints-per-user = 50
+      max-conversions-per-user = 20
+      max-transaction-ids-per-user = 20
+      """);
 
   public JourneySettings {
     if (bucketsPerOrganization < 1) throw new IllegalArgumentException("beacon.journey.buckets-per-organization: at least 1");
+    atLeastOne(maxUsers, "max-users-per-bucket");
+    atLeastOne(maxTouchpoints, "max-touchpoints-per-user");
+    atLeastOne(maxConversions, "max-conversions-per-user");
+    atLeastOne(maxTransactionIds, "max-transaction-ids-per-user");
+    if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+      throw new IllegalArgumentException("beacon.journey.session-timeout: must be positive");
+    }
+    conversionEvents = Set.copyOf(conversionEvents);
   }
 
-  public static JourneySettings from(Config c) {
+  public static JourneySettings from(Config config) {
+    var c = config.withFallback(DEFAULTS);
     return new JourneySettings(c.getDuration("dedup-window"), c.getInt("dedup-max-ids"), c.getInt("snapshot-every"),
-        c.getInt("buckets-per-organization"));
+        c.getInt("buckets-per-organization"),
+        c.getDuration("session-timeout"), c.getDuration("engaged-after"), c.getInt("engaged-page-views"),
+        Set.copyOf(c.getStringList("conversion-events")), c.getDuration("lookback"), c.getDuration("half-life"),
+        c.getInt("max-users-per-bucket"), c.getDuration("user-retention"), c.getInt("max-touchpoints-per-user"),
+        c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"));
+  }
+
+  /** The rule-based models with this lookback and half-life. */
+  RuleBasedAttribution attribution() {
+    return new RuleBasedAttribution(lookback, halfLife);
+  }
+
+  private static void atLeastOne(int value, String key) {
+    if (value < 1) throw new IllegalArgumentException("beacon.journey." + key + ": at least 1");
   }
 }

@@ -55,6 +55,19 @@ public final class PathCounts {
     put(key, old.conversions() - conversions, old.value() - value, old.nulls() - nulls);
   }
 
+  /**
+   * Applies one change a journey bucket persisted ({@link Journey.JourneysUpdated#pathChanges()}):
+   * negative counts take back, positive ones add. Applied in order, a bucket's changes never take
+   * back more than they added.
+   */
+  public void apply(Journey.PathChange change) {
+    if (change.conversions() < 0 || change.nulls() < 0) {
+      remove(change.path(), -change.conversions(), Math.abs(change.value()), -change.nulls());
+    } else {
+      add(change.path(), change.conversions(), change.value(), change.nulls());
+    }
+  }
+
   /** Adds every path of another count to this one. */
   public void merge(PathCounts other) {
     other.paths.forEach((path, o) -> add(path, o.conversions(), o.value(), o.nulls()));

@@ -56,9 +56,23 @@ public final class RuleBasedAttribution {
 
   /** Model name ({@link #MODELS}, in that order) to its credits for one conversion. */
   public Map<String, List<Credit>> credit(List<Touchpoint> touches, long conversionMillis, double value) {
+    return creditCounted(counted(touches, conversionMillis), value);
+  }
+
+  /**
+   * The touches a conversion at {@code conversionMillis} credits, in order: those within the
+   * lookback, collapsed; a single Direct touch when none is left. Their channels are the
+   * conversion's path for the data-driven models.
+   */
+  List<Touchpoint> counted(List<Touchpoint> touches, long conversionMillis) {
     // the window first, then the collapse: a touch outside the window must not hide one inside
     var counted = Touchpoints.collapse(Touchpoints.within(touches, conversionMillis, lookback));
     if (counted.isEmpty()) counted = List.of(new Touchpoint(ChannelGrouping.DIRECT, NO_TOUCH_CAMPAIGN, conversionMillis));
+    return counted;
+  }
+
+  /** Every model's credits over touches already {@link #counted}. */
+  Map<String, List<Credit>> creditCounted(List<Touchpoint> counted, double value) {
     var channels = counted.stream().map(Touchpoint::channel).toList();
     var credits = new LinkedHashMap<String, List<Credit>>();
     for (var model : MODELS) {

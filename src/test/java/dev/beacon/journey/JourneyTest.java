@@ -29,6 +29,7 @@ class JourneyTest {
   static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
   static final String TOPIC = "beacon.events";
   static final Duration WINDOW = Duration.ofHours(72);
+  static final ChannelGrouping CHANNELS = ChannelGrouping.load();
 
   private static final ActorTestKit testKit = ActorTestKit.create("JourneyTest",
       EventSourcedBehaviorTestKit.config()
@@ -45,7 +46,8 @@ class JourneyTest {
   }
 
   static JourneySettings settings(int dedupMaxIds, int snapshotEvery) {
-    return new JourneySettings(settings().dedupWindow(), dedupMaxIds, snapshotEvery, settings().bucketsPerOrganization());
+    return JourneySettings.from(ConfigFactory.parseString("dedup-max-ids = " + dedupMaxIds + ", snapshot-every = " + snapshotEvery)
+        .withFallback(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey")));
   }
 
   static Delivered delivered(String eventId, int partition, long offset) {
@@ -185,7 +187,7 @@ class JourneyTest {
     private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings) {
       var entityId = Journey.entityId("acme", "user-" + users.incrementAndGet(), 1 << 20);
       persistenceId = "Journey|" + entityId;
-      return EventSourcedBehaviorTestKit.create(testKit.system(), Journey.create(entityId, settings, clock),
+      return EventSourcedBehaviorTestKit.create(testKit.system(), Journey.create(entityId, settings, CHANNELS, clock),
           EventSourcedBehaviorTestKit.enabledSerializationSettings());
     }
 
@@ -207,7 +209,7 @@ class JourneyTest {
       var result = admit(kit, delivered("e1", 0, 10), delivered("e2", 4, 11));
 
       assertTrue(result.reply().getValue().duplicateIds().isEmpty());
-      var recorded = result.eventOfType(Journey.IdsRecorded.class);
+      var recorded = result.eventOfType(Journey.JourneysUpdated.class);
       assertEquals(NOW.toEpochMilli(), recorded.appliedAtMillis());
       assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 0, 10, NOW.toEpochMilli()),
           new JourneyState.Seen(EventIds.digest("e2"), 4, 11, NOW.toEpochMilli())), recorded.seen());
@@ -245,7 +247,7 @@ class JourneyTest {
       var later = admit(kit, delivered("e1", 0, 99));
 
       assertTrue(later.reply().getValue().duplicateIds().isEmpty());
-      assertEquals(1, later.eventOfType(Journey.IdsRecorded.class).seen().size());
+      assertEquals(1, later.eventOfType(Journey.JourneysUpdated.class).seen().size());
     }
 
     @Test

@@ -1,0 +1,65 @@
+package dev.beacon.journey;
+
+import dev.beacon.common.ReadSideDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * The journeys' read side: one projection per journey tag, run as a sharded daemon process,
+ * reading tagged journey events and writing their facts ({@link JourneyReadSide}) exactly once:
+ * each group of events and its offset commit in one transaction.
+ */
+public final class JourneyProjection {
+  private JourneyProjection() {}
+
+  public static void init(ActorSystem<?> system, ReadSideDatabase database, int feedSize) {
+    var readSide = new JourneyReadSide(feedSize);
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-projection", Journey.TAGS.size(),
+        i -> ProjectionBehavior.create(projection(system, database, readSide, i)),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static org.apache.pekko.projection.Projection<EventEnvelope<Journey.Event>> projection(
+      ActorSystem<?> system, ReadSideDatabase database, JourneyReadSide readSide, int slice) {
+    var tag = Journey.TAGS.get(slice);
+    var source = EventSourcedProvider.<Journey.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.groupedWithin(ProjectionId.of("journeys", tag), source, database::session,
+            () -> new Handler(readSide, slice), system)
+        .withGroup(1000, Duration.ofMillis(250));
+  }
+
+  private static final class Handler extends JdbcHandler<List<EventEnvelope<Journey.Event>>, ReadSideDatabase.Session> {
+    private final JourneyReadSide readSide;
+    private final int slice;
+
+    Handler(JourneyReadSide readSide, int slice) {
+      this.readSide = readSide;
+      this.slice = slice;
+    }
+
+    @Override
+    public void process(ReadSideDatabase.Session session, List<EventEnvelope<Journey.Event>> envelopes) throws Exception {
+      var updates = new ArrayList<Journey.JourneysUpdated>(envelopes.size());
+      for (var envelope : envelopes) {
+        if (envelope.event() instanceof Journey.JourneysUpdated u) updates.add(u);
+      }
+      if (updates.isEmpty()) return;
+      session.withConnection(connection -> {
+        readSide.write(connection, slice, updates);
+        return null;
+      });
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package dev.beacon.journey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.beacon.event.Delivered;
+import dev.beacon.event.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The {@link Journey} entity keeping users' journeys: the persisted facts, the journey query, recovery. */
+class JourneyEntityTest {
+  static final Instant NOW = Instant.parse("2024-05-10T12:00:00Z");
+  static final Event.TrafficSource GOOGLE_CPC = new Event.TrafficSource("google", "cpc", "brand");
+  static final Event.TrafficSource GOOGLE_ORGANIC = new Event.TrafficSource("google", "organic", "(organic)");
+  static final Event.TrafficSource NEWSLETTER = new Event.TrafficSource("newsletter", "email", "may");
+
+  private static final ActorTestKit testKit = ActorTestKit.create("JourneyEntityTest",
+      EventSourcedBehaviorTestKit.config()
+          .withFallback(ConfigFactory.parseResources("application.conf").withOnlyPath("pekko.actor.serialization-bindings"))
+          .resolve());
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private final JourneyTest.MovableClock clock = new JourneyTest.MovableClock(NOW);
+  private static final AtomicInteger entities = new AtomicInteger();
+  private long offset;
+
+  private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings) {
+    return journey(settings, "acme|b" + entities.incrementAndGet());
+  }
+
+  private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings,
+      String entityId) {
+    return EventSourcedBehaviorTestKit.create(testKit.system(),
+        Journey.create(entityId, settings, JourneyTest.CHANNELS, clock),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+  }
+
+  /** A GA4-like event of a user, at its own Kafka offset; the id says who, what and when. */
+  private Delivered event(String user, String name, Instant at, String gaSession, Event.TrafficSource source,
+      double value, String transactionId) {
+    var sessionId = gaSession == null ? null : user + "." + gaSession;
+    var event = new Event(user + "/" + name + "/" + at, "ga4", "acme", name, null, null, user, sessionId, at,
+        Math.round(value * 1_000_000), "USD", 0, source, transactionId, null, null, null, List.of());
+    return new Delivered(event, "beacon.events", 0, offset++);
+  }
+
+  private Delivered pageView(String user, Instant at, String gaSession, Event.TrafficSource source) {
+    return event(user, "page_view", at, gaSession, source, 0, null);
+  }
+
+  private static EventSourcedBehaviorTestKit.CommandResultWithReply<Journey.Command, Journey.Event, JourneyState,
+      StatusReply<Journey.Admitted>> admit(EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit,
+      Delivered... events) {
+    return kit.runCommand(replyTo -> new Journey.Admit(List.of(events), replyTo));
+  }
+
+  private static StatusReply<Journey.UserJourneyView> query(
+      EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit, String user) {
+    return kit.<StatusReply<Journey.UserJourneyView>>runCommand(replyTo -> new Journey.GetUserJourney(user, replyTo)).reply();
+  }
+
+  private static List<Credit> only(String channel, String campaign, double value) {
+    return List.of(new Credit(channel, campaign, 1.0, value));
+  }
+
+  @Test
+  void theEventCarriesTheAdmittedEventsAndTheirFacts() {
+    var kit = journey(JourneyTest.settings());
+    var day = JourneyLogic.day(NOW.toEpochMilli());
+
+    var event = admit(kit,
+        pageView("ann", NOW, "1", GOOGLE_CPC),
+        pageView("bob", NOW, "7", GOOGLE_ORGANIC),
+        pageView("ann", NOW.plusSeconds(60), "1", GOOGLE_CPC),
+        event("ann", "purchase", NOW.plusSeconds(120), "1", null, 80, "T1"))
+        .eventOfType(Journey.JourneysUpdated.class);
+
+    assertEquals("acme", event.organizationId());
+    assertEquals(4, event.seen().size());
+    assertEquals(NOW.toEpochMilli(), event.appliedAtMillis());
+    assertEquals(List.of("ann", "bob", "ann", "ann"), event.hits().stream().map(Journey.Hit::userId).toList(),
+        "hits in the order admitted");
+    assertEquals(List.of("ann", "ann", "ann", "bob"), event.feed().stream().map(Journey.FeedItem::userId).toList(),
+        "facts grouped by user, in the order the batch first named them");
+    assertEquals(List.of(
+        new Journey.SessionStarted("ann", "ann.1", day, NOW.toEpochMilli(), "Paid Search", "brand"),
+        new Journey.SessionStarted("bob", "bob.7", day, NOW.toEpochMilli(), "Organic Search", "(organic)")),
+        event.sessionsStarted());
+    assertEquals(List.of(new Journey.SessionEngaged("ann", "ann.1", day, "Paid Search", "brand")), event.sessionsEngaged());
+    var conversion = event.conversions().get(0);
+    assertEquals(1, event.conversions().size());
+    assertEquals(new Journey.Conversion("ann", "purchase", NOW.plusSeconds(120).toEpochMilli(), day, 80.0, "T1", "ann.1",
+        List.of("Paid Search"), Map.of(
+            RuleBasedAttribution.FIRST_CLICK, only("Paid Search", "brand", 80),
+            RuleBasedAttribution.LAST_CLICK, only("Paid Search", "brand", 80),
+            RuleBasedAttribution.LINEAR, only("Paid Search", "brand", 80),
+            RuleBasedAttribution.TIME_DECAY, only("Paid Search", "brand", 80),
+            RuleBasedAttribution.POSITION_BASED, only("Paid Search", "brand", 80))), conversion);
+    assertEquals(List.of(
+        new Journey.PathChange("ann", List.of("Paid Search"), 1, 80.0, 0),
+        new Journey.PathChange("bob", List.of("Organic Search"), 0, 0, 1)), event.pathChanges());
+    assertEquals(List.of("purchase", "Paid Search"), List.of(event.feed().get(2).name(), event.feed().get(2).channel()),
+        "a feed item has its session's channel");
+    assertEquals(4, event.feed().size());
+  }
+
+  @Test
+  void thePersistedEventRoundTripsThroughCborUnchanged() {
+    var kit = journey(JourneyTest.settings());
+    admit(kit, pageView("ann", NOW.minus(Duration.ofDays(3)), "1", NEWSLETTER));
+    var event = admit(kit, pageView("ann", NOW, "2", GOOGLE_CPC), event("ann", "purchase", NOW.plusSeconds(5), "2", null, 12.5, "T9"))
+        .eventOfType(Journey.JourneysUpdated.class);
+
+    var serialization = testKit.serializationTestKit();
+    assertEquals(event, serialization.verifySerialization(event, true));
+    assertEquals(2, event.conversions().get(0).path().size());
+  }
+
+  @Test
+  void aSnapshotRoundTripsThroughCborWithItsUsersInOrder() {
+    var kit = journey(JourneyTest.settings());
+    admit(kit, pageView("zoe", NOW, "1", GOOGLE_CPC), pageView("ann", NOW, "1", NEWSLETTER),
+        event("zoe", "purchase", NOW.plusSeconds(30), "1", null, 20, "T1"));
+    var state = kit.getState();
+
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var bytes = serialization.serialize(state).get();
+    var manifest = org.apache.pekko.serialization.Serializers.manifestFor(serialization.findSerializerFor(state), state);
+    var back = (JourneyState) serialization.deserialize(bytes, serialization.findSerializerFor(state).identifier(), manifest).get();
+
+    assertEquals(List.of("zoe", "ann"), List.copyOf(back.users.keySet()));
+    assertEquals(state.users, back.users);
+    assertEquals(state.watermarkMillis, back.watermarkMillis);
+    assertEquals(state.recentIds, back.recentIds);
+  }
+
+  @Test
+  void theJourneyQueryAnswersSessionsTouchpointsAndConversionsWithCredits() {
+    var kit = journey(JourneyTest.settings());
+    var monday = NOW.minus(Duration.ofDays(2)).minus(Duration.ofHours(3));
+    admit(kit, pageView("ann", monday, "1", NEWSLETTER), pageView("ann", monday.plusSeconds(10), "1", NEWSLETTER));
+    admit(kit, pageView("ann", monday.plus(Duration.ofHours(4)), "2", NEWSLETTER));
+    admit(kit, pageView("ann", NOW, "3", GOOGLE_CPC), event("ann", "purchase", NOW.plusSeconds(90), "3", null, 50, "T1"));
+
+    var view = query(kit, "ann").getValue();
+
+    assertEquals("ann", view.userId());
+    assertEquals(List.of("ann.1", "ann.2", "ann.3"), view.sessions().stream().map(Session::sessionId).toList());
+    assertEquals(List.of(true, false, true), view.sessions().stream().map(Session::engaged).toList());
+    assertEquals(List.of(2, 1, 2), view.sessions().stream().map(Session::events).toList());
+    assertEquals(List.of(new Touchpoint("Email", "may", monday.toEpochMilli()),
+        new Touchpoint("Paid Search", "brand", NOW.toEpochMilli())), view.touchpoints(), "same-day Email collapsed");
+    assertEquals(1, view.conversions().size());
+    var linear = view.conversions().get(0).credits().get(RuleBasedAttribution.LINEAR);
+    assertEquals(List.of(new Credit("Email", "may", 0.5, 25.0), new Credit("Paid Search", "brand", 0.5, 25.0)), linear);
+  }
+
+  @Test
+  void anUnknownUserIsAnErrorReply() {
+    var kit = journey(JourneyTest.settings());
+    admit(kit, pageView("ann", NOW, "1", GOOGLE_CPC));
+
+    var reply = query(kit, "nobody");
+
+    assertTrue(reply.isError());
+    assertEquals("unknown user", reply.getError().getMessage());
+  }
+
+  @Test
+  void aRetriedConversionIsRefusedAndCountsOnce() {
+    var kit = journey(JourneyTest.settings());
+    var purchase = event("ann", "purchase", NOW, "1", GOOGLE_CPC, 30, "T1");
+    admit(kit, purchase);
+
+    var retry = admit(kit, new Delivered(purchase.event(), purchase.topic(), purchase.partition(), 999));
+    var redelivery = admit(kit, purchase);
+
+    assertEquals(Set.of(purchase.event().eventId()), retry.reply().getValue().duplicateIds());
+    assertTrue(retry.hasNoEvents());
+    assertTrue(redelivery.hasNoEvents());
+    assertEquals(1, query(kit, "ann").getValue().conversions().size());
+  }
+
+  @Test
+  void recoveryFromSnapshotAndEventsGivesTheSameJourneys() {
+    var settings = JourneyTest.settings(20_000, 2);
+    var restartedId = "acme|b" + entities.incrementAndGet();
+    var restarted = journey(settings, restartedId);
+    var twin = journey(settings);
+    var batches = new ArrayList<Delivered[]>();
+    batches.add(new Delivered[] {pageView("ann", NOW, "1", NEWSLETTER), pageView("bob", NOW, "1", GOOGLE_ORGANIC)});
+    batches.add(new Delivered[] {pageView("ann", NOW.plus(Duration.ofDays(1)), "2", GOOGLE_CPC)});
+    batches.add(new Delivered[] {event("ann", "purchase", NOW.plus(Duration.ofDays(1)).plusSeconds(60), "2", null, 70, "T1"),
+        pageView("cid", NOW.plus(Duration.ofDays(1)), null, null)});
+    batches.add(new Delivered[] {pageView("bob", NOW.plus(Duration.ofDays(2)), "2", NEWSLETTER)});
+    batches.add(new Delivered[] {event("bob", "begin_checkout", NOW.plus(Duration.ofDays(2)).plusSeconds(30), "2", null, 9, null),
+        pageView("ann", NOW.plus(Duration.ofDays(3)), "3", GOOGLE_ORGANIC)});
+    for (var batch : batches) {
+      admit(restarted, batch);
+      admit(twin, batch);
+    }
+    var before = new LinkedHashMap<>(restarted.getState().users);
+    var watermark = restarted.getState().watermarkMillis;
+    var snapshots = restarted.snapshotTestKit().orElseThrow();
+
+    restarted.restart();
+
+    assertTrue(snapshots.persistedInStorage("Journey|" + restartedId).size() > 0, "recovered from a snapshot");
+    assertEquals(List.copyOf(before.keySet()), List.copyOf(restarted.getState().users.keySet()));
+    assertEquals(before, restarted.getState().users);
+    assertEquals(watermark, restarted.getState().watermarkMillis);
+    var next = new Delivered[] {event("bob", "purchase", NOW.plus(Duration.ofDays(4)), "4", GOOGLE_CPC, 15, "T2")};
+    var afterRestart = admit(restarted, next).eventOfType(Journey.JourneysUpdated.class);
+    var withoutRestart = admit(twin, next).eventOfType(Journey.JourneysUpdated.class);
+    assertEquals(withoutRestart, afterRestart);
+    assertEquals(List.of("Organic Search", "Email", "Paid Search"), afterRestart.conversions().get(0).path());
+  }
+
+  @Test
+  void anOlderJournalOfIdsOnlyStillRecovers() {
+    var entityId = "acme|b" + entities.incrementAndGet();
+    var kit = journey(JourneyTest.settings(), entityId);
+    var old = pageView("ann", NOW, "1", GOOGLE_CPC);
+    var seen = new JourneyState.Seen(dev.beacon.event.EventIds.digest(old.event().eventId()), 0, old.offset(), NOW.toEpochMilli());
+    kit.persistenceTestKit().persistForRecovery("Journey|" + entityId,
+        List.of(new Journey.IdsRecorded(List.of(seen), NOW.toEpochMilli())));
+
+    kit.restart();
+
+    var retry = admit(kit, new Delivered(old.event(), old.topic(), 0, old.offset() + 100));
+    assertEquals(Set.of(old.event().eventId()), retry.reply().getValue().duplicateIds());
+    assertTrue(query(kit, "ann").isError(), "ids only: no journey was kept then");
+  }
+
+  @Test
+  void theBucketsOfAnOrganisationSpreadOverEveryTag() {
+    var used = new java.util.HashSet<String>();
+    for (int b = 0; b < 64; b++) {
+      var tag = Journey.tagFor("acme|b" + b);
+      assertEquals(tag, Journey.tagFor("acme|b" + b), "a bucket keeps its tag");
+      used.add(tag);
+    }
+
+    assertEquals(Set.copyOf(Journey.TAGS), used);
+  }
+
+  @Test
+  void aBatchOfEventsWithoutAnyNewIdPersistsNothing() {
+    var kit = journey(JourneyTest.settings());
+    var view = pageView("ann", NOW, "1", GOOGLE_CPC);
+    admit(kit, view);
+
+    var again = admit(kit, view);
+
+    assertTrue(again.hasNoEvents());
+    assertInstanceOf(Journey.UserJourneyView.class, query(kit, "ann").getValue());
+    assertEquals(1, query(kit, "ann").getValue().sessions().get(0).events());
+  }
+}
