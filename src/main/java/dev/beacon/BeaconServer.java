@@ -129,7 +129,7 @@ public final class BeaconServer {
     var simulator = new Simulator(system, producer::send, kafka.topic(), simulatorSettings, clock);
     var database = DatabaseSettings.from(beacon);
     var readSide = new ReadSideDatabase(database, beacon.getInt("read-side.pool-size"));
-    JourneyProjection.init(system, readSide, beacon.getInt("read-side.live-feed-size"));
+    if (journeySettings.tracking()) JourneyProjection.init(system, readSide, beacon.getInt("read-side.live-feed-size"));
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var attribution = new AttributionRoutes(new AttributionQueries(readSide.dataSource()), sharding, journeySettings,
         blocking, askTimeout, clock);

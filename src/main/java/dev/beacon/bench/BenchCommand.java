@@ -214,6 +214,7 @@ public final class BenchCommand {
         .append("beacon.kafka.partitions = ").append(options.partitions()).append('\n')
         .append("beacon.kafka.group-id = \"bench-").append(id).append("\"\n")
         .append("beacon.simulator.enabled = off\n")
+        .append("beacon.journey.tracking = ").append(options.journeys() ? "on" : "off").append('\n')
         .append("pekko.remote.artery.canonical.port = 0\npekko.management.http.port = 0\n")
         .append("pekko.loglevel = WARNING\n");
     if (options.batchSize() > 0) text.append("beacon.ingest.batch-size = ").append(options.batchSize()).append('\n');
@@ -328,6 +329,7 @@ public final class BenchCommand {
     params.put("latencySeconds", options.latencySeconds());
     params.put("postgres", options.dbUrl() != null);
     params.put("seed", options.seed());
+    params.put("journeys", options.journeys());
 
     out.println();
     out.printf("%-14s %-11s %-8s %12s %10s %14s %10s %10s%n", "stage", "database", "workload", "events", "seconds", "events/s", "vs raw", "heap MB");

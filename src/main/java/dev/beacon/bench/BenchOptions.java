@@ -20,7 +20,8 @@ record BenchOptions(
     int batchSize,
     String batchWindow,
     Path json,
-    long seed) {
+    long seed,
+    boolean journeys) {
 
   static final String USAGE = """
       Usage: java -jar beacon.jar bench [options]
@@ -38,13 +39,15 @@ record BenchOptions(
         --batch-window D      micro-batch window, e.g. 100ms
         --json FILE           also write the results as JSON
         --seed S              (default 42)
+        --no-journeys         keep only the dedup window in journeys (no sessions, touchpoints,
+                              conversions, credits, read tables): what journeys cost
       """;
 
   static BenchOptions parse(String[] args, List<String> errors) {
     long events = 2_000_000;
     int campaigns = 1_000, users = 100_000, partitions = 8, rate = 5_000, latencySeconds = 20, batchSize = 0;
     String dbUrl = null, dbUser = "beacon", dbPassword = "beacon", batchWindow = null;
-    boolean h2 = true, hot = true;
+    boolean h2 = true, hot = true, journeys = true;
     Path json = null;
     long seed = 42;
     var rest = new ArrayList<>(List.of(args));
@@ -63,6 +66,7 @@ record BenchOptions(
           case "--db-password" -> dbPassword = value(rest, flag);
           case "--no-h2" -> h2 = false;
           case "--no-hot-key" -> hot = false;
+          case "--no-journeys" -> journeys = false;
           case "--batch-size" -> batchSize = Integer.parseInt(value(rest, flag));
           case "--batch-window" -> batchWindow = value(rest, flag);
           case "--json" -> json = Path.of(value(rest, flag));
@@ -79,7 +83,7 @@ record BenchOptions(
     if (campaigns < 1 || users < 1 || partitions < 1 || rate < 1 || latencySeconds < 0) errors.add("sizes and rates must be positive");
     if (!h2 && dbUrl == null) errors.add("--no-h2 needs --db-url");
     return new BenchOptions(events, campaigns, users, partitions, rate, latencySeconds, dbUrl, dbUser, dbPassword, h2,
-        hot, batchSize, batchWindow, json, seed);
+        hot, batchSize, batchWindow, json, seed, journeys);
   }
 
   private static String value(List<String> rest, String flag) {

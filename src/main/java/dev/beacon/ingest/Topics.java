@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Topics {
   private static final Logger log = LoggerFactory.getLogger(Topics.class);
+  private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(2);
 
   private Topics() {}
 
@@ -47,7 +48,12 @@ public final class Topics {
         var described = admin.describeTopics(topics).allTopicNames().get();
         var ready = described.values().stream()
             .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-        if (ready) return;
+        if (ready) {
+          // Leaders are named before the broker has taken them up: give it a moment, or the first
+          // produce request may be refused while later ones land.
+          Thread.sleep(SETTLE.toMillis());
+          return;
+        }
       } catch (ExecutionException e) {
         // Just created: the metadata may not know the topic yet.
         if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw e;

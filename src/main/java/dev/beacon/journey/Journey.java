@@ -96,7 +96,7 @@ public final class Journey
 
   public sealed interface Event extends CborSerializable permits IdsRecorded, JourneysUpdated {}
 
-  /** Ids only, as persisted before journeys were kept: still read on recovery, no longer written. */
+  /** Ids only: what is persisted when journey tracking is off (beacon.journey.tracking). */
   public record IdsRecorded(List<JourneyState.Seen> seen, long appliedAtMillis) implements Event {}
 
   /**
@@ -226,7 +226,8 @@ public final class Journey
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return tags;
+    // Only journey facts feed the read side; ids alone (tracking off) need no tag row.
+    return event instanceof JourneysUpdated ? tags : Set.of();
   }
 
   @Override
@@ -243,6 +244,9 @@ public final class Journey
     var admission = state.admit(cmd.events(), now, settings);
     var reply = StatusReply.success(new Admitted(admission.duplicateIds()));
     if (admission.toRecord().isEmpty()) return Effect().reply(cmd.replyTo(), reply);
+    if (!settings.tracking()) {
+      return Effect().persist(new IdsRecorded(admission.toRecord(), now)).thenReply(cmd.replyTo(), s -> reply);
+    }
     // the ingest sends only events with a user; one without would only be deduplicated here
     var hits = admission.admitted().stream().filter(d -> d.event().hasUser())
         .map(d -> logic.hit(d.event(), channels)).toList();

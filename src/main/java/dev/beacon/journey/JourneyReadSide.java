@@ -153,13 +153,22 @@ final class JourneyReadSide {
   private void writeFeed(Connection connection, List<Journey.JourneysUpdated> events, Set<String> organizations)
       throws SQLException {
     if (organizations.isEmpty()) return;
+    // Only the newest feedSize items per organisation of a group can survive the trim below.
+    var newest = new LinkedHashMap<String, java.util.ArrayDeque<Journey.FeedItem>>();
+    for (var e : events) {
+      var queue = newest.computeIfAbsent(e.organizationId(), k -> new java.util.ArrayDeque<>());
+      for (var item : e.feed()) {
+        queue.addLast(item);
+        if (queue.size() > feedSize) queue.removeFirst();
+      }
+    }
     try (var st = connection.prepareStatement(
         "INSERT INTO live_event_feed (organization_id, event_time, event_name, user_id, channel, campaign) VALUES (?, ?, ?, ?, ?, ?)")) {
-      for (var e : events) {
-        // Only the newest feedSize items of a group can survive the trim below.
-        var feed = e.feed();
-        for (var item : feed.subList(Math.max(0, feed.size() - feedSize), feed.size())) {
-          st.setString(1, e.organizationId());
+      for (var entry : newest.entrySet()) {
+        var items = new java.util.ArrayList<>(entry.getValue());
+        items.sort(java.util.Comparator.comparingLong(Journey.FeedItem::timestampMillis));
+        for (var item : items) {
+          st.setString(1, entry.getKey());
           st.setTimestamp(2, new Timestamp(item.timestampMillis()));
           st.setString(3, item.name());
           st.setString(4, item.userId());

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param maxTouchpoints sessions (one touchpoint each) kept per user, oldest dropped first
  * @param maxConversions conversions kept per user for the journey query, oldest dropped first
  * @param maxTransactionIds transaction ids remembered per user for conversion dedup, oldest dropped first
+ * @param tracking whether journeys (sessions, touchpoints, conversions, credits) are kept; off
+ *     keeps only the dedup window of event ids
  */
 public record JourneySettings(
     Duration dedupWindow,
@@ -36,7 +38,8 @@ public record JourneySettings(
     Duration userRetention,
     int maxTouchpoints,
     int maxConversions,
-    int maxTransactionIds) {
+    int maxTransactionIds,
+    boolean tracking) {
 
   /** The defaults of the journey keys added after the first release: an older config still loads. */
   static final Config DEFAULTS = ConfigFactory.parseString("""
@@ -51,6 +54,7 @@ public record JourneySettings(
       max-touchpoints-per-user = 50
       max-conversions-per-user = 20
       max-transaction-ids-per-user = 20
+      tracking = on
       """);
 
   public JourneySettings {
@@ -72,7 +76,7 @@ public record JourneySettings(
         c.getDuration("session-timeout"), c.getDuration("engaged-after"), c.getInt("engaged-page-views"),
         Set.copyOf(c.getStringList("conversion-events")), c.getDuration("lookback"), c.getDuration("half-life"),
         c.getInt("max-users-per-bucket"), c.getDuration("user-retention"), c.getInt("max-touchpoints-per-user"),
-        c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"));
+        c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"), c.getBoolean("tracking"));
   }
 
   /** The rule-based models with this lookback and half-life. */

@@ -216,6 +216,20 @@ class JourneyTest {
     }
 
     @Test
+    void withTrackingOffOnlyTheIdsArePersistedAndRetriesAreStillRefused() {
+      var off = JourneySettings.from(ConfigFactory.parseString("tracking = off")
+          .withFallback(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey")));
+      var kit = journey(off);
+
+      var first = admit(kit, delivered("e1", 0, 10));
+      var recorded = first.eventOfType(Journey.IdsRecorded.class);
+      assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 0, 10, NOW.toEpochMilli())), recorded.seen());
+      assertEquals(Set.of("e1"), duplicates(kit, delivered("e1", 0, 11)));
+      var journey = kit.<StatusReply<Journey.UserJourneyView>>runCommand(replyTo -> new Journey.GetUserJourney("user-1", replyTo));
+      assertTrue(journey.reply().isError(), "no journey is kept with tracking off");
+    }
+
+    @Test
     void aRetryAtAnotherPositionIsRefusedAndPersistsNothing() {
       var kit = journey(settings());
       admit(kit, delivered("e1", 0, 10));
