@@ -4,11 +4,11 @@ import static dev.beacon.common.HttpJson.error;
 import static dev.beacon.common.HttpJson.ok;
 import static dev.beacon.common.HttpJson.onAnswer;
 
+import dev.beacon.common.QueryParams;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,8 +76,8 @@ public final class CampaignRoutes extends AllDirectives {
       var reasons = new ArrayList<String>();
       var organizationId = requireOrganization(org, reasons);
       var today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-      var toDate = date(to, "to", reasons).orElse(today);
-      var fromDate = date(from, "from", reasons).orElse(toDate.minusDays(29));
+      var toDate = QueryParams.date(to, "to", reasons).orElse(today);
+      var fromDate = QueryParams.date(from, "from", reasons).orElse(toDate.minusDays(29));
       if (reasons.isEmpty() && fromDate.isAfter(toDate)) reasons.add("from: must not be after to");
       var retention = settings.dayRetention().toDays();
       if (reasons.isEmpty() && fromDate.plusDays(retention).isBefore(toDate)) {
@@ -96,13 +96,4 @@ public final class CampaignRoutes extends AllDirectives {
     return org.get();
   }
 
-  private static Optional<LocalDate> date(Optional<String> text, String name, List<String> reasons) {
-    if (text.isEmpty()) return Optional.empty();
-    try {
-      return Optional.of(LocalDate.parse(text.get().trim()));
-    } catch (DateTimeParseException e) {
-      reasons.add(name + ": must be a date as YYYY-MM-DD");
-      return Optional.empty();
-    }
-  }
 }

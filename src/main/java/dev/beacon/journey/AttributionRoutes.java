@@ -4,11 +4,11 @@ import static dev.beacon.common.HttpJson.error;
 import static dev.beacon.common.HttpJson.ok;
 import static dev.beacon.common.HttpJson.onAnswer;
 
+import dev.beacon.common.QueryParams;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,8 +97,8 @@ public final class AttributionRoutes extends AllDirectives {
     return withOrganization(org -> parameterOptional("from", from -> parameterOptional("to", to -> {
       var reasons = new ArrayList<String>();
       var today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-      var toDate = date(to, "to", reasons).orElse(today);
-      var fromDate = date(from, "from", reasons).orElse(toDate.minusDays(29));
+      var toDate = QueryParams.date(to, "to", reasons).orElse(today);
+      var fromDate = QueryParams.date(from, "from", reasons).orElse(toDate.minusDays(29));
       if (reasons.isEmpty() && fromDate.isAfter(toDate)) reasons.add("from: must not be after to");
       if (reasons.isEmpty() && fromDate.plusDays(MAX_DAYS).isBefore(toDate)) reasons.add("from: at most " + MAX_DAYS + " days before to");
       if (!reasons.isEmpty()) return error(StatusCodes.BAD_REQUEST, "bad parameters", reasons);
@@ -240,15 +240,6 @@ public final class AttributionRoutes extends AllDirectives {
     return all;
   }
 
-  private static Optional<LocalDate> date(Optional<String> text, String name, List<String> reasons) {
-    if (text.isEmpty()) return Optional.empty();
-    try {
-      return Optional.of(LocalDate.parse(text.get().trim()));
-    } catch (DateTimeParseException e) {
-      reasons.add(name + ": must be a date as YYYY-MM-DD");
-      return Optional.empty();
-    }
-  }
 
   private static double round(double value) {
     return Math.round(value * 1_000_000.0) / 1_000_000.0;

@@ -10,11 +10,8 @@ import dev.beacon.event.Event;
 import dev.beacon.event.EventType;
 import dev.beacon.event.Money;
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
+import dev.beacon.testing.MovableClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 
@@ -81,33 +78,5 @@ final class CampaignFixtures {
   static void assertMoney(String expected, BigDecimal actual) {
     assertNotNull(actual, "amount");
     assertEquals(0, new BigDecimal(expected).compareTo(actual), () -> "expected " + expected + " but was " + actual);
-  }
-
-  /** A clock that stands still until a test moves it. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("tests use UTC");
-    }
   }
 }

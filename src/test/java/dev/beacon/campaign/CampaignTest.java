@@ -16,7 +16,7 @@ import static dev.beacon.event.EventType.VIEW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.beacon.campaign.CampaignFixtures.MovableClock;
+import dev.beacon.testing.MovableClock;
 import dev.beacon.event.Delivered;
 import java.time.Duration;
 import java.time.Instant;

@@ -39,7 +39,7 @@ class JourneyEntityTest {
     testKit.shutdownTestKit();
   }
 
-  private final JourneyTest.MovableClock clock = new JourneyTest.MovableClock(NOW);
+  private final dev.beacon.testing.MovableClock clock = new dev.beacon.testing.MovableClock(NOW);
   private static final AtomicInteger entities = new AtomicInteger();
   private long offset;
 

@@ -9,11 +9,9 @@ import dev.beacon.event.Delivered;
 import dev.beacon.event.Event;
 import dev.beacon.event.EventIds;
 import dev.beacon.event.EventType;
-import java.time.Clock;
+import dev.beacon.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -284,34 +282,6 @@ class JourneyTest {
         assertEquals(Set.of("e" + i), duplicates(kit, delivered("e" + i, 1, 100 + i)));
         assertEquals(Set.of(), duplicates(kit, delivered("e" + i, 0, i)));
       }
-    }
-  }
-
-  /** A clock that stands still until a test moves it. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("tests use UTC");
     }
   }
 }

@@ -1,4 +1,5 @@
 -- Read side of journeys and attribution, written exactly once by the journey projection.
+-- Plain SQL that H2 and PostgreSQL both run (unquoted names: upper case in H2, lower in PostgreSQL).
 -- Each projection instance (one per journey tag) writes its own rows (projection_slice), so
 -- instances never contend for a row; queries sum over the slices.
 CREATE TABLE IF NOT EXISTS attribution_daily (
