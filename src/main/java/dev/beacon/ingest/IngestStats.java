@@ -97,8 +97,13 @@ public final class IngestStats {
     lastCommitMillis.set(clock.millis());
   }
 
-  void inFlight(int batchSize) {
-    inFlightBatch.set(batchSize);
+  /** Records in the micro-batches in flight: added when a batch starts, taken off when it ends. */
+  void batchStarted(int records) {
+    inFlightBatch.addAndGet(records);
+  }
+
+  void batchEnded(int records) {
+    inFlightBatch.addAndGet(-records);
   }
 
   /** Mean events consumed per second over the last full minute. */

@@ -111,12 +111,13 @@ public final class IngestStream {
         stats.rejected(i.reasons());
       }
     }
-    stats.inFlight(batch.size());
+    stats.batchStarted(batch.size());
     stats.consumed(batch.size());
     stats.deadLettered(invalid);
     // A failed batch fails the stream, which restarts from the last commit; entities are idempotent.
     return processor.process(records)
         .whenComplete((d, e) -> {
+          stats.batchEnded(records.size());
           if (e != null) log.warn("Batch of {} records failed; the stream restarts from the last commit: {}", records.size(), e.toString());
         })
         .thenApply(done -> {
@@ -124,7 +125,6 @@ public final class IngestStream {
           for (var r : records) {
             if (r.parsed() instanceof EventParser.Valid v) stats.persisted(v.event().timestamp().toEpochMilli(), now);
           }
-          stats.inFlight(0);
           return ConsumerMessage.createCommittableOffsetBatch(offsets);
         });
   }
