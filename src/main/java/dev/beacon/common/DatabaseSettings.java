@@ -38,10 +38,16 @@ public record DatabaseSettings(String url, String user, String password, int max
     return isPostgres() ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$";
   }
 
-  /** The URL with the driver options Beacon relies on (PostgreSQL: batched inserts rewritten). */
+  /**
+   * The URL with the driver options Beacon relies on: PostgreSQL rewrites batched inserts; H2
+   * stays open at JVM exit, because on SIGTERM the stream still drains and commits into it.
+   */
   public String effectiveUrl() {
     if (isPostgres() && !url.contains("reWriteBatchedInserts")) {
       return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+    }
+    if (isH2() && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+      return url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
     return url;
   }
