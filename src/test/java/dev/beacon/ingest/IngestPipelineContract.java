@@ -7,6 +7,7 @@ import dev.beacon.event.EventType;
 import dev.beacon.testing.EventMix;
 import dev.beacon.testing.HttpCalls;
 import dev.beacon.testing.TestDatabase;
+import dev.beacon.testing.TestProducer;
 import dev.beacon.testing.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,13 +21,9 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -79,14 +76,9 @@ abstract class IngestPipelineContract {
   }
 
   private static void produce(List<ProducerRecord<String, byte[]>> records) {
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
-      for (var r : records) producer.send(r);
-      producer.flush();
-    }
+    TestProducer.produce(kafka.bootstrapServers(), records);
   }
+
 
   private static void awaitTotals(BeaconServer server, EventMix mix) {
     var http = new HttpCalls(server.httpPort());

@@ -8,6 +8,7 @@ import dev.beacon.BeaconServer;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.testing.HttpCalls;
 import dev.beacon.testing.TestDatabase;
+import dev.beacon.testing.TestProducer;
 import dev.beacon.testing.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,11 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -96,14 +93,9 @@ abstract class JourneyPipelineContract {
   }
 
   private static void produce(List<ProducerRecord<String, byte[]>> records) {
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), new ByteArraySerializer())) {
-      for (var r : records) producer.send(r);
-      producer.flush();
-    }
+    TestProducer.produce(kafka.bootstrapServers(), records);
   }
+
 
   private static double credit(JsonNode compare, String model, String channel) {
     for (var c : compare.get("models").get(model).get("channels")) {
