@@ -1,6 +1,7 @@
 package dev.beacon.campaign;
 
 import dev.beacon.common.CborSerializable;
+import dev.beacon.common.Snapshots;
 import dev.beacon.event.Delivered;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class Campaign
 
   // Events
 
-  public sealed interface Event extends CborSerializable permits EventsApplied {}
+  public sealed interface Event permits EventsApplied {}
 
   public record EventsApplied(List<CampaignState.Counted> counted, Map<String, Long> offsets, long appliedAtMillis)
       implements Event {}
@@ -104,7 +105,7 @@ public final class Campaign
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return Snapshots.staggered(settings.snapshotEvery(), persistenceId().id());
   }
 
   @Override

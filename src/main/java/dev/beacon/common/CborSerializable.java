@@ -1,7 +1,8 @@
 package dev.beacon.common;
 
 /**
- * Marker for everything that goes into the journal, a snapshot or across nodes; bound to
- * Pekko's {@code jackson-cbor} serializer in application.conf.
+ * Marker for what goes into a snapshot or across nodes; bound to Pekko's {@code jackson-cbor}
+ * serializer in application.conf. The hot journal events have compact serializers of their own
+ * ({@link CompactSerializer}).
  */
 public interface CborSerializable {}

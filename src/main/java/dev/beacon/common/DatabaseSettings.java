@@ -39,16 +39,24 @@ public record DatabaseSettings(String url, String user, String password, int max
   }
 
   /**
-   * The URL with the driver options Beacon relies on: PostgreSQL rewrites batched inserts; H2
-   * stays open at JVM exit, because on SIGTERM the stream still drains and commits into it.
+   * The URL with the driver options Beacon relies on. PostgreSQL rewrites batched inserts and
+   * prepares every statement on the server at once, so results come back in binary (journal
+   * payloads as bytes, not as hex text to decode). H2 stays open at JVM exit, because on SIGTERM
+   * the stream still drains and commits into it.
    */
   public String effectiveUrl() {
-    if (isPostgres() && !url.contains("reWriteBatchedInserts")) {
-      return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+    var effective = url;
+    if (isPostgres()) {
+      if (!effective.contains("reWriteBatchedInserts")) effective = withParameter(effective, "reWriteBatchedInserts=true");
+      if (!effective.contains("prepareThreshold")) effective = withParameter(effective, "prepareThreshold=-1");
     }
-    if (isH2() && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
-      return url + ";DB_CLOSE_ON_EXIT=FALSE";
+    if (isH2() && !effective.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+      effective += ";DB_CLOSE_ON_EXIT=FALSE";
     }
-    return url;
+    return effective;
+  }
+
+  private static String withParameter(String url, String parameter) {
+    return url + (url.contains("?") ? "&" : "?") + parameter;
   }
 }

@@ -31,7 +31,7 @@ final class CampaignEventFormat implements WireFormat {
   @Override
   public Event read(JsonNode root, Instant defaultTime, Fields fields, Reasons reasons) {
     fields.required(root, settings.required().getOrDefault(NAME, List.of()));
-    var typeName = fields.id(root, "eventType", "eventType");
+    var typeName = fields.label(root, "eventType", "eventType");
     var type = EventType.fromWire(typeName).filter(settings.eventTypes()::contains).orElse(null);
     if (typeName != null && type == null) {
       reasons.add("eventType", "unknown event type '" + typeName + "'");
@@ -45,20 +45,20 @@ final class CampaignEventFormat implements WireFormat {
       reasons.add("metadata", "more than " + settings.maxMetadataEntries() + " entries");
     }
     var organizationId = fields.organizationId(root, "organizationId", "organizationId");
-    var campaignId = fields.id(root, "campaignId", "campaignId");
+    var campaignId = fields.label(root, "campaignId", "campaignId");
     var timestamp = fields.withinWindow(fields.timestamp(root.get("timestamp"), "timestamp", defaultTime), "timestamp");
     var valueMicros = fields.micros(root.get("value"), "value");
     var userId = fields.id(metadata, "userId", "metadata.userId");
     var sessionId = fields.id(metadata, "sessionId", "metadata.sessionId");
     var durationMillis = fields.secondsAsMillis(metadata == null ? null : metadata.get("duration"), "metadata.duration");
     var source = metadata == null ? null : new Event.TrafficSource(
-        fields.id(metadata, "source", "metadata.source"),
-        fields.id(metadata, "medium", "metadata.medium"),
+        fields.label(metadata, "source", "metadata.source"),
+        fields.label(metadata, "medium", "metadata.medium"),
         campaignId);
     var givenId = fields.id(root, "eventId", "eventId");
     var transactionId = fields.id(metadata, "transactionId", "metadata.transactionId");
-    var currency = fields.id(metadata, "currency", "metadata.currency");
-    var deviceType = fields.id(metadata, "deviceType", "metadata.deviceType");
+    var currency = fields.label(metadata, "currency", "metadata.currency");
+    var deviceType = fields.label(metadata, "deviceType", "metadata.deviceType");
     var location = fields.text(metadata, "location", "metadata.location");
     var pageLocation = fields.text(metadata, "pageLocation", "metadata.pageLocation");
     fields.text(metadata, "userAgent", "metadata.userAgent");

@@ -14,6 +14,15 @@ import java.util.HexFormat;
 public final class EventIds {
   private static final BigInteger MICROS_PER_SECOND = BigInteger.valueOf(1_000_000L);
 
+  /** One SHA-256 per thread: every event is digested once or twice on the way in. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  });
+
   private EventIds() {}
 
   /** SHA-256 (hex) over organisation, user, name, timestamp (µs), campaign, value and session. */
@@ -38,12 +47,11 @@ public final class EventIds {
   }
 
   private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    var digest = SHA256.get();
+    digest.reset();
+    return digest.digest(text.getBytes(StandardCharsets.UTF_8));
   }
+
 
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;

@@ -3,7 +3,7 @@ package dev.beacon.event;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.beacon.common.Json;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,15 +17,19 @@ import java.util.List;
 public final class EventParser {
   private final EventSettings settings;
   private final Clock clock;
-  private final ObjectMapper mapper;
+  private final ObjectReader reader;
   private final List<WireFormat> formats;
+  private final Labels labels = new Labels(100_000);
+  private final Labels organizations = new Labels(10_000);
 
   public EventParser(EventSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
     // one record is one event: content after the first JSON value makes the record malformed
-    this.mapper = Json.mapper(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes())
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // a reader made once: it resolves the tree deserializer once, not per event
+    this.reader = Json.mapper(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .readerFor(JsonNode.class);
     this.formats = List.of(new CampaignEventFormat(settings), new Ga4RowFormat(settings));
   }
 
@@ -44,7 +48,7 @@ public final class EventParser {
     }
     JsonNode root;
     try {
-      root = mapper.readTree(bytes);
+      root = reader.readTree(bytes);
     } catch (JacksonException e) {
       return new Invalid(List.of("body: malformed JSON: " + e.getOriginalMessage()));
     } catch (java.io.IOException e) {
@@ -56,15 +60,21 @@ public final class EventParser {
   /** Parses one already-read JSON event. */
   public Parsed parse(JsonNode root, Instant defaultTime) {
     if (root == null || !root.isObject()) return new Invalid(List.of("event: must be a JSON object"));
-    var format = formats.stream().filter(f -> f.recognises(root)).findFirst();
-    if (format.isEmpty()) {
+    WireFormat format = null;
+    for (var candidate : formats) {
+      if (candidate.recognises(root)) {
+        format = candidate;
+        break;
+      }
+    }
+    if (format == null) {
       return new Invalid(List.of("event: unknown format (expected a campaign event with eventType or a GA4 row with event_name)"));
     }
     var reasons = new Reasons();
     // the rules every event obeys (organisation id, time range) are applied by Fields while the
     // format reads, so that one reply lists every problem of the event, not only the first kind
-    var fields = new Fields(settings, clock, reasons);
-    var event = format.get().read(root, defaultTime, fields, reasons);
+    var fields = new Fields(settings, clock, reasons, labels, organizations);
+    var event = format.read(root, defaultTime, fields, reasons);
     return reasons.isEmpty() ? new Valid(event) : new Invalid(reasons.toList());
   }
 }

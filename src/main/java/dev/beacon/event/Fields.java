@@ -13,11 +13,16 @@ final class Fields {
   private final EventSettings settings;
   private final Clock clock;
   private final Reasons reasons;
+  private final Labels labels;
+  private final Labels organizations;
 
-  Fields(EventSettings settings, Clock clock, Reasons reasons) {
+  /** {@code labels} and {@code organizations} are shared by every event a parser reads. */
+  Fields(EventSettings settings, Clock clock, Reasons reasons, Labels labels, Labels organizations) {
     this.settings = settings;
     this.clock = clock;
     this.reasons = reasons;
+    this.labels = labels;
+    this.organizations = organizations;
   }
 
   /** True when the field holds something other than null or blank text. */
@@ -43,14 +48,26 @@ final class Fields {
     return string(parent, field, path, settings.maxIdLength());
   }
 
-  /** An organisation id: an {@link #id} that also matches the configured pattern. */
+  /**
+   * An identifier of a field with few distinct values (a campaign, an event name, a currency, a
+   * source): an {@link #id}, as the one shared instance of its value.
+   */
+  String label(JsonNode parent, String field, String path) {
+    return labels.canonical(id(parent, field, path));
+  }
+
+  /** An organisation id: an {@link #id} that also matches the configured pattern; shared like a {@link #label}. */
   String organizationId(JsonNode parent, String field, String path) {
     var value = id(parent, field, path);
+    if (value == null) return null;
+    var known = organizations.known(value);
+    if (known != null) return known;
     var pattern = settings.organizationIdPattern();
-    if (value != null && !pattern.matcher(value).matches()) {
+    if (!pattern.matcher(value).matches()) {
       reasons.add(path, "must match " + pattern.pattern());
+      return value;
     }
-    return value;
+    return organizations.canonical(value);
   }
 
   /** The event time, refused when further ahead than max-future or older than max-age. */

@@ -38,7 +38,7 @@ final class Ga4RowFormat implements WireFormat {
   @Override
   public Event read(JsonNode root, Instant defaultTime, Fields fields, Reasons reasons) {
     fields.required(root, settings.required().getOrDefault(NAME, List.of()));
-    var name = fields.id(root, "event_name", "event_name");
+    var name = fields.label(root, "event_name", "event_name");
     var timestamp = root.hasNonNull("event_timestamp")
         ? fields.withinWindow(fields.epochMicros(root.get("event_timestamp"), "event_timestamp"), "event_timestamp") : null;
     var userId = fields.id(root, "user_pseudo_id", "user_pseudo_id");
@@ -86,7 +86,7 @@ final class Ga4RowFormat implements WireFormat {
     var items = items(root.get("items"), fields, reasons);
     var device = root.get("device");
     var geo = root.get("geo");
-    var deviceType = device == null ? null : fields.id(device, "category", "device.category");
+    var deviceType = device == null ? null : fields.label(device, "category", "device.category");
     var location = geo == null ? null : location(fields.text(geo, "city", "geo.city"), fields.text(geo, "country", "geo.country"));
     if (!reasons.isEmpty()) return null;
 
@@ -160,9 +160,9 @@ final class Ga4RowFormat implements WireFormat {
     if (source == null && medium == null && campaign == null) {
       var first = root.get("traffic_source");
       if (first != null && first.isObject()) {
-        source = fields.id(first, "source", "traffic_source.source");
-        medium = fields.id(first, "medium", "traffic_source.medium");
-        campaign = fields.id(first, "name", "traffic_source.name");
+        source = fields.label(first, "source", "traffic_source.source");
+        medium = fields.label(first, "medium", "traffic_source.medium");
+        campaign = fields.label(first, "name", "traffic_source.name");
       }
     }
     if (source == null && medium == null && campaign == null) return null;

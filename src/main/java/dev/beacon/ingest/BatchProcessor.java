@@ -48,18 +48,33 @@ public final class BatchProcessor {
     this.timeout = timeout;
   }
 
-  /** One consumed record and what parsing made of it. */
-  public record ParsedRecord(ConsumerRecord<String, byte[]> record, EventParser.Parsed parsed) {}
+  /**
+   * One consumed record as the batch keeps it: a valid event with where it was read, or an
+   * invalid record (kept whole, for the dead-letter topic) with its reasons. A valid record's
+   * bytes are not kept: a batch in flight holds only what it still needs.
+   */
+  public sealed interface Consumed permits Accepted, Rejected {}
 
-  public CompletionStage<Done> process(List<ParsedRecord> batch) {
+  public record Accepted(Delivered delivered) implements Consumed {}
+
+  public record Rejected(ConsumerRecord<String, byte[]> record, List<String> reasons) implements Consumed {}
+
+  /** What parsing made of a consumed record. */
+  public static Consumed consumed(ConsumerRecord<String, byte[]> record, EventParser.Parsed parsed) {
+    if (parsed instanceof EventParser.Valid valid) {
+      return new Accepted(new Delivered(valid.event(), record.topic(), record.partition(), record.offset()));
+    }
+    return new Rejected(record, ((EventParser.Invalid) parsed).reasons());
+  }
+
+  public CompletionStage<Done> process(List<Consumed> batch) {
     var deadLettered = new ArrayList<CompletableFuture<?>>();
     var delivered = new ArrayList<Delivered>(batch.size());
-    for (var p : batch) {
-      var r = p.record();
-      if (p.parsed() instanceof EventParser.Valid valid) {
-        delivered.add(new Delivered(valid.event(), r.topic(), r.partition(), r.offset()));
-      } else if (p.parsed() instanceof EventParser.Invalid invalid) {
-        deadLettered.add(deadLetters.send(r, invalid.reasons()).toCompletableFuture());
+    for (var c : batch) {
+      if (c instanceof Accepted accepted) {
+        delivered.add(accepted.delivered());
+      } else if (c instanceof Rejected rejected) {
+        deadLettered.add(deadLetters.send(rejected.record(), rejected.reasons()).toCompletableFuture());
       }
     }
     // Every entity's slot is taken now, in batch order, even where the command must wait.
@@ -77,17 +92,19 @@ public final class BatchProcessor {
 
   /** Events with a user go past their journey bucket first; it names the ids it refuses as retries. */
   private CompletableFuture<Set<String>> admitToJourneys(List<Delivered> delivered) {
-    var byBucket = new LinkedHashMap<String, List<Delivered>>();
+    var byBucket = new LinkedHashMap<BucketKey, List<Delivered>>();
     for (var d : delivered) {
       if (d.event().hasUser()) {
-        byBucket.computeIfAbsent(Journey.entityId(d.event().organizationId(), d.event().userId(), journeyBuckets),
-            k -> new ArrayList<>()).add(d);
+        var key = new BucketKey(d.event().organizationId(), Journey.bucketOf(d.event().userId(), journeyBuckets));
+        byBucket.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
       }
     }
     var replies = new ArrayList<CompletableFuture<Journey.Admitted>>(byBucket.size());
-    byBucket.forEach((entityId, events) -> replies.add(chain.next("Journey|" + entityId,
-        () -> sharding.entityRefFor(Journey.ENTITY_TYPE_KEY, entityId)
-            .<Journey.Admitted>askWithStatus(replyTo -> new Journey.Admit(events, replyTo), timeout))));
+    byBucket.forEach((key, events) -> {
+      var entityId = Journey.entityId(key.organizationId(), key.bucket());
+      replies.add(chain.next("Journey|" + entityId, () -> sharding.entityRefFor(Journey.ENTITY_TYPE_KEY, entityId)
+          .<Journey.Admitted>askWithStatus(replyTo -> new Journey.Admit(events, replyTo), timeout)));
+    });
     return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(v -> {
       var refused = new HashSet<String>();
       for (var reply : replies) refused.addAll(reply.join().duplicateIds());
@@ -97,25 +114,24 @@ public final class BatchProcessor {
   }
 
   private CompletableFuture<Done> applyToCampaigns(List<Delivered> delivered, CompletableFuture<Set<String>> refused) {
-    var byCampaign = new LinkedHashMap<String, List<Delivered>>();
-    var newCampaigns = new HashMap<String, Set<String>>();
+    var byCampaign = new LinkedHashMap<CampaignKey, List<Delivered>>();
     for (var d : delivered) {
       var e = d.event();
       if (e.type() == null || !e.hasCampaign()) continue;
-      var entityId = Campaign.entityId(e.organizationId(), e.campaignId());
-      byCampaign.computeIfAbsent(entityId, k -> new ArrayList<>()).add(d);
-      if (!registered.contains(entityId)) {
-        newCampaigns.computeIfAbsent(e.organizationId(), k -> new HashSet<>()).add(e.campaignId());
-      }
+      byCampaign.computeIfAbsent(new CampaignKey(e.organizationId(), e.campaignId()), k -> new ArrayList<>()).add(d);
     }
+    var newCampaigns = new HashMap<String, Set<String>>();
     var replies = new ArrayList<CompletableFuture<Campaign.Applied>>(byCampaign.size());
-    byCampaign.forEach((entityId, events) -> replies.add(chain.next("Campaign|" + entityId, refused, ids -> {
-      var admitted = ids.isEmpty() ? events
-          : events.stream().filter(d -> !d.event().hasUser() || !ids.contains(d.event().eventId())).toList();
-      if (admitted.isEmpty()) return CompletableFuture.completedFuture(new Campaign.Applied(0, 0, 0));
-      return sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
-          .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(admitted, replyTo), timeout);
-    })));
+    byCampaign.forEach((key, events) -> {
+      var entityId = campaignEntityId(key, newCampaigns);
+      replies.add(chain.next("Campaign|" + entityId, refused, ids -> {
+        var admitted = ids.isEmpty() ? events
+            : events.stream().filter(d -> !d.event().hasUser() || !ids.contains(d.event().eventId())).toList();
+        if (admitted.isEmpty()) return CompletableFuture.completedFuture(new Campaign.Applied(0, 0, 0));
+        return sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
+            .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(admitted, replyTo), timeout);
+      }));
+    });
     var all = new ArrayList<CompletableFuture<?>>(replies);
     newCampaigns.forEach((org, ids) -> all.add(sharding.entityRefFor(OrganizationCampaigns.ENTITY_TYPE_KEY, org)
         .<OrganizationCampaigns.Registered>askWithStatus(replyTo -> new OrganizationCampaigns.Register(ids, replyTo), timeout)
@@ -130,10 +146,22 @@ public final class BatchProcessor {
     });
   }
 
+  private record BucketKey(String organizationId, int bucket) {}
+
+  private record CampaignKey(String organizationId, String campaignId) {}
+
+  /** The campaign's entity id; a campaign not known to be registered is added to {@code newCampaigns}. */
+  private String campaignEntityId(CampaignKey key, Map<String, Set<String>> newCampaigns) {
+    var entityId = Campaign.entityId(key.organizationId(), key.campaignId());
+    if (!registered.contains(entityId)) {
+      newCampaigns.computeIfAbsent(key.organizationId(), k -> new HashSet<>()).add(key.campaignId());
+    }
+    return entityId;
+  }
+
   private void remember(String organizationId, Set<String> campaignIds) {
     // A bounded cache: forgetting only costs a registration that changes nothing.
     if (registered.size() > MAX_REGISTERED_CACHE) registered.clear();
     for (var id : campaignIds) registered.add(Campaign.entityId(organizationId, id));
   }
-
 }

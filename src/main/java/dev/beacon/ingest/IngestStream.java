@@ -3,6 +3,7 @@ package dev.beacon.ingest;
 import dev.beacon.event.EventParser;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,7 +75,7 @@ public final class IngestStream {
                   control.set(c);
                   return c;
                 })
-                .map(msg -> new Consumed(msg.committableOffset(), new BatchProcessor.ParsedRecord(msg.record(),
+                .map(msg -> new Read(msg.committableOffset(), BatchProcessor.consumed(msg.record(),
                     parser.parse(msg.record().value(), Instant.ofEpochMilli(msg.record().timestamp())))))
                 .async()
                 .groupedWithin(settings.batchSize(), settings.batchWindow())
@@ -97,18 +98,19 @@ public final class IngestStream {
     return this;
   }
 
-  private record Consumed(ConsumerMessage.CommittableOffset offset, BatchProcessor.ParsedRecord parsed) {}
+  private record Read(ConsumerMessage.CommittableOffset offset, BatchProcessor.Consumed consumed) {}
 
-  private CompletionStage<ConsumerMessage.Committable> apply(List<Consumed> batch) {
-    var records = new ArrayList<BatchProcessor.ParsedRecord>(batch.size());
-    var offsets = new ArrayList<ConsumerMessage.CommittableOffset>(batch.size());
+  private CompletionStage<ConsumerMessage.Committable> apply(List<Read> batch) {
+    var records = new ArrayList<BatchProcessor.Consumed>(batch.size());
+    // what a batch commits: the last offset of each partition it read
+    var offsets = new LinkedHashMap<ConsumerMessage.GroupTopicPartition, ConsumerMessage.CommittableOffset>();
     int invalid = 0;
-    for (var c : batch) {
-      records.add(c.parsed());
-      offsets.add(c.offset());
-      if (c.parsed().parsed() instanceof EventParser.Invalid i) {
+    for (var read : batch) {
+      records.add(read.consumed());
+      offsets.put(read.offset().partitionOffset().key(), read.offset());
+      if (read.consumed() instanceof BatchProcessor.Rejected rejected) {
         invalid++;
-        stats.rejected(i.reasons());
+        stats.rejected(rejected.reasons());
       }
     }
     stats.batchStarted(batch.size());
@@ -123,9 +125,9 @@ public final class IngestStream {
         .thenApply(done -> {
           var now = System.currentTimeMillis();
           for (var r : records) {
-            if (r.parsed() instanceof EventParser.Valid v) stats.persisted(v.event().timestamp().toEpochMilli(), now);
+            if (r instanceof BatchProcessor.Accepted a) stats.persisted(a.delivered().event().timestamp().toEpochMilli(), now);
           }
-          return ConsumerMessage.createCommittableOffsetBatch(offsets);
+          return ConsumerMessage.createCommittableOffsetBatch(List.copyOf(offsets.values()));
         });
   }
 

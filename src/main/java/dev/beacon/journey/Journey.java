@@ -1,6 +1,7 @@
 package dev.beacon.journey;
 
 import dev.beacon.common.CborSerializable;
+import dev.beacon.common.Snapshots;
 import dev.beacon.event.Delivered;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,10 +57,18 @@ public final class Journey
    * costs a journal read). Organisation ids never contain '|'.
    */
   public static String entityId(String organizationId, String userId, int buckets) {
-    return organizationId + "|b" + Math.floorMod(userId.hashCode() * 0x9E3779B9, buckets);
+    return entityId(organizationId, bucketOf(userId, buckets));
   }
 
-  /** {@code channels} is loaded once and shared: it compiles its rule table and caches answers. */
+  /** The bucket number of a user, from 0 to {@code buckets - 1}. */
+  public static int bucketOf(String userId, int buckets) {
+    return Math.floorMod(userId.hashCode() * 0x9E3779B9, buckets);
+  }
+
+  public static String entityId(String organizationId, int bucket) {
+    return organizationId + "|b" + bucket;
+  }
+
   /** The tag of every event of this bucket entity. */
   public static String tagFor(String entityId) {
     return TAGS.get(Math.floorMod(entityId.hashCode(), TAGS.size()));
@@ -94,7 +103,7 @@ public final class Journey
 
   // Events
 
-  public sealed interface Event extends CborSerializable permits IdsRecorded, JourneysUpdated {}
+  public sealed interface Event permits IdsRecorded, JourneysUpdated {}
 
   /** Ids only: what is persisted when journey tracking is off (beacon.journey.tracking). */
   public record IdsRecorded(List<JourneyState.Seen> seen, long appliedAtMillis) implements Event {}
@@ -181,6 +190,11 @@ public final class Journey
   private final JourneyLogic logic;
   private final Clock clock;
 
+  /** The update the command handler planned for the event it is persisting, for the event handler. */
+  private record Planned(JourneysUpdated event, JourneyState.Update update) {}
+
+  private Planned planned;
+
   public static Behavior<Command> create(String entityId, JourneySettings settings, ChannelGrouping channels,
       Clock clock) {
     return Behaviors.setup(ctx -> new Journey(entityId, settings, channels, clock));
@@ -205,7 +219,7 @@ public final class Journey
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return Snapshots.staggered(settings.snapshotEvery(), persistenceId().id());
   }
 
   @Override
@@ -250,10 +264,12 @@ public final class Journey
     // the ingest sends only events with a user; one without would only be deduplicated here
     var hits = admission.admitted().stream().filter(d -> d.event().hasUser())
         .map(d -> logic.hit(d.event(), channels)).toList();
-    // planned on the unchanged state; the event handler replays the same hits to the same result
-    var facts = state.plan(hits, logic).facts();
+    // planned on the unchanged state; the event handler commits this plan (replay plans the same hits again)
+    var update = state.plan(hits, logic);
+    var facts = update.facts();
     var event = new JourneysUpdated(organizationId, admission.toRecord(), now, hits, facts.sessionsStarted,
         facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed);
+    planned = new Planned(event, update);
     return Effect().persist(event).thenReply(cmd.replyTo(), s -> reply);
   }
 
@@ -269,8 +285,17 @@ public final class Journey
   public EventHandler<JourneyState, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(IdsRecorded.class, (state, e) -> state.record(e.seen(), e.appliedAtMillis(), settings))
-        .onEvent(JourneysUpdated.class,
-            (state, e) -> state.record(e.seen(), e.appliedAtMillis(), settings).apply(e.hits(), logic))
+        .onEvent(JourneysUpdated.class, this::onJourneysUpdated)
         .build();
+  }
+
+  private JourneyState onJourneysUpdated(JourneyState state, JourneysUpdated event) {
+    state.record(event.seen(), event.appliedAtMillis(), settings);
+    var plan = planned;
+    planned = null;
+    // Pekko applies a persisted event right after the command handler made it: commit that plan
+    // instead of working the hits out twice. Recovery reads events back and plans them anew.
+    if (plan != null && plan.event() == event) return state.commit(plan.update(), settings);
+    return state.apply(event.hits(), logic);
   }
 }

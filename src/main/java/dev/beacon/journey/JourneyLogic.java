@@ -63,9 +63,12 @@ final class JourneyLogic {
     var transactionIds = new ArrayList<>(before.transactionIds());
     var lastConversion = before.lastConversionMillis();
     var lastActive = before.lastActiveMillis();
+    // the open path changes only when a session opens or is dropped, or the user converts
+    var pathMayChange = false;
     for (var hit : hits) {
       var index = sessionOf(sessions, hit);
       if (index < 0) {
+        pathMayChange = true;
         var opened = new Session(hit.sessionId(), hit.timestampMillis(), hit.timestampMillis(), hit.channel(),
             hit.campaign(), 0, 0, 0, false);
         sessions.add(opened);
@@ -90,6 +93,7 @@ final class JourneyLogic {
           dropOldest(transactionIds, settings.maxTransactionIds());
         }
         lastConversion = Math.max(lastConversion, hit.timestampMillis());
+        pathMayChange = true;
         facts.conversions.add(conversion);
         facts.pathChanges.add(new Journey.PathChange(userId, conversion.path(), 1, conversion.value(), 0));
       }
@@ -98,6 +102,7 @@ final class JourneyLogic {
       lastActive = Math.max(lastActive, hit.timestampMillis());
     }
     var after = new UserJourney(sessions, conversions, transactionIds, lastConversion, lastActive);
+    if (!pathMayChange) return after;
     var openBefore = before.openPath(settings.lookback());
     var openAfter = after.openPath(settings.lookback());
     if (!openBefore.equals(openAfter)) {
@@ -132,8 +137,7 @@ final class JourneyLogic {
   }
 
   private Journey.Conversion convert(String userId, Journey.Hit hit, String sessionId, List<Session> sessions) {
-    var touches = sessions.stream().map(Session::touchpoint).toList();
-    var counted = attribution.counted(touches, hit.timestampMillis());
+    var counted = attribution.counted(UserJourney.touchpoints(sessions), hit.timestampMillis());
     var value = hit.valueMicros() / MICROS;
     return new Journey.Conversion(userId, hit.name(), hit.timestampMillis(), day(hit.timestampMillis()), value,
         hit.transactionId(), sessionId, counted.stream().map(Touchpoint::channel).toList(),

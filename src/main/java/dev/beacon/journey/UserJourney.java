@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import dev.beacon.common.CborSerializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,7 +27,13 @@ record UserJourney(List<Session> sessions, List<Journey.Conversion> conversions,
 
   /** One touch per stored session, in the order the sessions started. */
   List<Touchpoint> touchpoints() {
-    return sessions.stream().map(Session::touchpoint).toList();
+    return touchpoints(sessions);
+  }
+
+  static List<Touchpoint> touchpoints(List<Session> sessions) {
+    var touches = new ArrayList<Touchpoint>(sessions.size());
+    for (var session : sessions) touches.add(session.touchpoint());
+    return touches;
   }
 
   /**
@@ -35,10 +42,18 @@ record UserJourney(List<Session> sessions, List<Journey.Conversion> conversions,
    * like the touches of a conversion. Empty when no touch came after the last conversion.
    */
   List<String> openPath(Duration lookback) {
-    var open = sessions.stream().filter(s -> s.startMillis() > lastConversionMillis).map(Session::touchpoint).toList();
+    var open = new ArrayList<Touchpoint>();
+    var latest = Long.MIN_VALUE;
+    for (var session : sessions) {
+      if (session.startMillis() <= lastConversionMillis) continue;
+      open.add(session.touchpoint());
+      latest = Math.max(latest, session.startMillis());
+    }
     if (open.isEmpty()) return List.of();
-    var latest = open.stream().mapToLong(Touchpoint::timestampMillis).max().orElseThrow();
-    return Touchpoints.collapse(Touchpoints.within(open, latest, lookback)).stream().map(Touchpoint::channel).toList();
+    var collapsed = Touchpoints.collapse(Touchpoints.within(open, latest, lookback));
+    var path = new ArrayList<String>(collapsed.size());
+    for (var touch : collapsed) path.add(touch.channel());
+    return path;
   }
 
   boolean idleAt(long nowMillis, Duration retention) {

@@ -10,10 +10,8 @@ import dev.beacon.event.Event;
 import dev.beacon.event.EventType;
 import dev.beacon.event.Money;
 import java.math.BigDecimal;
-import dev.beacon.testing.MovableClock;
 import java.time.Instant;
 import java.util.List;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 
 /** Settings, a clock that tests move, and event builders shared by the campaign tests. */
 final class CampaignFixtures {
@@ -23,16 +21,6 @@ final class CampaignFixtures {
   static final String TOPIC = "beacon.events";
 
   private CampaignFixtures() {}
-
-  /**
-   * The persistence testkit's in-memory journal and snapshot store, with the serialization
-   * binding of application.conf (only that: the rest of it starts a cluster and a JDBC journal).
-   */
-  static Config testKitConfig() {
-    return EventSourcedBehaviorTestKit.config()
-        .withFallback(ConfigFactory.parseResources("application.conf").withOnlyPath("pekko.actor.serialization-bindings"))
-        .resolve();
-  }
 
   static Config campaignConfig() {
     return ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.campaign");

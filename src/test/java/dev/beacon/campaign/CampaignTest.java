@@ -16,8 +16,9 @@ import static dev.beacon.event.EventType.VIEW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.beacon.testing.MovableClock;
 import dev.beacon.event.Delivered;
+import dev.beacon.testing.MovableClock;
+import dev.beacon.testing.TestKits;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /** The campaign entity: applying batches, idempotency, queries and recovery from snapshots. */
 class CampaignTest {
-  private static final ActorTestKit testKit = ActorTestKit.create("CampaignTest", CampaignFixtures.testKitConfig());
+  private static final ActorTestKit testKit = ActorTestKit.create("CampaignTest", TestKits.eventSourcedConfig());
   private static final AtomicInteger campaigns = new AtomicInteger();
 
   private final MovableClock clock = new MovableClock(NOW);

@@ -3,6 +3,7 @@ package dev.beacon.campaign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beacon.testing.TestKits;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The list of an organisation's campaigns: registration persists only what is new. */
 class OrganizationCampaignsTest {
   private static final ActorTestKit testKit =
-      ActorTestKit.create("OrganizationCampaignsTest", CampaignFixtures.testKitConfig());
+      ActorTestKit.create("OrganizationCampaignsTest", TestKits.eventSourcedConfig());
   private static final AtomicInteger organizations = new AtomicInteger();
 
   @AfterAll

@@ -10,6 +10,7 @@ import dev.beacon.common.Json;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
+import dev.beacon.testing.TestKits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +36,7 @@ class Ga4SampleJourneysTest {
   static final Path SAMPLE = Path.of("../shared/data/ga4-sample-rows/events.ndjson");
   static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
 
-  private static final ActorTestKit testKit = ActorTestKit.create("Ga4SampleJourneysTest",
-      EventSourcedBehaviorTestKit.config()
-          .withFallback(ConfigFactory.parseResources("application.conf").withOnlyPath("pekko.actor.serialization-bindings"))
-          .resolve());
+  private static final ActorTestKit testKit = ActorTestKit.create("Ga4SampleJourneysTest", TestKits.eventSourcedConfig());
 
   private static List<JsonNode> rows;
   private static JourneyState state;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Event;
+import dev.beacon.testing.TestKits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +29,7 @@ class JourneyEntityTest {
   static final Event.TrafficSource GOOGLE_ORGANIC = new Event.TrafficSource("google", "organic", "(organic)");
   static final Event.TrafficSource NEWSLETTER = new Event.TrafficSource("newsletter", "email", "may");
 
-  private static final ActorTestKit testKit = ActorTestKit.create("JourneyEntityTest",
-      EventSourcedBehaviorTestKit.config()
-          .withFallback(ConfigFactory.parseResources("application.conf").withOnlyPath("pekko.actor.serialization-bindings"))
-          .resolve());
+  private static final ActorTestKit testKit = ActorTestKit.create("JourneyEntityTest", TestKits.eventSourcedConfig());
 
   @AfterAll
   static void shutdown() {
@@ -124,7 +121,7 @@ class JourneyEntityTest {
   }
 
   @Test
-  void thePersistedEventRoundTripsThroughCborUnchanged() {
+  void thePersistedEventRoundTripsThroughItsCompactSerializerUnchanged() {
     var kit = journey(JourneyTest.settings());
     admit(kit, pageView("ann", NOW.minus(Duration.ofDays(3)), "1", NEWSLETTER));
     var event = admit(kit, pageView("ann", NOW, "2", GOOGLE_CPC), event("ann", "purchase", NOW.plusSeconds(5), "2", null, 12.5, "T9"))
@@ -132,6 +129,8 @@ class JourneyEntityTest {
 
     var serialization = testKit.serializationTestKit();
     assertEquals(event, serialization.verifySerialization(event, true));
+    assertInstanceOf(JourneyEventSerializer.class,
+        SerializationExtension.get(testKit.system().classicSystem()).findSerializerFor(event));
     assertEquals(2, event.conversions().get(0).path().size());
   }
 

@@ -10,6 +10,7 @@ import dev.beacon.event.Event;
 import dev.beacon.event.EventIds;
 import dev.beacon.event.EventType;
 import dev.beacon.testing.MovableClock;
+import dev.beacon.testing.TestKits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,10 +30,7 @@ class JourneyTest {
   static final Duration WINDOW = Duration.ofHours(72);
   static final ChannelGrouping CHANNELS = ChannelGrouping.load();
 
-  private static final ActorTestKit testKit = ActorTestKit.create("JourneyTest",
-      EventSourcedBehaviorTestKit.config()
-          .withFallback(ConfigFactory.parseResources("application.conf").withOnlyPath("pekko.actor.serialization-bindings"))
-          .resolve());
+  private static final ActorTestKit testKit = ActorTestKit.create("JourneyTest", TestKits.eventSourcedConfig());
 
   @AfterAll
   static void shutdown() {

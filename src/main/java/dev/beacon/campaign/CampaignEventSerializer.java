@@ -1,0 +1,59 @@
+package dev.beacon.campaign;
+
+import dev.beacon.common.CompactInput;
+import dev.beacon.common.CompactOutput;
+import dev.beacon.common.CompactSerializer;
+import dev.beacon.event.EventType;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+
+/**
+ * The journal form of {@link Campaign.Event}s: one per campaign per micro-batch, so the most
+ * written event of all. Bound in application.conf; manifest {@value #EVENTS_APPLIED}.
+ */
+public final class CampaignEventSerializer extends CompactSerializer {
+  static final String EVENTS_APPLIED = "EventsApplied.1";
+
+  @Override
+  public int identifier() {
+    return 7_420_001;
+  }
+
+  @Override
+  public String manifest(Object event) {
+    if (event instanceof Campaign.EventsApplied) return EVENTS_APPLIED;
+    throw new IllegalArgumentException("not a campaign event: " + event.getClass().getName());
+  }
+
+  @Override
+  protected void write(Object event, CompactOutput out) throws IOException {
+    if (!(event instanceof Campaign.EventsApplied e)) {
+      throw new IllegalArgumentException("not a campaign event: " + event.getClass().getName());
+    }
+    out.list(e.counted(), (o, counted) -> {
+      o.string(counted.type().name());
+      o.integer(counted.timestampMillis());
+      o.integer(counted.valueMicros());
+      o.integer(counted.durationMillis());
+      o.string(counted.sessionId());
+      o.integer(counted.digest());
+      o.bool(counted.hasUser());
+    });
+    out.list(e.offsets().entrySet(), (o, offset) -> {
+      o.string(offset.getKey());
+      o.integer(offset.getValue());
+    });
+    out.integer(e.appliedAtMillis());
+  }
+
+  @Override
+  protected Object read(String manifest, CompactInput in) throws IOException {
+    if (!EVENTS_APPLIED.equals(manifest)) throw unknownManifest(manifest);
+    var counted = in.list(i -> new CampaignState.Counted(EventType.valueOf(i.string()), i.integer(), i.integer(),
+        i.integer(), i.string(), i.integer(), i.bool()));
+    var size = in.count();
+    var offsets = new LinkedHashMap<String, Long>();
+    for (var i = 0; i < size; i++) offsets.put(in.string(), in.integer());
+    return new Campaign.EventsApplied(counted, offsets, in.integer());
+  }
+}

@@ -1,0 +1,181 @@
+package dev.beacon.journey;
+
+import dev.beacon.common.CompactInput;
+import dev.beacon.common.CompactOutput;
+import dev.beacon.common.CompactSerializer;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The journal form of {@link Journey.Event}s: every admitting batch of a bucket persists one,
+ * the read side reads each back, so their size and speed set much of the pipeline's cost.
+ * Bound in application.conf; manifests {@value #IDS_RECORDED} and {@value #JOURNEYS_UPDATED}.
+ */
+public final class JourneyEventSerializer extends CompactSerializer {
+  static final String IDS_RECORDED = "IdsRecorded.1";
+  static final String JOURNEYS_UPDATED = "JourneysUpdated.1";
+
+  @Override
+  public int identifier() {
+    return 7_420_002;
+  }
+
+  @Override
+  public String manifest(Object event) {
+    if (event instanceof Journey.IdsRecorded) return IDS_RECORDED;
+    if (event instanceof Journey.JourneysUpdated) return JOURNEYS_UPDATED;
+    throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
+  }
+
+  @Override
+  protected void write(Object event, CompactOutput out) throws IOException {
+    if (event instanceof Journey.IdsRecorded e) {
+      out.list(e.seen(), JourneyEventSerializer::writeSeen);
+      out.integer(e.appliedAtMillis());
+    } else if (event instanceof Journey.JourneysUpdated e) {
+      out.string(e.organizationId());
+      out.list(e.seen(), JourneyEventSerializer::writeSeen);
+      out.integer(e.appliedAtMillis());
+      out.list(e.hits(), JourneyEventSerializer::writeHit);
+      out.list(e.sessionsStarted(), JourneyEventSerializer::writeSessionStarted);
+      out.list(e.sessionsEngaged(), JourneyEventSerializer::writeSessionEngaged);
+      out.list(e.conversions(), JourneyEventSerializer::writeConversion);
+      out.list(e.pathChanges(), JourneyEventSerializer::writePathChange);
+      out.list(e.feed(), JourneyEventSerializer::writeFeedItem);
+    } else {
+      throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
+    }
+  }
+
+  @Override
+  protected Object read(String manifest, CompactInput in) throws IOException {
+    return switch (manifest) {
+      case IDS_RECORDED -> new Journey.IdsRecorded(in.list(JourneyEventSerializer::readSeen), in.integer());
+      case JOURNEYS_UPDATED -> new Journey.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
+          in.integer(), in.list(JourneyEventSerializer::readHit), in.list(JourneyEventSerializer::readSessionStarted),
+          in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
+          in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem));
+      default -> throw unknownManifest(manifest);
+    };
+  }
+
+  private static void writeSeen(CompactOutput out, JourneyState.Seen seen) throws IOException {
+    out.integer(seen.digest());
+    out.integer(seen.partition());
+    out.integer(seen.offset());
+    out.integer(seen.appliedAtMillis());
+  }
+
+  private static JourneyState.Seen readSeen(CompactInput in) throws IOException {
+    return new JourneyState.Seen(in.integer(), (int) in.integer(), in.integer(), in.integer());
+  }
+
+  private static void writeHit(CompactOutput out, Journey.Hit hit) throws IOException {
+    out.string(hit.userId());
+    out.string(hit.name());
+    out.integer(hit.timestampMillis());
+    out.string(hit.sessionId());
+    out.string(hit.channel());
+    out.string(hit.campaign());
+    out.integer(hit.engagementMillis());
+    out.integer(hit.valueMicros());
+    out.string(hit.transactionId());
+    out.bool(hit.conversion());
+  }
+
+  private static Journey.Hit readHit(CompactInput in) throws IOException {
+    return new Journey.Hit(in.string(), in.string(), in.integer(), in.string(), in.string(), in.string(),
+        in.integer(), in.integer(), in.string(), in.bool());
+  }
+
+  private static void writeSessionStarted(CompactOutput out, Journey.SessionStarted s) throws IOException {
+    out.string(s.userId());
+    out.string(s.sessionId());
+    out.date(s.day());
+    out.integer(s.startMillis());
+    out.string(s.channel());
+    out.string(s.campaign());
+  }
+
+  private static Journey.SessionStarted readSessionStarted(CompactInput in) throws IOException {
+    return new Journey.SessionStarted(in.string(), in.string(), in.date(), in.integer(), in.string(), in.string());
+  }
+
+  private static void writeSessionEngaged(CompactOutput out, Journey.SessionEngaged s) throws IOException {
+    out.string(s.userId());
+    out.string(s.sessionId());
+    out.date(s.day());
+    out.string(s.channel());
+    out.string(s.campaign());
+  }
+
+  private static Journey.SessionEngaged readSessionEngaged(CompactInput in) throws IOException {
+    return new Journey.SessionEngaged(in.string(), in.string(), in.date(), in.string(), in.string());
+  }
+
+  private static void writeConversion(CompactOutput out, Journey.Conversion c) throws IOException {
+    out.string(c.userId());
+    out.string(c.name());
+    out.integer(c.timestampMillis());
+    out.date(c.day());
+    out.decimal(c.value());
+    out.string(c.transactionId());
+    out.string(c.sessionId());
+    out.strings(c.path());
+    out.list(c.credits().entrySet(), (o, entry) -> {
+      o.string(entry.getKey());
+      o.list(entry.getValue(), JourneyEventSerializer::writeCredit);
+    });
+  }
+
+  private static Journey.Conversion readConversion(CompactInput in) throws IOException {
+    var userId = in.string();
+    var name = in.string();
+    var timestamp = in.integer();
+    var day = in.date();
+    var value = in.decimal();
+    var transactionId = in.string();
+    var sessionId = in.string();
+    var path = in.strings();
+    var models = in.count();
+    var credits = new LinkedHashMap<String, List<Credit>>();
+    for (var i = 0; i < models; i++) credits.put(in.string(), in.list(JourneyEventSerializer::readCredit));
+    return new Journey.Conversion(userId, name, timestamp, day, value, transactionId, sessionId, path, credits);
+  }
+
+  private static void writeCredit(CompactOutput out, Credit credit) throws IOException {
+    out.string(credit.channel());
+    out.string(credit.campaign());
+    out.decimal(credit.conversions());
+    out.decimal(credit.value());
+  }
+
+  private static Credit readCredit(CompactInput in) throws IOException {
+    return new Credit(in.string(), in.string(), in.decimal(), in.decimal());
+  }
+
+  private static void writePathChange(CompactOutput out, Journey.PathChange change) throws IOException {
+    out.string(change.userId());
+    out.strings(change.path());
+    out.integer(change.conversions());
+    out.decimal(change.value());
+    out.integer(change.nulls());
+  }
+
+  private static Journey.PathChange readPathChange(CompactInput in) throws IOException {
+    return new Journey.PathChange(in.string(), in.strings(), in.integer(), in.decimal(), in.integer());
+  }
+
+  private static void writeFeedItem(CompactOutput out, Journey.FeedItem item) throws IOException {
+    out.integer(item.timestampMillis());
+    out.string(item.name());
+    out.string(item.userId());
+    out.string(item.channel());
+    out.string(item.campaign());
+  }
+
+  private static Journey.FeedItem readFeedItem(CompactInput in) throws IOException {
+    return new Journey.FeedItem(in.integer(), in.string(), in.string(), in.string(), in.string());
+  }
+}
