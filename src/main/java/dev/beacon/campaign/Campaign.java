@@ -72,6 +72,7 @@ public final class Campaign
 
   // Events
 
+  /** Journaled by {@link CampaignEventSerializer}, bound in application.conf. */
   public sealed interface Event permits EventsApplied {}
 
   public record EventsApplied(List<CampaignState.Counted> counted, Map<String, Long> offsets, long appliedAtMillis)

@@ -103,6 +103,7 @@ public final class Journey
 
   // Events
 
+  /** Journaled by {@link JourneyEventSerializer}, bound in application.conf. */
   public sealed interface Event permits IdsRecorded, JourneysUpdated {}
 
   /** Ids only: what is persisted when journey tracking is off (beacon.journey.tracking). */
