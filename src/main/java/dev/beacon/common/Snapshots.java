@@ -14,7 +14,12 @@ public final class Snapshots {
    * serialized and written at once.
    */
   public static RetentionCriteria staggered(int every, String entityId) {
+    return RetentionCriteria.snapshotEvery(period(every, entityId), 2);
+  }
+
+  /** How many events apart this entity's snapshots are: {@code every} to {@code 1.5 × every}. */
+  static int period(int every, String entityId) {
     var spread = Math.max(1, every / 2);
-    return RetentionCriteria.snapshotEvery(every + Math.floorMod(entityId.hashCode() * 0x9E3779B9, spread), 2);
+    return every + Math.floorMod(entityId.hashCode() * 0x9E3779B9, spread);
   }
 }
