@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,6 +111,11 @@ public final class AttributionQueries {
   /** One item of the live event feed. */
   public record FeedItem(Instant time, String eventName, String userId, String channel, String campaign) {}
 
+  /**
+   * The organisation's last {@code limit} events to reach the read side, newest event time
+   * first (projection instances write their slices concurrently, so arrival order is not time
+   * order).
+   */
   public List<FeedItem> liveFeed(String organizationId, int limit) throws SQLException {
     var items = new ArrayList<FeedItem>();
     try (var c = dataSource.getConnection(); var st = c.prepareStatement("""
@@ -123,6 +129,7 @@ public final class AttributionQueries {
         }
       }
     }
+    items.sort(Comparator.comparing(FeedItem::time).reversed());
     return items;
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -167,6 +168,9 @@ abstract class JourneyPipelineContract {
 
     var feed = again.get("/api/analytics/events/live?organizationId=" + org + "&limit=5").body().get("events");
     assertThat(feed).hasSize(5);
+    var times = new ArrayList<String>();
+    feed.forEach(item -> times.add(item.get("time").asText()));
+    assertThat(times).isSortedAccordingTo(Comparator.comparing(Instant::parse).reversed());
     assertThat(again.get("/api/attribution/compare?organizationId=unknown-org").status()).isEqualTo(404);
     assertThat(again.get("/api/attribution/channels?organizationId=" + org + "&model=nope").status()).isEqualTo(400);
     assertThat(again.get("/api/attribution/compare?organizationId=" + org + "&from=2026-13-01").status()).isEqualTo(400);
