@@ -65,6 +65,7 @@ public final class Journey
     return Math.floorMod(userId.hashCode() * 0x9E3779B9, buckets);
   }
 
+  /** The entity id of an organisation's bucket number {@code bucket}. */
   public static String entityId(String organizationId, int bucket) {
     return organizationId + "|b" + bucket;
   }
