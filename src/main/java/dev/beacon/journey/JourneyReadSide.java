@@ -179,16 +179,24 @@ final class JourneyReadSide {
       }
       st.executeBatch();
     }
-    try (var trim = connection.prepareStatement("""
-        DELETE FROM live_event_feed WHERE organization_id = ? AND id < (
-          SELECT MIN(id) FROM (SELECT id FROM live_event_feed WHERE organization_id = ? ORDER BY id DESC LIMIT ?) AS newest)""")) {
+    // Two indexed steps per organisation: the id of its feedSize-th newest row, then everything
+    // older (one DELETE with that as a subquery is re-evaluated row by row on H2).
+    try (var oldest = connection.prepareStatement(
+            "SELECT id FROM live_event_feed WHERE organization_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?");
+        var trim = connection.prepareStatement("DELETE FROM live_event_feed WHERE organization_id = ? AND id < ?")) {
+      var trims = 0;
       for (var org : organizations) {
-        trim.setString(1, org);
-        trim.setString(2, org);
-        trim.setInt(3, feedSize);
-        trim.addBatch();
+        oldest.setString(1, org);
+        oldest.setInt(2, feedSize - 1);
+        try (var rs = oldest.executeQuery()) {
+          if (!rs.next()) continue;
+          trim.setString(1, org);
+          trim.setLong(2, rs.getLong(1));
+          trim.addBatch();
+          trims++;
+        }
       }
-      trim.executeBatch();
+      if (trims > 0) trim.executeBatch();
     }
   }
 }
