@@ -24,6 +24,7 @@ final class JourneyReadSide {
   private final int feedSize;
 
   JourneyReadSide(int feedSize) {
+    if (feedSize < 1) throw new IllegalArgumentException("beacon.read-side.live-feed-size must be at least 1, got " + feedSize);
     this.feedSize = feedSize;
   }
 
