@@ -52,7 +52,6 @@ public final class EventIds {
     return digest.digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
-
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;
   }

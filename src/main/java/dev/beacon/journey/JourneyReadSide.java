@@ -181,7 +181,7 @@ final class JourneyReadSide {
       st.executeBatch();
     }
     // Two indexed steps per organisation: the id of its feedSize-th newest row, then everything
-    // older (one DELETE with that as a subquery is re-evaluated row by row on H2).
+    // older. (One DELETE with that as a subquery was the read side's largest cost on H2.)
     try (var oldest = connection.prepareStatement(
             "SELECT id FROM live_event_feed WHERE organization_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?");
         var trim = connection.prepareStatement("DELETE FROM live_event_feed WHERE organization_id = ? AND id < ?")) {
