@@ -3,12 +3,14 @@ package dev.beacon.campaign;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Snapshots;
 import dev.beacon.event.Delivered;
+import dev.beacon.event.Verdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -52,10 +54,34 @@ public final class Campaign
 
   public sealed interface Command extends CborSerializable permits Apply, GetMetrics, GetDaily, Passivate {}
 
-  /** Apply a micro-batch's events for this campaign, in offset order per partition. */
-  public record Apply(List<Delivered> events, ActorRef<StatusReply<Applied>> replyTo) implements Command {}
+  /**
+   * Apply a micro-batch's events for this campaign, in offset order per partition.
+   * {@code notCounted} holds the indexes of events whose journey did not count them (a retry of an
+   * event applied from another delivery, or an event it could not apply): they move the offsets
+   * on, so a redelivery is still recognised, but count nothing.
+   */
+  public record Apply(List<Delivered> events, Set<Integer> notCounted, ActorRef<StatusReply<Applied>> replyTo)
+      implements Command {
+    public Apply {
+      notCounted = Set.copyOf(notCounted);
+    }
 
-  public record Applied(int applied, int redelivered, int duplicates) implements CborSerializable {}
+    public Apply(List<Delivered> events, ActorRef<StatusReply<Applied>> replyTo) {
+      this(events, Set.of(), replyTo);
+    }
+  }
+
+  /** A verdict per delivery, in the order of {@link Apply#events()}. */
+  public record Applied(List<Verdict> verdicts) implements CborSerializable {
+    public Applied {
+      verdicts = List.copyOf(verdicts);
+    }
+
+    /** How many deliveries got this verdict. */
+    public long count(Verdict verdict) {
+      return verdicts.stream().filter(v -> v == verdict).count();
+    }
+  }
 
   /** Metrics over the last {@code window} (minute-aligned), or all time when null. */
   public record GetMetrics(Duration window, ActorRef<StatusReply<CampaignMetrics>> replyTo) implements Command {}
@@ -89,7 +115,7 @@ public final class Campaign
     return Behaviors.setup(ctx -> new Campaign(entityId, settings, clock));
   }
 
-  private Campaign(String entityId, CampaignSettings settings, Clock clock) {
+  Campaign(String entityId, CampaignSettings settings, Clock clock) {
     super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     var bar = entityId.indexOf('|');
@@ -136,12 +162,21 @@ public final class Campaign
   }
 
   private ReplyEffect<Event, CampaignState> onApply(CampaignState state, Apply cmd) {
-    var now = clock.millis();
-    var selection = state.select(cmd.events(), now, settings);
-    var applied = new Applied(selection.fresh().size(), selection.redelivered(), selection.duplicates());
-    if (selection.offsets().isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.success(applied));
-    return Effect().persist(new EventsApplied(selection.fresh(), selection.offsets(), now))
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(applied));
+    var decision = decide(state, cmd.events(), cmd.notCounted(), clock.millis());
+    var reply = StatusReply.success(decision.reply());
+    if (decision.event() == null) return Effect().reply(cmd.replyTo(), reply);
+    return Effect().persist(decision.event()).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  /** What an {@link Apply} makes: the reply, and the event to persist (null when no offset moves). */
+  record Decision(Applied reply, EventsApplied event) {}
+
+  /** Judges a command's deliveries. Package-private for the tests that drive a campaign without an actor. */
+  Decision decide(CampaignState state, List<Delivered> events, Set<Integer> notCounted, long now) {
+    var selection = state.select(events, notCounted, now, settings);
+    var applied = new Applied(selection.verdicts());
+    if (selection.offsets().isEmpty()) return new Decision(applied, null);
+    return new Decision(applied, new EventsApplied(selection.fresh(), selection.offsets(), now));
   }
 
   private ReplyEffect<Event, CampaignState> onGetMetrics(CampaignState state, GetMetrics cmd) {

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventIds;
+import dev.beacon.event.Verdict;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -44,46 +47,61 @@ final class CampaignState implements CborSerializable {
       dev.beacon.event.EventType type, long timestampMillis, long valueMicros, long durationMillis,
       String sessionId, long digest, boolean hasUser) implements CborSerializable {}
 
-  /** What {@link #select} made of a delivery: the new events and new offsets, and what it dropped. */
-  record Selection(List<Counted> fresh, Map<String, Long> offsets, int redelivered, int duplicates) {}
+  /** What {@link #select} made of a command: the new events and new offsets, and a verdict per delivery. */
+  record Selection(List<Counted> fresh, Map<String, Long> offsets, List<Verdict> verdicts) {
+    int redelivered() {
+      return (int) verdicts.stream().filter(v -> v == Verdict.REDELIVERED).count();
+    }
+
+    int duplicates() {
+      return (int) verdicts.stream().filter(v -> v == Verdict.DUPLICATE).count();
+    }
+  }
 
   boolean isEmpty() {
     return total.events() == 0 && offsets.isEmpty();
   }
 
   /**
-   * Drops what was applied before: a record at or below the highest offset applied for its
-   * partition (redelivery), and an event without a user whose id is in the recent-id window
-   * (a retry). Events with a user were deduplicated by their journey before they came here.
+   * Judges each delivery on its own. A record at or below the highest offset applied for its
+   * partition was judged before (redelivery). Any other moves the offset on; it counts unless its
+   * journey did not count it ({@code notCounted}: indexes of deliveries that the journey judged a
+   * retry or could not apply), or it has no user and its id was applied within the recent-id
+   * window or earlier in this command (a retry).
    */
-  Selection select(List<Delivered> delivered, long nowMillis, CampaignSettings settings) {
+  Selection select(List<Delivered> delivered, Set<Integer> notCounted, long nowMillis, CampaignSettings settings) {
     var fresh = new ArrayList<Counted>(delivered.size());
+    var verdicts = new ArrayList<Verdict>(delivered.size());
     var newOffsets = new HashMap<String, Long>();
-    var seenInBatch = new java.util.HashSet<Long>();
-    int redelivered = 0;
-    int duplicates = 0;
+    var seenInBatch = new HashSet<Long>();
     var dedupFrom = nowMillis - settings.dedupWindow().toMillis();
-    for (var d : delivered) {
+    for (int i = 0; i < delivered.size(); i++) {
+      var d = delivered.get(i);
       var key = d.topicPartition();
       var applied = newOffsets.getOrDefault(key, offsets.getOrDefault(key, -1L));
       if (d.offset() <= applied) {
-        redelivered++;
+        verdicts.add(Verdict.REDELIVERED);
         continue;
       }
       newOffsets.put(key, d.offset());
+      if (notCounted.contains(i)) {
+        verdicts.add(Verdict.DUPLICATE);
+        continue;
+      }
       var event = d.event();
       var digest = EventIds.digest(event.eventId());
       if (!event.hasUser()) {
         var appliedAt = recentIds.get(digest);
         if ((appliedAt != null && appliedAt >= dedupFrom) || !seenInBatch.add(digest)) {
-          duplicates++;
+          verdicts.add(Verdict.DUPLICATE);
           continue;
         }
       }
+      verdicts.add(Verdict.APPLIED);
       fresh.add(new Counted(event.type(), event.timestamp().toEpochMilli(), event.valueMicros(),
           event.durationMillis(), event.sessionId(), digest, event.hasUser()));
     }
-    return new Selection(fresh, newOffsets, redelivered, duplicates);
+    return new Selection(fresh, newOffsets, verdicts);
   }
 
   /** Applies a persisted batch. Pure: time comes from the event ({@code appliedAtMillis}). */

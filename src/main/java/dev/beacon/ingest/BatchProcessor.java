@@ -4,12 +4,12 @@ import dev.beacon.campaign.Campaign;
 import dev.beacon.campaign.OrganizationCampaigns;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventParser;
+import dev.beacon.event.Verdict;
 import dev.beacon.journey.Journey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +23,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Applies one micro-batch of parsed records to the entities, and completes only when every
  * entity the batch touches has persisted its share: invalid records to the dead-letter topic;
- * events with a user to their journey bucket (one command per bucket), which refuses retried ids; the
- * rest to their campaign (one command per campaign); new campaigns to their organisation.
+ * events with a user to their journey bucket (one command per bucket), which judges each
+ * delivery (applied, a redelivery, a retry of an event counted from another delivery, failed);
+ * then campaign events to their campaign (one command per campaign), which counts those their
+ * journey counted and, for events without a user, judges retries itself; new campaigns to their
+ * organisation. The verdicts are about deliveries, never ids ({@link BatchRouting}).
  * Several batches may be in flight; each entity still gets its batches in order, one after the
  * other ({@link EntityChain}). Every step is idempotent, so a failed batch is applied again
  * after the stream restarts from the last commit.
@@ -68,21 +71,22 @@ public final class BatchProcessor {
   }
 
   public CompletionStage<Done> process(List<Consumed> batch) {
-    var deadLettered = new ArrayList<CompletableFuture<?>>();
+    var rejected = new ArrayList<Rejected>();
     var delivered = new ArrayList<Delivered>(batch.size());
     for (var c : batch) {
-      if (c instanceof Accepted accepted) {
-        delivered.add(accepted.delivered());
-      } else if (c instanceof Rejected rejected) {
-        deadLettered.add(deadLetters.send(rejected.record(), rejected.reasons()).toCompletableFuture());
-      }
+      if (c instanceof Accepted accepted) delivered.add(accepted.delivered());
+      else if (c instanceof Rejected r) rejected.add(r);
     }
+    var deadLettered = new ArrayList<CompletableFuture<?>>();
+    for (var r : rejected) deadLettered.add(deadLetters.send(r.record(), r.reasons()).toCompletableFuture());
     // Every entity's slot is taken now, in batch order, even where the command must wait.
-    var refused = admitToJourneys(delivered);
-    var applied = applyToCampaigns(delivered, refused);
+    var journeys = admitToJourneys(delivered);
+    var campaigns = applyToCampaigns(delivered, journeys);
     var all = new ArrayList<CompletableFuture<?>>(deadLettered);
-    all.add(applied);
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+    all.add(journeys);
+    all.add(campaigns);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> judged(delivered, journeys.join(), campaigns.join(), rejected));
   }
 
   /** Restarting the stream: earlier batches are no longer waited for. */
@@ -90,73 +94,90 @@ public final class BatchProcessor {
     chain.reset();
   }
 
-  /** Events with a user go past their journey bucket first; it names the ids it refuses as retries. */
-  private CompletableFuture<Set<String>> admitToJourneys(List<Delivered> delivered) {
-    var byBucket = new LinkedHashMap<BucketKey, List<Delivered>>();
-    for (var d : delivered) {
-      if (d.event().hasUser()) {
-        var key = new BucketKey(d.event().organizationId(), Journey.bucketOf(d.event().userId(), journeyBuckets));
-        byBucket.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
-      }
-    }
-    var replies = new ArrayList<CompletableFuture<Journey.Admitted>>(byBucket.size());
-    byBucket.forEach((key, events) -> {
-      var entityId = Journey.entityId(key.organizationId(), key.bucket());
+  /** What the journey buckets made of a batch: a verdict per delivery (null where none judged it), and reasons of failures. */
+  private record Judged(Verdict[] verdicts, Map<Integer, String> failures) {}
+
+  /** Events with a user go past their journey bucket first; it judges each delivery (applied, redelivered, retry, failed). */
+  private CompletableFuture<Judged> admitToJourneys(List<Delivered> delivered) {
+    var shares = BatchRouting.byJourneyBucket(delivered, journeyBuckets);
+    var replies = new ArrayList<CompletableFuture<Journey.Admitted>>(shares.size());
+    shares.forEach((entityId, share) -> {
+      var events = BatchRouting.deliveries(delivered, share);
       replies.add(chain.next("Journey|" + entityId, () -> sharding.entityRefFor(Journey.ENTITY_TYPE_KEY, entityId)
           .<Journey.Admitted>askWithStatus(replyTo -> new Journey.Admit(events, replyTo), timeout)));
     });
+    var shareList = List.copyOf(shares.values());
     return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      var refused = new HashSet<String>();
-      for (var reply : replies) refused.addAll(reply.join().duplicateIds());
-      if (!refused.isEmpty()) stats.deduplicated(refused.size());
-      return refused;
+      var verdicts = new Verdict[delivered.size()];
+      var failures = new HashMap<Integer, String>();
+      for (int s = 0; s < replies.size(); s++) {
+        var reply = replies.get(s).join();
+        var share = shareList.get(s);
+        BatchRouting.merge(verdicts, share, reply.verdicts());
+        reply.failures().forEach((k, reason) -> failures.put(share.get(k), reason));
+      }
+      return new Judged(verdicts, failures);
     });
   }
 
-  private CompletableFuture<Done> applyToCampaigns(List<Delivered> delivered, CompletableFuture<Set<String>> refused) {
-    var byCampaign = new LinkedHashMap<CampaignKey, List<Delivered>>();
-    for (var d : delivered) {
-      var e = d.event();
-      if (e.type() == null || !e.hasCampaign()) continue;
-      byCampaign.computeIfAbsent(new CampaignKey(e.organizationId(), e.campaignId()), k -> new ArrayList<>()).add(d);
-    }
+  /** Each campaign gets its share once the journeys judged the batch, with the deliveries they did not count. */
+  private CompletableFuture<Verdict[]> applyToCampaigns(List<Delivered> delivered, CompletableFuture<Judged> journeys) {
+    var shares = BatchRouting.byCampaign(delivered);
     var newCampaigns = new HashMap<String, Set<String>>();
-    var replies = new ArrayList<CompletableFuture<Campaign.Applied>>(byCampaign.size());
-    byCampaign.forEach((key, events) -> {
-      var entityId = campaignEntityId(key, newCampaigns);
-      replies.add(chain.next("Campaign|" + entityId, refused, ids -> {
-        var admitted = ids.isEmpty() ? events
-            : events.stream().filter(d -> !d.event().hasUser() || !ids.contains(d.event().eventId())).toList();
-        if (admitted.isEmpty()) return CompletableFuture.completedFuture(new Campaign.Applied(0, 0, 0));
-        return sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
-            .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(admitted, replyTo), timeout);
-      }));
+    var replies = new ArrayList<CompletableFuture<Campaign.Applied>>(shares.size());
+    shares.forEach((entityId, share) -> {
+      var events = BatchRouting.deliveries(delivered, share);
+      registerIfNew(entityId, events.get(0).event(), newCampaigns);
+      replies.add(chain.next("Campaign|" + entityId, journeys, judged -> sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
+          .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(events,
+              BatchRouting.notCountedByJourney(share, judged.verdicts()), replyTo), timeout)));
     });
     var all = new ArrayList<CompletableFuture<?>>(replies);
     newCampaigns.forEach((org, ids) -> all.add(sharding.entityRefFor(OrganizationCampaigns.ENTITY_TYPE_KEY, org)
         .<OrganizationCampaigns.Registered>askWithStatus(replyTo -> new OrganizationCampaigns.Register(ids, replyTo), timeout)
         .toCompletableFuture()
         .thenRun(() -> remember(org, ids))));
+    var shareList = List.copyOf(shares.values());
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      for (var reply : replies) {
-        var a = reply.join();
-        stats.applied(a.applied(), a.redelivered(), a.duplicates());
+      var verdicts = new Verdict[delivered.size()];
+      for (int s = 0; s < replies.size(); s++) BatchRouting.merge(verdicts, shareList.get(s), replies.get(s).join().verdicts());
+      return verdicts;
+    });
+  }
+
+  /**
+   * One verdict per delivery, counted once the whole batch is persisted: so that consumed =
+   * applied + redelivered + deduplicated + dead-lettered over the batches that completed. Events
+   * an entity could not apply go to the dead-letter topic before the batch completes.
+   */
+  private CompletionStage<Done> judged(List<Delivered> delivered, Judged journeys, Verdict[] campaigns,
+      List<Rejected> rejected) {
+    int applied = 0;
+    int redelivered = 0;
+    int duplicates = 0;
+    var failed = new ArrayList<CompletableFuture<?>>();
+    for (int i = 0; i < delivered.size(); i++) {
+      switch (BatchRouting.verdict(journeys.verdicts()[i], campaigns[i])) {
+        case APPLIED -> applied++;
+        case REDELIVERED -> redelivered++;
+        case DUPLICATE -> duplicates++;
+        case FAILED -> failed.add(deadLetters.send(delivered.get(i),
+            List.of(journeys.failures().getOrDefault(i, "an entity could not apply the event"))).toCompletableFuture());
       }
+    }
+    var deadLettered = rejected.size() + failed.size();
+    var counts = new int[] {applied, redelivered, duplicates};
+    return CompletableFuture.allOf(failed.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      for (var r : rejected) stats.rejected(r.reasons());
+      stats.judged(delivered.size() + rejected.size(), counts[0], counts[1], counts[2], deadLettered);
       return Done.getInstance();
     });
   }
 
-  private record BucketKey(String organizationId, int bucket) {}
-
-  private record CampaignKey(String organizationId, String campaignId) {}
-
-  /** The campaign's entity id; a campaign not known to be registered is added to {@code newCampaigns}. */
-  private String campaignEntityId(CampaignKey key, Map<String, Set<String>> newCampaigns) {
-    var entityId = Campaign.entityId(key.organizationId(), key.campaignId());
+  private void registerIfNew(String entityId, dev.beacon.event.Event first, Map<String, Set<String>> newCampaigns) {
     if (!registered.contains(entityId)) {
-      newCampaigns.computeIfAbsent(key.organizationId(), k -> new HashSet<>()).add(key.campaignId());
+      newCampaigns.computeIfAbsent(first.organizationId(), k -> new HashSet<>()).add(first.campaignId());
     }
-    return entityId;
   }
 
   private void remember(String organizationId, Set<String> campaignIds) {

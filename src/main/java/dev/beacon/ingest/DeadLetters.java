@@ -1,6 +1,7 @@
 package dev.beacon.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.event.Delivered;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -45,18 +46,45 @@ public final class DeadLetters {
     envelope.put("deadLetteredAt", Instant.now().toString());
     envelope.put("originalBase64", Base64.getEncoder().encodeToString(value));
     envelope.put("original", utf8OrNull(value));
-    byte[] bytes;
-    try {
-      bytes = mapper.writeValueAsBytes(envelope);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings and numbers always serializes", e);
-    }
-    var record = new ProducerRecord<>(topic, null, source.key(), bytes);
-    record.headers().add(REASONS_HEADER, String.join("; ", reasons).getBytes(StandardCharsets.UTF_8));
-    record.headers().add("beacon-source-topic", source.topic().getBytes(StandardCharsets.UTF_8));
-    record.headers().add("beacon-source-partition", Integer.toString(source.partition()).getBytes(StandardCharsets.UTF_8));
-    record.headers().add("beacon-source-offset", Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8));
+    var record = new ProducerRecord<>(topic, null, source.key(), json(envelope));
+    headers(record, reasons, source.topic(), source.partition(), source.offset());
     return producer.send(record);
+  }
+
+  /**
+   * A valid event that an entity could not apply: the envelope carries the normalised event as
+   * JSON (its original bytes are not kept past parsing) and where it was read.
+   */
+  public CompletionStage<RecordMetadata> send(Delivered source, List<String> reasons) {
+    log.warn("Dead-lettering {}-{}@{} (event {}): {}", source.topic(), source.partition(), source.offset(),
+        source.event().eventId(), reasons);
+    var envelope = new LinkedHashMap<String, Object>();
+    envelope.put("reasons", reasons);
+    envelope.put("topic", source.topic());
+    envelope.put("partition", source.partition());
+    envelope.put("offset", source.offset());
+    envelope.put("key", source.event().partitionKey());
+    envelope.put("deadLetteredAt", Instant.now().toString());
+    envelope.put("event", source.event());
+    var record = new ProducerRecord<>(topic, null, source.event().partitionKey(), json(envelope));
+    headers(record, reasons, source.topic(), source.partition(), source.offset());
+    return producer.send(record);
+  }
+
+  private byte[] json(Object envelope) {
+    try {
+      return mapper.writeValueAsBytes(envelope);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("an envelope of strings, numbers and records always serializes", e);
+    }
+  }
+
+  private static void headers(ProducerRecord<String, byte[]> record, List<String> reasons, String topic, int partition,
+      long offset) {
+    record.headers().add(REASONS_HEADER, String.join("; ", reasons).getBytes(StandardCharsets.UTF_8));
+    record.headers().add("beacon-source-topic", topic.getBytes(StandardCharsets.UTF_8));
+    record.headers().add("beacon-source-partition", Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
+    record.headers().add("beacon-source-offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8));
   }
 
   private static String utf8OrNull(byte[] bytes) {

@@ -59,11 +59,20 @@ public final class IngestStats {
     }
   }
 
-  void deadLettered(int n) {
-    deadLettered.add(n);
+  /**
+   * One completed batch: every record consumed got exactly one verdict, so consumed = applied +
+   * redelivered + deduplicated + dead-lettered, summed over completed batches (a batch that
+   * failed is counted when it completes after the restart).
+   */
+  void judged(int consumed, int applied, int redelivered, int duplicates, int deadLettered) {
+    this.applied.add(applied);
+    this.redelivered.add(redelivered);
+    this.deduplicated.add(duplicates);
+    this.deadLettered.add(deadLettered);
+    consumed(consumed);
   }
 
-  void consumed(int n) {
+  private void consumed(int n) {
     consumed.add(n);
     var second = clock.millis() / 1000;
     var slot = (int) (second % 60);
@@ -72,16 +81,6 @@ public final class IngestStats {
       perSecond.set(slot, 0);
     }
     perSecond.addAndGet(slot, n);
-  }
-
-  void applied(int applied, int redelivered, int duplicates) {
-    this.applied.add(applied);
-    this.redelivered.add(redelivered);
-    this.deduplicated.add(duplicates);
-  }
-
-  void deduplicated(int n) {
-    deduplicated.add(n);
   }
 
   /** Event time → persisted, for each event of a batch that every entity acknowledged. */

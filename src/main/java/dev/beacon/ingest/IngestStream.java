@@ -104,18 +104,11 @@ public final class IngestStream {
     var records = new ArrayList<BatchProcessor.Consumed>(batch.size());
     // what a batch commits: the last offset of each partition it read
     var offsets = new LinkedHashMap<ConsumerMessage.GroupTopicPartition, ConsumerMessage.CommittableOffset>();
-    int invalid = 0;
     for (var read : batch) {
       records.add(read.consumed());
       offsets.put(read.offset().partitionOffset().key(), read.offset());
-      if (read.consumed() instanceof BatchProcessor.Rejected rejected) {
-        invalid++;
-        stats.rejected(rejected.reasons());
-      }
     }
     stats.batchStarted(batch.size());
-    stats.consumed(batch.size());
-    stats.deadLettered(invalid);
     // A failed batch fails the stream, which restarts from the last commit; entities are idempotent.
     return processor.process(records)
         .whenComplete((d, e) -> {

@@ -3,10 +3,14 @@ package dev.beacon.journey;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Snapshots;
 import dev.beacon.event.Delivered;
+import dev.beacon.event.Verdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journeys of the users of one organisation that hash to one bucket. Every event that
@@ -43,6 +49,7 @@ public final class Journey
     extends EventSourcedBehaviorWithEnforcedReplies<Journey.Command, Journey.Event, JourneyState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Journey");
+  private static final Logger log = LoggerFactory.getLogger(Journey.class);
 
   /**
    * The tags journey events carry, one per bucket entity, for the read side (one projection
@@ -85,10 +92,20 @@ public final class Journey
 
   public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, Passivate {}
 
-  /** Admit a micro-batch's events of this user; the reply names the ids refused as retries. */
+  /** Admit a micro-batch's events of this bucket's users, in the batch's order. */
   public record Admit(List<Delivered> events, ActorRef<StatusReply<Admitted>> replyTo) implements Command {}
 
-  public record Admitted(Set<String> duplicateIds) implements CborSerializable {}
+  /**
+   * A verdict per delivery, in the order of {@link Admit#events()}: applied, a redelivery of the
+   * position its event was applied at, a retry of an event applied from another delivery, or
+   * failed (with its reason, by index), which the ingest dead-letters.
+   */
+  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures) implements CborSerializable {
+    public Admitted {
+      verdicts = List.copyOf(verdicts);
+      failures = Map.copyOf(failures);
+    }
+  }
 
   /** One user's journey as this bucket knows it; an unknown (or long idle) user is an error reply. */
   public record GetUserJourney(String userId, ActorRef<StatusReply<UserJourneyView>> replyTo) implements Command {}
@@ -202,7 +219,7 @@ public final class Journey
     return Behaviors.setup(ctx -> new Journey(entityId, settings, channels, clock));
   }
 
-  private Journey(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
+  Journey(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
     super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     var bar = entityId.indexOf('|');
@@ -256,23 +273,75 @@ public final class Journey
   }
 
   private ReplyEffect<Event, JourneyState> onAdmit(JourneyState state, Admit cmd) {
-    var now = clock.millis();
-    var admission = state.admit(cmd.events(), now, settings);
-    var reply = StatusReply.success(new Admitted(admission.duplicateIds()));
-    if (admission.toRecord().isEmpty()) return Effect().reply(cmd.replyTo(), reply);
-    if (!settings.tracking()) {
-      return Effect().persist(new IdsRecorded(admission.toRecord(), now)).thenReply(cmd.replyTo(), s -> reply);
+    var decision = decide(state, cmd.events(), clock.millis());
+    var reply = StatusReply.success(decision.reply());
+    if (decision.event() == null) return Effect().reply(cmd.replyTo(), reply);
+    return Effect().persist(decision.event()).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  /** What an {@link Admit} makes: the reply, and the event to persist (null when there is nothing to record). */
+  record Decision(Admitted reply, Event event) {}
+
+  /**
+   * Judges a command's deliveries on the unchanged state and plans what the admitted ones do to
+   * their journeys; the event handler then commits that plan. Package-private for the tests that
+   * drive a bucket's logic without an actor.
+   */
+  Decision decide(JourneyState state, List<Delivered> events, long now) {
+    var admission = state.admit(events, now, settings);
+    if (admission.toRecord().isEmpty()) return new Decision(admitted(admission, Map.of()), null);
+    if (!settings.tracking()) return new Decision(admitted(admission, Map.of()), new IdsRecorded(admission.toRecord(), now));
+    var prepared = prepare(state, admission);
+    var reply = admitted(prepared.admission(), prepared.failures());
+    if (prepared.admission().toRecord().isEmpty()) return new Decision(reply, null);
+    var facts = prepared.update().facts();
+    var event = new JourneysUpdated(organizationId, prepared.admission().toRecord(), now, prepared.hits(),
+        facts.sessionsStarted, facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed);
+    planned = new Planned(event, prepared.update());
+    return new Decision(reply, event);
+  }
+
+  /** The admitted events as hits and the update they plan, less the events the logic could not handle. */
+  private record Prepared(JourneyState.Admission admission, List<Hit> hits, JourneyState.Update update,
+      Map<Integer, String> failures) {}
+
+  /**
+   * An event the logic cannot handle fails alone (the ingest dead-letters it), not the batch: a
+   * failed batch would come back after the restart and fail again, for ever.
+   */
+  private Prepared prepare(JourneyState state, JourneyState.Admission admission) {
+    var errors = new HashMap<Integer, String>();
+    var hits = new ArrayList<Hit>(admission.admitted().size());
+    var hitOf = new ArrayList<Integer>(admission.admitted().size());
+    for (int k = 0; k < admission.admitted().size(); k++) {
+      try {
+        hits.add(logic.hit(admission.admitted().get(k).event(), channels));
+        hitOf.add(k);
+      } catch (RuntimeException e) {
+        errors.put(k, e.toString());
+      }
     }
-    // the ingest sends only events with a user; one without would only be deduplicated here
-    var hits = admission.admitted().stream().filter(d -> d.event().hasUser())
-        .map(d -> logic.hit(d.event(), channels)).toList();
+    var failedHits = new HashSet<Integer>();
     // planned on the unchanged state; the event handler commits this plan (replay plans the same hits again)
-    var update = state.plan(hits, logic);
-    var facts = update.facts();
-    var event = new JourneysUpdated(organizationId, admission.toRecord(), now, hits, facts.sessionsStarted,
-        facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed);
-    planned = new Planned(event, update);
-    return Effect().persist(event).thenReply(cmd.replyTo(), s -> reply);
+    var update = state.planSafely(hits, logic, failedHits);
+    if (errors.isEmpty() && failedHits.isEmpty()) return new Prepared(admission, hits, update, Map.of());
+    for (var h : failedHits) errors.put(hitOf.get(h), "the journey logic threw on it");
+    var kept = new ArrayList<Hit>(hits.size());
+    for (int h = 0; h < hits.size(); h++) if (!failedHits.contains(h)) kept.add(hits.get(h));
+    var reasons = new HashMap<Long, String>();
+    errors.forEach((k, error) -> reasons.put(admission.toRecord().get(k).digest(),
+        "journey " + persistenceId().id() + " could not apply the event: " + error));
+    var remaining = admission.without(errors.keySet());
+    var failures = new HashMap<Integer, String>();
+    for (int i = 0; i < remaining.verdicts().length; i++) {
+      if (remaining.verdicts()[i] == Verdict.FAILED) failures.put(i, reasons.get(remaining.digests()[i]));
+    }
+    log.warn("Journey {} left out {} event(s) it could not apply: {}", persistenceId().id(), errors.size(), errors.values());
+    return new Prepared(remaining, kept, update, failures);
+  }
+
+  private static Admitted admitted(JourneyState.Admission admission, Map<Integer, String> failures) {
+    return new Admitted(List.of(admission.verdicts()), failures);
   }
 
   private ReplyEffect<Event, JourneyState> onGetUserJourney(JourneyState state, GetUserJourney cmd) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventIds;
+import dev.beacon.event.Verdict;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,25 +31,64 @@ final class JourneyState implements CborSerializable {
   /** Where and when an event id was first read. */
   public record Seen(long digest, int partition, long offset, long appliedAtMillis) implements CborSerializable {}
 
-  /** The ids to record, the ids refused as retries, and the events admitted for the first time (one per id to record). */
-  record Admission(List<Seen> toRecord, Set<String> duplicateIds, List<Delivered> admitted) {}
+  /**
+   * What the bucket made of a command's deliveries: a verdict per delivery, in the command's order;
+   * the ids to record and the events admitted for the first time (aligned: one per id to record),
+   * with the index of each admitted delivery in the command.
+   */
+  record Admission(Verdict[] verdicts, long[] digests, List<Seen> toRecord, List<Delivered> admitted,
+      List<Integer> admittedAt) {
+
+    /**
+     * Leaves out the admitted events at these positions of {@link #admitted()}: they and every
+     * later delivery of the same event in this command fail, and their ids are not recorded.
+     */
+    Admission without(Set<Integer> failed) {
+      if (failed.isEmpty()) return this;
+      var verdicts = this.verdicts.clone();
+      var failedDigests = new HashSet<Long>();
+      var toRecord = new ArrayList<Seen>();
+      var admitted = new ArrayList<Delivered>();
+      var admittedAt = new ArrayList<Integer>();
+      for (int k = 0; k < this.admitted.size(); k++) {
+        if (failed.contains(k)) {
+          failedDigests.add(this.toRecord.get(k).digest());
+        } else {
+          toRecord.add(this.toRecord.get(k));
+          admitted.add(this.admitted.get(k));
+          admittedAt.add(this.admittedAt.get(k));
+        }
+      }
+      for (int i = 0; i < verdicts.length; i++) {
+        if (failedDigests.contains(digests[i]) && verdicts[i] != Verdict.REDELIVERED) verdicts[i] = Verdict.FAILED;
+      }
+      return new Admission(verdicts, digests, toRecord, admitted, admittedAt);
+    }
+  }
 
   /** What a batch of hits would make of the users it names, and the facts it produced; not applied yet. */
   record Update(Map<String, UserJourney> users, long watermarkMillis, JourneyLogic.Facts facts) {}
 
   /**
-   * An id not seen within the window is admitted and recorded. An id seen at the same partition
-   * and offset is a redelivery of the same record: admitted again, so that the campaign, which
-   * recognises redelivery by offset, decides. An id seen at another position is a retry: refused.
+   * Judges each delivery on its own. The first delivery of an id not seen within the window is
+   * applied and its position recorded. A delivery at the position recorded for its id is a
+   * redelivery of the same record: the journey has it already, and the campaign, which knows
+   * what it applied by offset, decides. Any other delivery of a recorded id (another offset or
+   * partition, in this command or an earlier one) is a retry: a duplicate. So of two deliveries
+   * of one event exactly one is applied, wherever they land.
    */
   Admission admit(List<Delivered> delivered, long nowMillis, JourneySettings settings) {
     var from = nowMillis - settings.dedupWindow().toMillis();
+    var verdicts = new Verdict[delivered.size()];
+    var digests = new long[delivered.size()];
     var toRecord = new ArrayList<Seen>();
     var admitted = new ArrayList<Delivered>();
-    var duplicates = new HashSet<String>();
-    var inBatch = new java.util.HashMap<Long, Seen>();
-    for (var d : delivered) {
+    var admittedAt = new ArrayList<Integer>();
+    var inBatch = new HashMap<Long, Seen>();
+    for (int i = 0; i < delivered.size(); i++) {
+      var d = delivered.get(i);
       var digest = EventIds.digest(d.event().eventId());
+      digests[i] = digest;
       var seen = inBatch.get(digest);
       if (seen == null) {
         seen = recentIds.get(digest);
@@ -58,11 +99,15 @@ final class JourneyState implements CborSerializable {
         inBatch.put(digest, fresh);
         toRecord.add(fresh);
         admitted.add(d);
-      } else if (seen.partition() != d.partition() || seen.offset() != d.offset()) {
-        duplicates.add(d.event().eventId());
+        admittedAt.add(i);
+        verdicts[i] = Verdict.APPLIED;
+      } else if (seen.partition() == d.partition() && seen.offset() == d.offset()) {
+        verdicts[i] = Verdict.REDELIVERED;
+      } else {
+        verdicts[i] = Verdict.DUPLICATE;
       }
     }
-    return new Admission(toRecord, duplicates, admitted);
+    return new Admission(verdicts, digests, toRecord, admitted, admittedAt);
   }
 
   JourneyState record(List<Seen> seen, long appliedAtMillis, JourneySettings settings) {
@@ -102,6 +147,43 @@ final class JourneyState implements CborSerializable {
       updated.put(entry.getKey(), logic.apply(entry.getKey(), before, entry.getValue(), facts));
     }
     return new Update(updated, watermark, facts);
+  }
+
+  /**
+   * Like {@link #plan}, but a hit the logic cannot apply (a bug met by one event) is left out and
+   * its index in {@code hits} added to {@code failed}, instead of failing the whole batch, which
+   * would fail every batch after it too. Only a user whose hits throw is searched, hit by hit.
+   */
+  Update planSafely(List<Journey.Hit> hits, JourneyLogic logic, Set<Integer> failed) {
+    try {
+      return plan(hits, logic);
+    } catch (RuntimeException whole) {
+      var byUser = new LinkedHashMap<String, List<Integer>>();
+      for (int k = 0; k < hits.size(); k++) byUser.computeIfAbsent(hits.get(k).userId(), u -> new ArrayList<>()).add(k);
+      for (var indexes : byUser.values()) {
+        if (!throwsOn(indexes.stream().map(hits::get).toList(), logic)) continue;
+        var good = new ArrayList<Journey.Hit>();
+        for (var k : indexes) {
+          good.add(hits.get(k));
+          if (throwsOn(good, logic)) {
+            good.remove(good.size() - 1);
+            failed.add(k);
+          }
+        }
+      }
+      var kept = new ArrayList<Journey.Hit>();
+      for (int k = 0; k < hits.size(); k++) if (!failed.contains(k)) kept.add(hits.get(k));
+      return plan(kept, logic);
+    }
+  }
+
+  private boolean throwsOn(List<Journey.Hit> hits, JourneyLogic logic) {
+    try {
+      plan(hits, logic);
+      return false;
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   /** Applies a planned update: its users become the most recently active; idle and surplus users are dropped. */

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beacon.event.Delivered;
+import dev.beacon.event.Verdict;
 import dev.beacon.testing.MovableClock;
 import dev.beacon.testing.TestKits;
 import java.time.Duration;
@@ -55,6 +56,11 @@ class CampaignTest {
       Delivered... events) {
     return kit.runCommand(replyTo -> new Campaign.Apply(List.of(events), replyTo));
   }
+  /** Applied, redelivered and duplicate deliveries of a reply. */
+  private static List<Long> counts(Campaign.Applied applied) {
+    return List.of(applied.count(Verdict.APPLIED), applied.count(Verdict.REDELIVERED), applied.count(Verdict.DUPLICATE));
+  }
+
 
   private static StatusReply<CampaignMetrics> metrics(
       EventSourcedBehaviorTestKit<Campaign.Command, Campaign.Event, CampaignState> kit, Duration window) {
@@ -80,7 +86,7 @@ class CampaignTest {
 
     var result = apply(kit, firstBatch().toArray(Delivered[]::new));
 
-    assertEquals(new Campaign.Applied(4, 0, 0), result.reply().getValue());
+    assertEquals(List.of(4L, 0L, 0L), counts(result.reply().getValue()));
     var persisted = result.eventOfType(Campaign.EventsApplied.class);
     assertEquals(4, persisted.counted().size());
     assertEquals(Map.of(TOPIC + "-0", 3L), persisted.offsets());
@@ -108,7 +114,7 @@ class CampaignTest {
 
     var again = apply(kit, firstBatch().toArray(Delivered[]::new));
 
-    assertEquals(new Campaign.Applied(0, 4, 0), again.reply().getValue());
+    assertEquals(List.of(0L, 4L, 0L), counts(again.reply().getValue()));
     assertTrue(again.hasNoEvents());
     assertEquals(before, metrics(kit, null).getValue());
   }
@@ -122,7 +128,7 @@ class CampaignTest {
 
     var retry = apply(kit, at(withValue("c1", CLICK, NOW.minusSeconds(30), "1"), 0, 7));
 
-    assertEquals(new Campaign.Applied(0, 0, 1), retry.reply().getValue());
+    assertEquals(List.of(0L, 0L, 1L), counts(retry.reply().getValue()));
     var persisted = retry.eventOfType(Campaign.EventsApplied.class);
     assertTrue(persisted.counted().isEmpty());
     assertEquals(Map.of(TOPIC + "-0", 7L), persisted.offsets()); // so that offset 7 is known as applied
@@ -137,7 +143,7 @@ class CampaignTest {
 
     var result = apply(kit, at(event("dup", IMPRESSION, NOW), 0, 0), at(event("dup", IMPRESSION, NOW), 1, 0));
 
-    assertEquals(new Campaign.Applied(1, 0, 1), result.reply().getValue());
+    assertEquals(List.of(1L, 0L, 1L), counts(result.reply().getValue()));
     assertEquals(1L, metrics(kit, null).getValue().impressions());
   }
 
@@ -149,7 +155,7 @@ class CampaignTest {
 
     var result = apply(kit, at(event("again", IMPRESSION, NOW), 0, 1));
 
-    assertEquals(new Campaign.Applied(1, 0, 0), result.reply().getValue());
+    assertEquals(List.of(1L, 0L, 0L), counts(result.reply().getValue()));
     assertEquals(2L, metrics(kit, null).getValue().impressions());
   }
 
@@ -160,7 +166,7 @@ class CampaignTest {
 
     var result = apply(kit, at(event("u1", CLICK, NOW, 0, 0, "user-1", null), 0, 1));
 
-    assertEquals(new Campaign.Applied(1, 0, 0), result.reply().getValue());
+    assertEquals(List.of(1L, 0L, 0L), counts(result.reply().getValue()));
     assertEquals(2L, metrics(kit, null).getValue().clicks());
   }
 
@@ -282,8 +288,8 @@ class CampaignTest {
     var redelivered = apply(kit, at(withValue("i4", IMPRESSION, NOW, "0.2"), 0, 12));
     var retried = apply(kit, at(withValue("i4", IMPRESSION, NOW, "0.2"), 0, 15));
 
-    assertEquals(new Campaign.Applied(0, 1, 0), redelivered.reply().getValue());
-    assertEquals(new Campaign.Applied(0, 0, 1), retried.reply().getValue());
+    assertEquals(List.of(0L, 1L, 0L), counts(redelivered.reply().getValue()));
+    assertEquals(List.of(0L, 0L, 1L), counts(retried.reply().getValue()));
     assertEquals(before, metrics(kit, null).getValue());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beacon.event.Delivered;
+import dev.beacon.event.Verdict;
 import dev.beacon.event.Event;
 import dev.beacon.testing.TestKits;
 import java.time.Duration;
@@ -193,7 +194,8 @@ class JourneyEntityTest {
     var retry = admit(kit, new Delivered(purchase.event(), purchase.topic(), purchase.partition(), 999));
     var redelivery = admit(kit, purchase);
 
-    assertEquals(Set.of(purchase.event().eventId()), retry.reply().getValue().duplicateIds());
+    assertEquals(List.of(Verdict.DUPLICATE), retry.reply().getValue().verdicts());
+    assertEquals(List.of(Verdict.REDELIVERED), redelivery.reply().getValue().verdicts());
     assertTrue(retry.hasNoEvents());
     assertTrue(redelivery.hasNoEvents());
     assertEquals(1, query(kit, "ann").getValue().conversions().size());
@@ -246,7 +248,7 @@ class JourneyEntityTest {
     kit.restart();
 
     var retry = admit(kit, new Delivered(old.event(), old.topic(), 0, old.offset() + 100));
-    assertEquals(Set.of(old.event().eventId()), retry.reply().getValue().duplicateIds());
+    assertEquals(List.of(Verdict.DUPLICATE), retry.reply().getValue().verdicts());
     assertTrue(query(kit, "ann").isError(), "ids only: no journey was kept then");
   }
 

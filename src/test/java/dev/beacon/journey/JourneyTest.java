@@ -9,6 +9,7 @@ import dev.beacon.event.Delivered;
 import dev.beacon.event.Event;
 import dev.beacon.event.EventIds;
 import dev.beacon.event.EventType;
+import dev.beacon.event.Verdict;
 import dev.beacon.testing.MovableClock;
 import dev.beacon.testing.TestKits;
 import java.time.Duration;
@@ -52,6 +53,13 @@ class JourneyTest {
     return new Delivered(event, TOPIC, partition, offset);
   }
 
+  /** The ids of the deliveries judged retries of an event counted from another delivery. */
+  static Set<String> duplicateIds(List<Delivered> events, List<Verdict> verdicts) {
+    var ids = new java.util.HashSet<String>();
+    for (int i = 0; i < events.size(); i++) if (verdicts.get(i) == Verdict.DUPLICATE) ids.add(events.get(i).event().eventId());
+    return ids;
+  }
+
   @Test
   void theShippedDedupWindowIs72Hours() {
     assertEquals(WINDOW, settings().dedupWindow());
@@ -65,14 +73,15 @@ class JourneyTest {
     private Set<String> admit(Instant now, JourneySettings settings, Delivered... events) {
       var admission = state.admit(List.of(events), now.toEpochMilli(), settings);
       state.record(admission.toRecord(), now.toEpochMilli(), settings);
-      return admission.duplicateIds();
+      return duplicateIds(List.of(events), List.of(admission.verdicts()));
     }
 
     @Test
     void aNewIdIsAdmittedAndRecordedWithItsPosition() {
-      var admission = state.admit(List.of(delivered("e1", 2, 40)), NOW.toEpochMilli(), settings());
+      var admissionEvents = List.of(delivered("e1", 2, 40));
+      var admission = state.admit(admissionEvents, NOW.toEpochMilli(), settings());
 
-      assertTrue(admission.duplicateIds().isEmpty());
+      assertTrue(duplicateIds(admissionEvents, List.of(admission.verdicts())).isEmpty());
       assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 2, 40, NOW.toEpochMilli())), admission.toRecord());
       assertTrue(state.recentIds.isEmpty(), "admit decides; only record changes the state");
     }
@@ -81,9 +90,10 @@ class JourneyTest {
     void anIdSeenAtAnotherOffsetWithinTheWindowIsADuplicate() {
       admit(NOW, settings(), delivered("e1", 0, 5));
 
-      var admission = state.admit(List.of(delivered("e1", 0, 9)), NOW.plusSeconds(60).toEpochMilli(), settings());
+      var admissionEvents = List.of(delivered("e1", 0, 9));
+      var admission = state.admit(admissionEvents, NOW.plusSeconds(60).toEpochMilli(), settings());
 
-      assertEquals(Set.of("e1"), admission.duplicateIds());
+      assertEquals(Set.of("e1"), duplicateIds(admissionEvents, List.of(admission.verdicts())));
       assertTrue(admission.toRecord().isEmpty());
     }
 
@@ -98,18 +108,20 @@ class JourneyTest {
     void anIdSeenAtTheSamePartitionAndOffsetIsARedeliveryAndAdmittedAgain() {
       admit(NOW, settings(), delivered("e1", 3, 77));
 
-      var admission = state.admit(List.of(delivered("e1", 3, 77)), NOW.plusSeconds(60).toEpochMilli(), settings());
+      var admissionEvents = List.of(delivered("e1", 3, 77));
+      var admission = state.admit(admissionEvents, NOW.plusSeconds(60).toEpochMilli(), settings());
 
-      assertTrue(admission.duplicateIds().isEmpty());
+      assertTrue(duplicateIds(admissionEvents, List.of(admission.verdicts())).isEmpty());
       assertTrue(admission.toRecord().isEmpty(), "the position is already recorded");
     }
 
     @Test
     void theSameIdTwiceInOneBatchIsADuplicateTheSecondTime() {
-      var admission = state.admit(List.of(delivered("e1", 0, 1), delivered("e2", 0, 2), delivered("e1", 0, 3)),
-          NOW.toEpochMilli(), settings());
+      var admissionEvents = List.of(delivered("e1", 0, 1), delivered("e2", 0, 2), delivered("e1", 0, 3));
+      var admission = state.admit(admissionEvents, NOW.toEpochMilli(), settings());
 
-      assertEquals(Set.of("e1"), admission.duplicateIds());
+      assertEquals(List.of(Verdict.APPLIED, Verdict.APPLIED, Verdict.DUPLICATE), List.of(admission.verdicts()));
+      assertEquals(Set.of("e1"), duplicateIds(admissionEvents, List.of(admission.verdicts())));
       assertEquals(List.of(1L, 2L), admission.toRecord().stream().map(JourneyState.Seen::offset).toList());
     }
 
@@ -128,11 +140,13 @@ class JourneyTest {
     void anIdIsADuplicateUpToTheEndOfTheWindowAndAdmittedAfter() {
       admit(NOW, settings(), delivered("e1", 0, 1));
 
-      var atEdge = state.admit(List.of(delivered("e1", 0, 2)), NOW.plus(WINDOW).toEpochMilli(), settings());
-      var past = state.admit(List.of(delivered("e1", 0, 2)), NOW.plus(WINDOW).plusMillis(1).toEpochMilli(), settings());
+      var atEdgeEvents = List.of(delivered("e1", 0, 2));
+      var atEdge = state.admit(atEdgeEvents, NOW.plus(WINDOW).toEpochMilli(), settings());
+      var pastEvents = List.of(delivered("e1", 0, 2));
+      var past = state.admit(pastEvents, NOW.plus(WINDOW).plusMillis(1).toEpochMilli(), settings());
 
-      assertEquals(Set.of("e1"), atEdge.duplicateIds());
-      assertTrue(past.duplicateIds().isEmpty());
+      assertEquals(Set.of("e1"), duplicateIds(atEdgeEvents, List.of(atEdge.verdicts())));
+      assertTrue(duplicateIds(pastEvents, List.of(past.verdicts())).isEmpty());
       assertEquals(1, past.toRecord().size());
     }
 
@@ -195,7 +209,7 @@ class JourneyTest {
 
     private Set<String> duplicates(EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit,
         Delivered... events) {
-      return admit(kit, events).reply().getValue().duplicateIds();
+      return duplicateIds(List.of(events), admit(kit, events).reply().getValue().verdicts());
     }
 
     @Test
@@ -204,7 +218,7 @@ class JourneyTest {
 
       var result = admit(kit, delivered("e1", 0, 10), delivered("e2", 4, 11));
 
-      assertTrue(result.reply().getValue().duplicateIds().isEmpty());
+      assertEquals(List.of(Verdict.APPLIED, Verdict.APPLIED), result.reply().getValue().verdicts());
       var recorded = result.eventOfType(Journey.JourneysUpdated.class);
       assertEquals(NOW.toEpochMilli(), recorded.appliedAtMillis());
       assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 0, 10, NOW.toEpochMilli()),
@@ -233,7 +247,7 @@ class JourneyTest {
 
       var retry = admit(kit, delivered("e1", 0, 25));
 
-      assertEquals(Set.of("e1"), retry.reply().getValue().duplicateIds());
+      assertEquals(List.of(Verdict.DUPLICATE), retry.reply().getValue().verdicts());
       assertTrue(retry.hasNoEvents());
     }
 
@@ -244,7 +258,7 @@ class JourneyTest {
 
       var redelivery = admit(kit, delivered("e1", 0, 10));
 
-      assertTrue(redelivery.reply().getValue().duplicateIds().isEmpty());
+      assertEquals(List.of(Verdict.REDELIVERED), redelivery.reply().getValue().verdicts());
       assertTrue(redelivery.hasNoEvents());
     }
 
@@ -256,7 +270,7 @@ class JourneyTest {
 
       var later = admit(kit, delivered("e1", 0, 99));
 
-      assertTrue(later.reply().getValue().duplicateIds().isEmpty());
+      assertEquals(List.of(Verdict.APPLIED), later.reply().getValue().verdicts());
       assertEquals(1, later.eventOfType(Journey.JourneysUpdated.class).seen().size());
     }
 

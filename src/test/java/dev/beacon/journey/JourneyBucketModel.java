@@ -1,0 +1,79 @@
+package dev.beacon.journey;
+
+import com.typesafe.config.ConfigFactory;
+import dev.beacon.event.Delivered;
+import dev.beacon.event.Verdict;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One journey bucket entity without an actor, for property tests of the ingest: the entity's
+ * own decision and event handler, a journal of what it persisted, snapshots, and restarts that
+ * recover a new instance from the latest snapshot and the journal after it (replaying hits).
+ */
+public final class JourneyBucketModel {
+  static final JourneySettings SETTINGS = JourneySettings.from(
+      ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey"));
+  private static final ChannelGrouping CHANNELS = ChannelGrouping.load();
+  private final String entityId;
+  private final List<Journey.Event> journal = new ArrayList<>();
+  private Journey journey;
+  private JourneyState state = new JourneyState();
+  private JourneyState snapshot = new JourneyState();
+  private int snapshotAt;
+
+  public JourneyBucketModel(String entityId) {
+    this.entityId = entityId;
+    this.journey = new Journey(entityId, SETTINGS, CHANNELS, Clock.systemUTC());
+  }
+
+  /** Handles an Admit as the entity does; persists (appends to the journal) when it would. */
+  public List<Verdict> admit(List<Delivered> events, long nowMillis) {
+    var decision = journey.decide(state, events, nowMillis);
+    if (decision.event() != null) {
+      journal.add(decision.event());
+      state = journey.eventHandler().apply(state, decision.event());
+    }
+    return decision.reply().verdicts();
+  }
+
+  public void snapshot() {
+    snapshot = state.copy();
+    snapshotAt = journal.size();
+  }
+
+  /** A crash: a new instance recovers from the latest snapshot and the events after it. */
+  public void restart() {
+    journey = new Journey(entityId, SETTINGS, CHANNELS, Clock.systemUTC());
+    state = snapshot.copy();
+    for (var event : journal.subList(snapshotAt, journal.size())) state = journey.eventHandler().apply(state, event);
+  }
+
+  /** The user's journey as the query answers it, or null. */
+  public Journey.UserJourneyView journey(String userId) {
+    var j = state.journey(userId, SETTINGS);
+    return j == null ? null
+        : new Journey.UserJourneyView(userId, j.sessions(), Touchpoints.collapse(j.touchpoints()), j.conversions());
+  }
+
+  /** Every conversion this bucket journaled for the read side, ordered by user and time. */
+  public List<Journey.Conversion> journaledConversions() {
+    var all = new ArrayList<Journey.Conversion>();
+    for (var e : journal) if (e instanceof Journey.JourneysUpdated u) all.addAll(u.conversions());
+    all.sort(Comparator.comparing(Journey.Conversion::userId).thenComparingLong(Journey.Conversion::timestampMillis)
+        .thenComparing(c -> String.valueOf(c.transactionId())));
+    return all;
+  }
+
+  /** Every session start this bucket journaled for the read side, as "user/session". */
+  public List<String> journaledSessions() {
+    var all = new ArrayList<String>();
+    for (var e : journal) {
+      if (e instanceof Journey.JourneysUpdated u) for (var s : u.sessionsStarted()) all.add(s.userId() + "/" + s.sessionId() + "@" + s.startMillis());
+    }
+    all.sort(null);
+    return all;
+  }
+}
