@@ -24,8 +24,10 @@ import java.util.List;
  *       open path (touches since the last conversion) carries one non-converting journey, moved
  *       when the path changes.
  * </ul>
+ *
+ * <p>Not final only so that tests can stand in logic that fails on one user's events.
  */
-final class JourneyLogic {
+class JourneyLogic {
   static final String PAGE_VIEW = "page_view";
   private static final long DAY_MILLIS = 86_400_000L;
   private static final double MICROS = 1_000_000.0;

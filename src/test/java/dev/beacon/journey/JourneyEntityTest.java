@@ -276,4 +276,29 @@ class JourneyEntityTest {
     assertInstanceOf(Journey.UserJourneyView.class, query(kit, "ann").getValue());
     assertEquals(1, query(kit, "ann").getValue().sessions().get(0).events());
   }
+
+  @Test
+  void anEventTheJourneyCannotHandleFailsAloneAndTheBucketGoesOn() {
+    var kit = journey(JourneyTest.settings());
+    var before = pageView("ann", NOW, "1", GOOGLE_CPC);
+    // a time no journey can hold (the validator keeps such events out; here it slipped through)
+    var poison = new Delivered(new Event("poison", "ga4", "acme", "page_view", null, null, "bob", null, Instant.MAX, 0,
+        null, 0, null, null, null, null, null, List.of()), "beacon.events", 0, offset++);
+    var after = pageView("cid", NOW.plusSeconds(5), "1", NEWSLETTER);
+
+    var result = admit(kit, before, poison, after);
+
+    var admitted = result.reply().getValue();
+    assertEquals(List.of(Verdict.APPLIED, Verdict.FAILED, Verdict.APPLIED), admitted.verdicts());
+    assertTrue(admitted.failures().get(1).contains("ArithmeticException"), admitted.failures().toString());
+    var persisted = result.eventOfType(Journey.JourneysUpdated.class);
+    assertEquals(2, persisted.seen().size(), "the failed event's id is not recorded");
+    assertEquals(List.of("ann", "cid"), persisted.hits().stream().map(Journey.Hit::userId).toList());
+    // the same poison again fails again (it is not taken for a retry), and the bucket still works
+    var retry = admit(kit, new Delivered(poison.event(), "beacon.events", 1, 0), pageView("dee", NOW, "1", null));
+    assertEquals(List.of(Verdict.FAILED, Verdict.APPLIED), retry.reply().getValue().verdicts());
+    kit.restart();
+    assertEquals(1, query(kit, "ann").getValue().sessions().size());
+    assertTrue(query(kit, "bob").isError());
+  }
 }

@@ -77,6 +77,31 @@ class JourneyTest {
     }
 
     @Test
+    void aHitTheLogicThrowsOnIsLeftOutAndTheOtherUsersAreStillPlanned() {
+      var settings = settings();
+      var logic = new JourneyLogic(settings) {
+        @Override
+        UserJourney apply(String userId, UserJourney before, List<Journey.Hit> hits, Facts facts) {
+          if (hits.stream().anyMatch(h -> h.name().equals("boom"))) throw new IllegalStateException("boom");
+          return super.apply(userId, before, hits, facts);
+        }
+      };
+      var hits = List.of(hit("ann", "page_view"), hit("bob", "page_view"), hit("bob", "boom"), hit("bob", "page_view"),
+          hit("cy", "page_view"));
+      var failed = new java.util.HashSet<Integer>();
+
+      var update = state.planSafely(hits, logic, failed);
+
+      assertEquals(Set.of(2), failed);
+      assertEquals(Set.of("ann", "bob", "cy"), update.users().keySet());
+      assertEquals(2, update.users().get("bob").sessions().get(0).events(), "bob's other hits are planned");
+    }
+
+    private Journey.Hit hit(String user, String name) {
+      return new Journey.Hit(user, name, NOW.toEpochMilli(), "s-" + user, "Direct", null, 0, 0, null, false);
+    }
+
+    @Test
     void aNewIdIsAdmittedAndRecordedWithItsPosition() {
       var admissionEvents = List.of(delivered("e1", 2, 40));
       var admission = state.admit(admissionEvents, NOW.toEpochMilli(), settings());
