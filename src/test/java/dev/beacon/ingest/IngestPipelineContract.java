@@ -6,6 +6,7 @@ import dev.beacon.BeaconServer;
 import dev.beacon.event.EventType;
 import dev.beacon.testing.EventMix;
 import dev.beacon.testing.HttpCalls;
+import dev.beacon.testing.Kcat;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestProducer;
 import dev.beacon.testing.TestServers;
@@ -131,6 +132,24 @@ abstract class IngestPipelineContract {
     awaitConsumed(server, 2L * mix.records.size());
     awaitTotals(server, mix);
     assertThat(server.stats().snapshot().deduplicated()).isEqualTo(mix.records.size());
+  }
+
+  @Test
+  void kcatProducingByteIdenticalRecordsAmongThousandsCountsEachEventOnce() throws Exception {
+    var setup = setup();
+    var mix = EventMix.generate(setup.topic(), 5_000, 6, Instant.now());
+    var records = new ArrayList<>(mix.records);
+    // a byte-identical copy right after its original (same key: same partition, likely the same
+    // micro-batch), and one of another record thousands later
+    records.add(1_001, records.get(1_000));
+    records.add(records.get(17));
+    var server = start(setup, "");
+    Kcat.produce(kafka.bootstrapServers(), setup.topic(), records);
+    awaitConsumed(server, records.size());
+    awaitTotals(server, mix);
+    var status = server.stats().snapshot();
+    assertThat(status.deduplicated()).isEqualTo(2);
+    assertThat(status.applied()).isEqualTo(mix.records.size());
   }
 
   @Test
