@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Independent reference figures for the attribution tests (MarkovAttributionTest, PathFileTest,
-ShapleyAttributionTest, AttributeCommandTest), computed from the ChannelAttribution example paths.
+ShapleyAttributionTest, AttributeCommandTest, AttributionReportTest), computed from the synthetic
+paths in src/test/resources/data/attribution/paths.csv (see the README.md there).
 
-Rerun from the project root (Python 3, standard library only):
+Rerun from the project root (Python 3, standard library only); --csv also writes the per-channel
+table to the file the tests read:
 
-    python3 src/test/resources/attribution/markov_reference.py ../shared/data/attribution-paths/paths.csv
+    python3 src/test/resources/attribution/markov_reference.py src/test/resources/data/attribution/paths.csv \
+        --csv src/test/resources/data/attribution/reference.csv
 
 It shares no code with the Java implementation and solves the Markov chain a different way:
 exact rational arithmetic (fractions.Fraction) with Gauss-Jordan elimination, so the only
@@ -122,13 +125,23 @@ def shapley(rows):
     return phi
 
 
+COLUMNS = ["channel", "removal_effect", "markov_conv", "markov_value", "first_conv", "first_value", "last_conv",
+           "last_value", "linear_conv", "linear_value", "shapley_conv", "shapley_value"]
+
+
 def main():
-    rows = read_paths(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/attribution-paths/paths.csv")
+    args = sys.argv[1:]
+    csv_file = None
+    if "--csv" in args:
+        at = args.index("--csv")
+        csv_file = args[at + 1]
+        del args[at:at + 2]
+    rows = read_paths(args[0] if args else "src/test/resources/data/attribution/paths.csv")
     total_conv = sum(r[1] for r in rows)
     total_value = sum(r[2] for r in rows)
     total_null = sum(r[3] for r in rows)
     channels = sorted({c for r in rows for c in r[0]})
-    print(f"paths {len(rows)} conversions {total_conv} value {float(total_value)!r} nulls {total_null} "
+    print(f"lines {len(rows)} distinct paths {len({tuple(r[0]) for r in rows})} conversions {total_conv} value {float(total_value)!r} nulls {total_null} "
           f"journeys {total_conv + total_null}")
     p = conversion_probability(rows)
     print(f"P(conversion) {float(p)!r}")
@@ -136,14 +149,18 @@ def main():
     sum_effects = sum(effects.values())
     first, last, linear = heuristics(rows)
     phi = shapley(rows)
-    print("channel removal_effect markov_conv markov_value first_conv first_value last_conv last_value "
-          "linear_conv linear_value shapley_conv shapley_value")
+    table = []
     for c in channels:
         re = effects[c]
         figures = [re, total_conv * re / sum_effects, total_value * re / sum_effects,
                    first[c][0], first[c][1], last[c][0], last[c][1], linear[c][0], linear[c][1],
                    phi.get(c, [0, 0])[0], phi.get(c, [0, 0])[1]]
-        print(c, " ".join(repr(float(x)) for x in figures))
+        table.append([c] + [repr(float(x)) for x in figures])
+    for line in [COLUMNS] + table:
+        print(" ".join(line))
+    if csv_file:
+        with open(csv_file, "w", encoding="utf-8") as f:
+            f.writelines(",".join(line) + "\n" for line in [COLUMNS] + table)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.beacon.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,9 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ChannelGroupingTest {
-  /** 700 rows of Google's public GA4 obfuscated e-commerce export (see ../shared/data/README.md). */
-  private static final Path SAMPLE = Path.of("../shared/data/ga4-sample-rows/events.ndjson");
-
   private static ChannelGrouping grouping;
 
   @BeforeAll
@@ -125,25 +122,23 @@ class ChannelGroupingTest {
   }
 
   /*
-   * Expected counts over the 700 sample rows, tallied independently with a few lines of Python over
-   * the same file (json.loads per line; session source = the source/medium/campaign event params
-   * when any is present, else page_location UTM tags (none in the sample), else traffic_source),
-   * then each distinct (source, medium, campaign) triple assigned a channel by hand from GA4's
-   * published rules:
+   * Expected counts over the 93 sample rows, tallied independently by ga4_reference.py beside the
+   * sample in src/test/resources/data/ga4 (json.loads per line; session source = the
+   * source/medium/campaign event params when any is present, else page_location UTM tags (none in
+   * the sample), else traffic_source), each distinct (source, medium, campaign) triple assigned a
+   * channel by hand from GA4's published rules:
    *
    *   session source (triple: rows)                            traffic_source (triple: rows)
-   *   google/organic/(organic): 242         Organic Search    google/organic/(organic): 238       Organic Search
-   *   <Other>/organic/(organic): 13         Organic Search    <Other>/organic/(organic): 17       Organic Search
-   *   bing/organic/(organic): 3             Organic Search    (direct)/(none)/(direct): 212       Direct
-   *   (direct)/(none)/(direct): 177         Direct            <Other>/<Other>/<Other>: 102        Unassigned
-   *   <Other>/<Other>/<Other>: 88           Unassigned        (data deleted) x3: 25               Unassigned
-   *   (data deleted) x3: 18                 Unassigned        (data deleted)/(data deleted)/<Other>: 1 Unassigned
-   *   (data deleted)/(data deleted)/<Other>: 1 Unassigned     <Other>/referral/(referral): 55     Referral
-   *   shop.googlemerchandisestore.com/referral: 81 Referral   shop.googlemerchandisestore.com/referral: 26 Referral
-   *   <Other>/referral/(referral): 47       Referral          google/cpc/<Other>: 24              Paid Search
-   *   googlemerchandisestore.com, qiita.com x2 each, analytics.google.com, support.google.com,
-   *   *.safeframe.googlesyndication.com x1 each, all /referral: 7   Referral
-   *   google/cpc/<Other>: 23                Paid Search
+   *   google/organic/(organic): 29          Organic Search    google/organic/(organic): 30        Organic Search
+   *   <Other>/organic/(organic): 1          Organic Search    <Other>/organic/(organic): 1        Organic Search
+   *   (direct)/(none)/(direct): 16          Direct            (direct)/(none)/(direct): 25        Direct
+   *   <Other>/<Other>/<Other>: 13           Unassigned        <Other>/<Other>/<Other>: 13         Unassigned
+   *   (data deleted) x3: 5                  Unassigned        (data deleted) x3: 6                Unassigned
+   *   shop.googlemerchandisestore.com/referral: 14 Referral   shop.googlemerchandisestore.com/referral: 3 Referral
+   *   <Other>/referral/(referral): 7        Referral          <Other>/referral/(referral): 10     Referral
+   *   qiita.com/referral: 2                 Referral
+   *   analytics.google.com, support.google.com /referral: 1 each  Referral
+   *   google/cpc/<Other>: 4                 Paid Search       google/cpc/<Other>: 5               Paid Search
    */
   @Test
   void everyGa4SampleRowMapsToAKnownChannelWithTheIndependentlyTalliedCounts() throws IOException {
@@ -151,7 +146,7 @@ class ChannelGroupingTest {
     var bySession = new TreeMap<String, Integer>();
     var byFirstTouch = new TreeMap<String, Integer>();
     var rows = 0;
-    for (var line : Files.readAllLines(SAMPLE)) {
+    for (var line : Files.readAllLines(TestData.GA4_SAMPLE)) {
       var row = mapper.readTree(line);
       rows++;
       var ts = row.path("traffic_source");
@@ -166,10 +161,10 @@ class ChannelGroupingTest {
       }
       bySession.merge(session, 1, Integer::sum);
     }
-    assertEquals(700, rows);
+    assertEquals(93, rows);
     assertTrue(grouping.channels().containsAll(bySession.keySet()));
-    assertEquals(Map.of("Organic Search", 258, "Direct", 177, "Unassigned", 107, "Referral", 135, "Paid Search", 23), bySession);
-    assertEquals(Map.of("Organic Search", 255, "Direct", 212, "Unassigned", 128, "Referral", 81, "Paid Search", 24), byFirstTouch);
+    assertEquals(Map.of("Organic Search", 30, "Direct", 16, "Unassigned", 18, "Referral", 25, "Paid Search", 4), bySession);
+    assertEquals(Map.of("Organic Search", 31, "Direct", 25, "Unassigned", 19, "Referral", 13, "Paid Search", 5), byFirstTouch);
   }
 
   private static String text(JsonNode node, String field) {

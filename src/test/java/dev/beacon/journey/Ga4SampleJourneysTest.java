@@ -10,10 +10,10 @@ import dev.beacon.common.Json;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
+import dev.beacon.testing.TestData;
 import dev.beacon.testing.TestKits;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,9 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The 700 GA4 sample rows through a journey bucket: sessions and channels as GA4 counted them. */
+/** The GA4 sample rows (93, of 20 users) through a journey bucket: sessions and channels as GA4 counted them. */
 class Ga4SampleJourneysTest {
-  static final Path SAMPLE = Path.of("../shared/data/ga4-sample-rows/events.ndjson");
   static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
 
   private static final ActorTestKit testKit = ActorTestKit.create("Ga4SampleJourneysTest", TestKits.eventSourcedConfig());
@@ -45,7 +44,7 @@ class Ga4SampleJourneysTest {
   @BeforeAll
   static void replaySample() throws IOException {
     rows = new ArrayList<>();
-    for (var line : Files.readAllLines(SAMPLE)) {
+    for (var line : Files.readAllLines(TestData.GA4_SAMPLE)) {
       if (!line.isBlank()) rows.add(Json.MAPPER.readTree(line));
     }
     var eventSettings = EventSettings.from(ConfigFactory.parseString("max-age = 36500d")
@@ -96,7 +95,7 @@ class Ga4SampleJourneysTest {
     var actual = new HashMap<String, Integer>();
     state.users.forEach((user, journey) -> actual.put(user, journey.sessions().size()));
 
-    assertEquals(206, expected.values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(32, expected.values().stream().mapToInt(Integer::intValue).sum());
     assertEquals(expected, actual);
   }
 
@@ -104,9 +103,9 @@ class Ga4SampleJourneysTest {
   void theSessionsStartedFactsCountEverySessionOnce() {
     var started = events.stream().flatMap(e -> e.sessionsStarted().stream()).toList();
 
-    assertEquals(206, started.size());
-    assertEquals(206, started.stream().map(Journey.SessionStarted::sessionId).distinct().count());
-    assertEquals(700, events.stream().mapToInt(e -> e.feed().size()).sum());
+    assertEquals(32, started.size());
+    assertEquals(32, started.stream().map(Journey.SessionStarted::sessionId).distinct().count());
+    assertEquals(93, events.stream().mapToInt(e -> e.feed().size()).sum());
   }
 
   @Test
@@ -125,6 +124,6 @@ class Ga4SampleJourneysTest {
     var engagedInState = state.users.values().stream().flatMap(j -> j.sessions().stream()).filter(Session::engaged).count();
 
     assertEquals(engagedInState, engaged);
-    assertTrue(engaged > 0 && engaged < 206, () -> engaged + " engaged sessions");
+    assertTrue(engaged > 0 && engaged < 32, () -> engaged + " engaged sessions");
   }
 }

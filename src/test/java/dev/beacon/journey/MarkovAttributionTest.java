@@ -1,14 +1,13 @@
 package dev.beacon.journey;
 
+import static dev.beacon.testing.TestData.ATTRIBUTION_PATHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MarkovAttributionTest {
-  private static final Path PATHS = Path.of("../shared/data/attribution-paths/paths.csv");
   private static final double EPS = 1e-12;
 
   private static void assertChannel(MarkovAttribution.Result result, String channel, double removalEffect,
@@ -114,33 +113,16 @@ class MarkovAttributionTest {
   /*
    * Expected figures from src/test/resources/attribution/markov_reference.py, an independent
    * implementation in exact rational arithmetic (rerun: see the script's docstring).
-   * {channel, removal effect, conversions, value}
    */
-  private static final Object[][] REFERENCE = {
-      {"alpha", 0.5583994895077469, 5344.947682085164, 20208.135941275963},
-      {"beta", 0.2640385357412364, 2527.3521665203875, 9555.393090881997},
-      {"delta", 0.0004819957580384581, 4.613618311101263, 17.443131637075734},
-      {"epsilon", 0.06263858227549059, 599.5706504632102, 2266.851975290626},
-      {"eta", 0.349026331871146, 3340.847401500871, 12631.049444108003},
-      {"gamma", 0.017879974419968938, 171.14544269372792, 647.0653367247687},
-      {"iota", 0.40583500447194415, 3884.614701875093, 14686.920554542536},
-      {"kappa", 0.028663386655465705, 274.3632559547976, 1037.3104291009035},
-      {"lambda", 0.13402212280970024, 1282.8472233943592, 4850.178640500407},
-      {"mi", 0.00017994581989382193, 1.722424556280069, 6.51212914554118},
-      {"theta", 0.20601046277277, 1971.9128798869233, 7455.392627072864},
-      {"zeta", 0.039810517817383394, 381.062552758085, 1440.7182869301523},
-  };
-
   @Test
   void pathsCsvMatchesTheIndependentReference() throws IOException {
-    var result = MarkovAttribution.solve(PathFile.read(PATHS));
-    assertEquals(0.22384513559686378, result.conversionProbability(), 0.22384513559686378 * 1e-9);
-    assertEquals(19785, result.totalConversions());
-    assertEquals(REFERENCE.length, result.channels().size());
-    for (var row : REFERENCE) {
-      assertChannel(result, (String) row[0], (double) row[1], (double) row[2], (double) row[3], 1e-6);
-    }
-    assertEquals(19785, result.channels().stream().mapToDouble(MarkovAttribution.ChannelResult::conversions).sum(), 1e-6);
-    assertEquals(74802.97158721084, result.channels().stream().mapToDouble(MarkovAttribution.ChannelResult::value).sum(), 1e-6);
+    var result = MarkovAttribution.solve(PathFile.read(ATTRIBUTION_PATHS));
+    assertEquals(0.1474398519432449, result.conversionProbability(), 0.1474398519432449 * 1e-9);
+    assertEquals(717, result.totalConversions());
+    var reference = AttributionReference.load();
+    assertEquals(reference.size(), result.channels().size());
+    for (var r : reference) assertChannel(result, r.channel(), r.removalEffect(), r.markovConversions(), r.markovValue(), 1e-6);
+    assertEquals(717, result.channels().stream().mapToDouble(MarkovAttribution.ChannelResult::conversions).sum(), 1e-6);
+    assertEquals(24077.26, result.channels().stream().mapToDouble(MarkovAttribution.ChannelResult::value).sum(), 1e-6);
   }
 }

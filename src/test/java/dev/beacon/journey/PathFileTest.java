@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import static dev.beacon.testing.TestData.ATTRIBUTION_PATHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,34 +8,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PathFileTest {
-  private static final Path PATHS = Path.of("../shared/data/attribution-paths/paths.csv");
-
   private static PathCounts parse(String text) throws IOException {
     return PathFile.read(new BufferedReader(new StringReader(text)), "test.csv");
   }
 
+  /* Figures from markov_reference.py and awk over the file: see src/test/resources/data/attribution/README.md. */
   @Test
-  void readsTheChannelAttributionExamplePaths() throws IOException {
-    var counts = PathFile.read(PATHS);
-    // 10,000 lines, but the file repeats paths (eta alone on 637 lines): 5,408 distinct, as counted in Python
-    assertEquals(5_408, counts.size());
-    assertEquals(19_785, counts.totalConversions());
-    assertEquals(68_602, counts.totalNulls());
-    assertEquals(88_387, counts.journeys());
-    assertEquals(74802.97158721084, counts.totalValue(), 1e-6);
-    assertEquals(Set.of("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mi"),
-        counts.channels());
-    // the 637 lines of the path "eta" add up (sums by awk over the file: 1604 conversions, value 5545.260540972, 5916 nulls)
-    var eta = counts.paths().get(List.of("eta"));
-    assertEquals(1604, eta.conversions());
-    assertEquals(5545.260540972, eta.value(), 1e-6);
-    assertEquals(5916, eta.nulls());
+  void readsTheTestPathsAddingUpRepeatedLines() throws IOException {
+    var counts = PathFile.read(ATTRIBUTION_PATHS);
+    // 1,328 lines, one per week and path, so paths recur: 911 distinct
+    assertEquals(911, counts.size());
+    assertEquals(717, counts.totalConversions());
+    assertEquals(4_146, counts.totalNulls());
+    assertEquals(4_863, counts.journeys());
+    assertEquals(24077.26, counts.totalValue(), 1e-6);
+    assertEquals(Set.of("search", "social", "email", "display", "video", "affiliate", "referral", "shopping", "push", "sms",
+        "podcast", "print"), counts.channels());
+    // the 4 lines of the path "search" add up (awk: 81 conversions, value 2886.01, 622 nulls)
+    var search = counts.paths().get(List.of("search"));
+    assertEquals(81, search.conversions());
+    assertEquals(2886.01, search.value(), 1e-6);
+    assertEquals(622, search.nulls());
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.beacon.journey;
 
+import static dev.beacon.testing.TestData.ATTRIBUTION_PATHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +14,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ShapleyAttributionTest {
-  private static final Path PATHS = Path.of("../shared/data/attribution-paths/paths.csv");
   private static final double EPS = 1e-9;
 
   private static void assertShare(ShapleyAttribution.Result result, String channel, double conversions, double value, double tolerance) {
@@ -62,32 +61,19 @@ class ShapleyAttributionTest {
 
   @Test
   void sharesAddUpToTheTotalsOfConvertingPaths() throws IOException {
-    var counts = PathFile.read(PATHS);
+    var counts = PathFile.read(ATTRIBUTION_PATHS);
     var result = ShapleyAttribution.solve(counts);
-    assertEquals(19785, result.channels().stream().mapToDouble(ShapleyAttribution.ChannelResult::conversions).sum(), 1e-6);
+    assertEquals(717, result.channels().stream().mapToDouble(ShapleyAttribution.ChannelResult::conversions).sum(), 1e-6);
     assertEquals(counts.totalValue(), result.channels().stream().mapToDouble(ShapleyAttribution.ChannelResult::value).sum(), 1e-6);
   }
 
   /* From src/test/resources/attribution/markov_reference.py (exact fractions, the formula summed over every coalition). */
   @Test
   void pathsCsvMatchesTheIndependentReference() throws IOException {
-    var result = ShapleyAttribution.solve(PathFile.read(PATHS));
-    Object[][] reference = {
-        {"alpha", 7627.9440476190475, 24755.419658989846},
-        {"beta", 1982.7392857142856, 8477.34459834642},
-        {"delta", 2.2928571428571427, 6.257228571428572},
-        {"epsilon", 374.67738095238093, 1534.3186569444445},
-        {"eta", 3613.6559523809524, 14054.940424822636},
-        {"gamma", 138.18571428571428, 650.1866545284781},
-        {"iota", 3505.0440476190474, 14522.78692843224},
-        {"kappa", 159.05714285714285, 711.36855},
-        {"lambda", 987.7821428571428, 4243.451635886172},
-        {"mi", 2.6666666666666665, 7.698333333333333},
-        {"theta", 1190.9630952380953, 5028.248489974886},
-        {"zeta", 199.99166666666667, 810.9504273809524},
-    };
-    assertEquals(reference.length, result.channels().size());
-    for (var row : reference) assertShare(result, (String) row[0], (double) row[1], (double) row[2], 1e-6);
+    var result = ShapleyAttribution.solve(PathFile.read(ATTRIBUTION_PATHS));
+    var reference = AttributionReference.load();
+    assertEquals(reference.size(), result.channels().size());
+    for (var r : reference) assertShare(result, r.channel(), r.shapleyConversions(), r.shapleyValue(), 1e-6);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.common.Json;
 import dev.beacon.simulate.SimulationRequest.Action;
+import dev.beacon.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ class RequestValidationTest {
   void theLocalFileCheckTellsMissingFromDirectories(@TempDir Path dir) {
     assertThat(RequestValidation.LOCAL_FILES.problem(dir.resolve("nope.ndjson"))).hasValueSatisfying(p -> assertThat(p).startsWith("no such file"));
     assertThat(RequestValidation.LOCAL_FILES.problem(dir)).hasValueSatisfying(p -> assertThat(p).startsWith("not a regular file"));
-    assertThat(RequestValidation.LOCAL_FILES.problem(SimulationFixtures.GA4_SAMPLE)).isEmpty();
+    assertThat(RequestValidation.LOCAL_FILES.problem(TestData.GA4_SAMPLE)).isEmpty();
   }
 
   @Test

@@ -10,7 +10,6 @@ import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,8 +19,6 @@ import java.util.List;
 /** A fixed start time, Beacon's own event parser, and helpers to draw traffic from a model. */
 final class SimulationFixtures {
   static final Instant START = Instant.parse("2024-05-01T12:00:00Z");
-  /** The GA4 sample export the replay tests read (700 rows, Nov 2020 – Jan 2021). */
-  static final Path GA4_SAMPLE = Path.of("../shared/data/ga4-sample-rows/events.ndjson");
   static final List<TrafficModel.Organization> ORGANIZATIONS = List.of(
       new TrafficModel.Organization("acme", List.of("spring-sale", "brand-search", "Summer Sale 2024")),
       new TrafficModel.Organization("globex.eu", List.of("été-promo", "retargeting")));

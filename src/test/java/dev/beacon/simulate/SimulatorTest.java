@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.common.Json;
 import dev.beacon.event.EventParser;
+import dev.beacon.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,7 +213,7 @@ class SimulatorTest {
 
   @Test
   void aReplaySendsEveryRowOfTheFileThenEnds(@TempDir Path dir) throws IOException {
-    var lines = new ArrayList<>(Files.readAllLines(SimulationFixtures.GA4_SAMPLE).subList(0, 50));
+    var lines = new ArrayList<>(Files.readAllLines(TestData.GA4_SAMPLE).subList(0, 50));
     lines.add(7, "this line is no GA4 row");
     var file = Files.write(dir.resolve("rows.ndjson"), lines);
     var sink = new RecordingSink();

@@ -4,16 +4,20 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * A database for one test class: an H2 file database in a temporary folder, or a fresh
  * PostgreSQL database (created through BEACON_TEST_PG_URL, dropped by {@link #close()}).
- * Without a reachable PostgreSQL its tests are skipped, unless BEACON_TEST_REQUIRE_POSTGRES=true
+ * Without a PostgreSQL in which the role may create databases its tests are skipped, with one
+ * console line per run that says why and how to fix it, unless BEACON_TEST_REQUIRE_POSTGRES=true
  * (as in CI), which makes them fail.
  */
 public final class TestDatabase implements AutoCloseable {
+  private static final AtomicBoolean SKIP_REPORTED = new AtomicBoolean();
+
   public final String url;
   public final String user;
   public final String password;
@@ -38,12 +42,45 @@ public final class TestDatabase implements AutoCloseable {
     try (var admin = DriverManager.getConnection(adminUrl, user, password); var st = admin.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      var why = "PostgreSQL not reachable at " + adminUrl + " as " + user + ": " + e.getMessage();
-      if (Boolean.parseBoolean(env("BEACON_TEST_REQUIRE_POSTGRES", "false"))) Assertions.fail(why);
-      Assumptions.abort(why + " (set BEACON_TEST_REQUIRE_POSTGRES=true to make this a failure)");
+      unavailable(whyUnavailable(e, adminUrl, user, password));
     }
     var base = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1);
     return new TestDatabase(base + name, user, password, name);
+  }
+
+  /** Fails the test under BEACON_TEST_REQUIRE_POSTGRES=true; else skips it, saying why on the console once per run. */
+  private static void unavailable(String why) {
+    if (Boolean.parseBoolean(env("BEACON_TEST_REQUIRE_POSTGRES", "false"))) {
+      Assertions.fail("PostgreSQL required (BEACON_TEST_REQUIRE_POSTGRES=true) but unavailable: " + why);
+    }
+    // Surefire keeps the reason of a skipped test in its XML only: the console line is what a user sees
+    if (SKIP_REPORTED.compareAndSet(false, true)) {
+      System.err.println("PostgreSQL tests skipped: " + why + " (BEACON_TEST_REQUIRE_POSTGRES=true makes this a failure)");
+    }
+    Assumptions.abort("PostgreSQL tests skipped: " + why);
+  }
+
+  /** The cause, and the statement or setting that fixes it, for a user who just ran the build. */
+  static String whyUnavailable(SQLException e, String url, String user, String password) {
+    var state = e.getSQLState() == null ? "" : e.getSQLState();
+    var message = String.valueOf(e.getMessage());
+    var createRole = "create the role as a superuser (e.g. in sudo -u postgres psql) with: CREATE ROLE " + user
+        + " LOGIN PASSWORD '" + (password.equals("beacon") ? password : "<BEACON_TEST_PG_PASSWORD>") + "' CREATEDB;";
+    if (state.equals("28000") && message.contains("does not exist")) {
+      return "role " + user + " does not exist at " + url + "; " + createRole;
+    }
+    if (state.equals("28P01")) {
+      // the server says the same whether the role is missing or its password differs
+      return "role " + user + " cannot log in at " + url + " (password authentication failed: no such role, or another "
+          + "password than BEACON_TEST_PG_PASSWORD); " + createRole;
+    }
+    if (state.equals("42501")) {
+      return "role " + user + " may not create databases at " + url + "; allow it with: ALTER ROLE " + user + " CREATEDB;";
+    }
+    if (state.startsWith("08")) {
+      return "no PostgreSQL accepts connections at " + url + " (" + message + "); start one, then " + createRole;
+    }
+    return "cannot create a database at " + url + " as " + user + ": " + message;
   }
 
   /** The HOCON lines that point Beacon at this database. */

@@ -1,0 +1,29 @@
+package dev.beacon.testing;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/**
+ * The data files the tests read, from the test classpath (src/test/resources/data): a README.md
+ * beside each says where it came from and how the figures the tests expect were computed.
+ */
+public final class TestData {
+  /** 93 rows of Google's public GA4 sample export, every row of 20 users, Nov 2020 – Jan 2021. */
+  public static final Path GA4_SAMPLE = resource("data/ga4/events.ndjson");
+  /** Synthetic aggregated conversion paths in the ChannelAttribution layout, 12 channels. */
+  public static final Path ATTRIBUTION_PATHS = resource("data/attribution/paths.csv");
+  /** Per channel figures of {@link #ATTRIBUTION_PATHS} from an independent implementation in exact fractions. */
+  public static final Path ATTRIBUTION_REFERENCE = resource("data/attribution/reference.csv");
+
+  private TestData() {}
+
+  private static Path resource(String name) {
+    var url = TestData.class.getClassLoader().getResource(name);
+    if (url == null) throw new IllegalStateException(name + " is not on the test classpath (src/test/resources)");
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(name + ": " + url, e);
+    }
+  }
+}
