@@ -100,29 +100,35 @@ public final class BenchCommand {
     var scenarios = new ArrayList<Scenario>();
     var workloads = new ArrayList<String>(List.of("mix"));
     if (options.hotKey()) workloads.add("hot-key");
+    if (options.retries()) workloads.add("retries");
     var topics = new LinkedHashMap<String, String>();
     for (var workload : workloads) {
       var topic = "bench-" + workload + "-" + UUID.randomUUID().toString().substring(0, 8);
       createTopic(topic);
-      var seconds = produce(topic, options.events(), workload.equals("hot-key"));
-      scenarios.add(new Scenario("produce", "-", workload, options.events(), seconds, options.events() / seconds, null, heapMb()));
+      var oracle = workload.equals("retries") ? new RetryOracle() : null;
+      var seconds = produce(topic, options.events(), workload.equals("hot-key"), oracle);
+      var records = oracle == null ? options.events() : oracle.sent;
+      scenarios.add(new Scenario("produce", "-", workload, records, seconds, records / seconds, null, heapMb()));
       topics.put(workload, topic);
+      if (oracle != null) oracles.put(workload, oracle);
     }
     var raw = new LinkedHashMap<String, Double>();
     for (var entry : topics.entrySet()) {
-      var seconds = readRaw(entry.getValue(), options.events());
-      raw.put(entry.getKey(), options.events() / seconds);
-      scenarios.add(new Scenario("raw consumer", "-", entry.getKey(), options.events(), seconds, options.events() / seconds, 1.0, heapMb()));
+      var records = records(entry.getKey());
+      var seconds = readRaw(entry.getValue(), records);
+      raw.put(entry.getKey(), records / seconds);
+      scenarios.add(new Scenario("raw consumer", "-", entry.getKey(), records, seconds, records / seconds, 1.0, heapMb()));
     }
     var databases = new ArrayList<String>();
     if (options.h2()) databases.add("h2");
     if (options.dbUrl() != null) databases.add("postgresql");
     for (var database : databases) {
       for (var entry : topics.entrySet()) {
-        var seconds = pipeline(database, entry.getKey(), entry.getValue(), options.events());
-        var rate = options.events() / seconds;
+        var records = records(entry.getKey());
+        var seconds = pipeline(database, entry.getKey(), entry.getValue(), records);
+        var rate = records / seconds;
         out.printf("  -> pipeline %s/%s: %,.0f events/s%n", database, entry.getKey(), rate);
-        scenarios.add(new Scenario("pipeline", database, entry.getKey(), options.events(), seconds, rate,
+        scenarios.add(new Scenario("pipeline", database, entry.getKey(), records, seconds, rate,
             rate / raw.get(entry.getKey()), heapMb()));
       }
     }
@@ -132,6 +138,16 @@ public final class BenchCommand {
     }
     var total = (System.nanoTime() - started) / 1e9;
     report(scenarios, latencies, total);
+  }
+
+  /** The oracle of each workload that has one (the retries workload). */
+  private final Map<String, RetryOracle> oracles = new LinkedHashMap<>();
+  /** Each oracle's verdict per database: "exact", or what differs. */
+  private final List<String> verdicts = new ArrayList<>();
+
+  private long records(String workload) {
+    var oracle = oracles.get(workload);
+    return oracle == null ? options.events() : oracle.sent;
   }
 
   // Producing and reading raw
@@ -153,18 +169,42 @@ public final class BenchCommand {
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer());
   }
 
-  private double produce(String topic, long n, boolean hotKey) {
+  /**
+   * Produces {@code n} distinct events. With an oracle (the retries workload), 10% of them are
+   * sent twice, as a retrying client would: half right after the original (same key, so the next
+   * offset of the same partition: the same micro-batch), half about 50,000 events later.
+   */
+  private double produce(String topic, long n, boolean hotKey, RetryOracle oracle) {
     var events = new BenchEvents(options.seed(), options.campaigns(), options.users(), hotKey);
+    var retries = new java.util.SplittableRandom(options.seed() + 7);
+    var later = new java.util.ArrayDeque<Map.Entry<Long, BenchEvents.Generated>>();
     var now = System.currentTimeMillis();
     var started = System.nanoTime();
     var failed = new java.util.concurrent.atomic.AtomicReference<Exception>();
+    org.apache.kafka.clients.producer.Callback onError = (m, error) -> {
+      if (error != null) failed.compareAndSet(null, error);
+    };
     try (var producer = producer(); var progress = new Progress(out, "produce " + topic, n)) {
       for (long i = 0; i < n && failed.get() == null; i++) {
         // Event times spread over the last hour, so minute windows and sessions have work to do.
         var e = events.next(now - (i * 3_600_000L / n));
-        producer.send(new ProducerRecord<>(topic, e.key(), e.json()), (m, error) -> {
-          if (error != null) failed.compareAndSet(null, error);
-        });
+        producer.send(new ProducerRecord<>(topic, e.key(), e.json()), onError);
+        if (oracle != null) {
+          oracle.counted(e);
+          oracle.sent++;
+          var roll = retries.nextInt(20);
+          if (roll == 0) {
+            producer.send(new ProducerRecord<>(topic, e.key(), e.json()), onError);
+            oracle.sent++;
+          } else if (roll == 1) {
+            later.add(Map.entry(i + 50_000, e));
+          }
+          while (!later.isEmpty() && (later.peek().getKey() <= i || i == n - 1)) {
+            var retry = later.poll().getValue();
+            producer.send(new ProducerRecord<>(topic, retry.key(), retry.json()), onError);
+            oracle.sent++;
+          }
+        }
         progress.set(i + 1);
       }
       producer.flush();
@@ -259,11 +299,30 @@ public final class BenchCommand {
         if (s.consumed() >= n && s.inFlightBatch() == 0) break;
         Thread.sleep(20);
       }
-      return (System.nanoTime() - started) / 1e9;
+      var seconds = (System.nanoTime() - started) / 1e9;
+      var oracle = oracles.get(workload);
+      if (oracle != null) verdicts.add(check(database, workload, server, oracle));
+      return seconds;
     } finally {
       server.stop().toCompletableFuture().get();
       dropSchemas();
     }
+  }
+
+  /** Every campaign and the status counters against the oracle; a line saying so, printed now and in the report. */
+  private String check(String database, String workload, BeaconServer server, RetryOracle oracle) throws Exception {
+    var wrong = new ArrayList<>(oracle.mismatches(server.httpPort()));
+    var s = server.stats().snapshot();
+    if (s.applied() != oracle.distinct) wrong.add("status applied " + s.applied() + " != " + oracle.distinct);
+    if (s.deduplicated() != oracle.sent - oracle.distinct) {
+      wrong.add("status deduplicated " + s.deduplicated() + " != " + (oracle.sent - oracle.distinct));
+    }
+    var line = String.format("oracle %s/%s: %,d records, %,d distinct events, %,d retries: %s", database, workload,
+        oracle.sent, oracle.distinct, oracle.sent - oracle.distinct,
+        wrong.isEmpty() ? "every campaign total and status counter exact"
+            : wrong.size() + " differences, first: " + wrong.subList(0, Math.min(5, wrong.size())));
+    out.println("  -> " + line);
+    return line;
   }
 
   private Latency latency(String database) throws Exception {
@@ -330,6 +389,7 @@ public final class BenchCommand {
     params.put("postgres", options.dbUrl() != null);
     params.put("seed", options.seed());
     params.put("journeys", options.journeys());
+    params.put("retries", options.retries() ? "10% sent twice, half in the same micro-batch" : "off");
 
     out.println();
     out.printf("%-14s %-11s %-8s %12s %10s %14s %10s %10s%n", "stage", "database", "workload", "events", "seconds", "events/s", "vs raw", "heap MB");
@@ -345,6 +405,10 @@ public final class BenchCommand {
             l.p50Millis(), l.p95Millis(), l.p99Millis(), l.maxMillis());
       }
     }
+    if (!verdicts.isEmpty()) {
+      out.println();
+      verdicts.forEach(out::println);
+    }
     out.println();
     out.println("JVM: " + jvm);
     out.println("Parameters: " + params);
@@ -355,6 +419,7 @@ public final class BenchCommand {
       json.put("parameters", params);
       json.put("throughput", scenarios);
       json.put("latency", latencies);
+      json.put("oracle", verdicts);
       json.put("totalSeconds", totalSeconds);
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
       out.println("Wrote " + options.json());

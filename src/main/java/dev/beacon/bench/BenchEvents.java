@@ -25,7 +25,9 @@ final class BenchEvents {
     this.hotKey = hotKey;
   }
 
-  record Generated(String key, byte[] json) {}
+  /** One event: its Kafka key and JSON, and what it counts for (organisation, campaign, type index, value in cents). */
+  record Generated(String key, byte[] json, String organizationId, String campaignId, int type, int cents) {}
+
 
   Generated next(long timestampMillis) {
     var campaign = hotKey ? 0 : random.nextInt(campaigns);
@@ -49,6 +51,6 @@ final class BenchEvents {
     if (type == 3) json.append(",\"duration\":").append(random.nextInt(1, 120));
     json.append("}}");
     var key = org + "|" + (withUser ? "u" + user : "camp" + campaign);
-    return new Generated(key, json.toString().getBytes(StandardCharsets.UTF_8));
+    return new Generated(key, json.toString().getBytes(StandardCharsets.UTF_8), org, "camp" + campaign, type, value);
   }
 }

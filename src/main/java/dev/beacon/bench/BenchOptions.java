@@ -17,6 +17,7 @@ record BenchOptions(
     String dbPassword,
     boolean h2,
     boolean hotKey,
+    boolean retries,
     int batchSize,
     String batchWindow,
     Path json,
@@ -35,6 +36,8 @@ record BenchOptions(
         --db-user U           (default beacon)  --db-password P (default beacon)
         --no-h2               skip the H2 runs
         --no-hot-key          skip the hot-key variant
+        --no-retries          skip the retries variant (the mix with 10% of events sent twice,
+                              half of them within the same micro-batch, checked against an oracle)
         --batch-size N        micro-batch size (default from application.conf)
         --batch-window D      micro-batch window, e.g. 100ms
         --json FILE           also write the results as JSON
@@ -47,7 +50,7 @@ record BenchOptions(
     long events = 2_000_000;
     int campaigns = 1_000, users = 100_000, partitions = 8, rate = 5_000, latencySeconds = 20, batchSize = 0;
     String dbUrl = null, dbUser = "beacon", dbPassword = "beacon", batchWindow = null;
-    boolean h2 = true, hot = true, journeys = true;
+    boolean h2 = true, hot = true, retries = true, journeys = true;
     Path json = null;
     long seed = 42;
     var rest = new ArrayList<>(List.of(args));
@@ -66,6 +69,7 @@ record BenchOptions(
           case "--db-password" -> dbPassword = value(rest, flag);
           case "--no-h2" -> h2 = false;
           case "--no-hot-key" -> hot = false;
+          case "--no-retries" -> retries = false;
           case "--no-journeys" -> journeys = false;
           case "--batch-size" -> batchSize = Integer.parseInt(value(rest, flag));
           case "--batch-window" -> batchWindow = value(rest, flag);
@@ -83,7 +87,7 @@ record BenchOptions(
     if (campaigns < 1 || users < 1 || partitions < 1 || rate < 1 || latencySeconds < 0) errors.add("sizes and rates must be positive");
     if (!h2 && dbUrl == null) errors.add("--no-h2 needs --db-url");
     return new BenchOptions(events, campaigns, users, partitions, rate, latencySeconds, dbUrl, dbUser, dbPassword, h2,
-        hot, batchSize, batchWindow, json, seed, journeys);
+        hot, retries, batchSize, batchWindow, json, seed, journeys);
   }
 
   private static String value(List<String> rest, String flag) {
