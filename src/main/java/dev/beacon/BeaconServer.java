@@ -9,6 +9,7 @@ import dev.beacon.campaign.OrganizationCampaigns;
 import dev.beacon.common.Database;
 import dev.beacon.common.DatabaseSettings;
 import dev.beacon.common.Json;
+import dev.beacon.common.StartupFailure;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
 import dev.beacon.ingest.BatchProcessor;
@@ -40,27 +41,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Beacon process: the in-JVM broker when no bootstrap servers are set, the schema
- * migrations, the actor system as a one-node cluster with its sharded entities, the ingest
- * stream, the HTTP API and Pekko Management. CoordinatedShutdown stops HTTP intake first, then
- * drains the stream and commits, then stops the system; the broker goes last.
+ * One Beacon process: the schema migrations, the in-JVM broker when no bootstrap servers are set,
+ * the actor system as a one-node cluster with its sharded entities, Pekko Management, the HTTP
+ * API and the ingest stream, started in that order; a step that fails stops what the steps
+ * before it started and throws a {@link StartupFailure}. CoordinatedShutdown stops HTTP intake
+ * first, then drains the stream and commits, then stops the system; the broker goes last.
  */
 public final class BeaconServer {
   private static final Logger log = LoggerFactory.getLogger(BeaconServer.class);
@@ -68,36 +68,54 @@ public final class BeaconServer {
   private final EmbeddedKafka embeddedKafka;
   private final EventProducer producer;
   private final PipelineStatus status;
+  private final ReadSideDatabase readSide;
   private final IngestStream ingest;
   private final ServerBinding binding;
   private final IngestStats stats;
+  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
   private BeaconServer(ActorSystem<Void> system, EmbeddedKafka embeddedKafka, EventProducer producer,
-      PipelineStatus status, IngestStream ingest, ServerBinding binding, IngestStats stats) {
+      PipelineStatus status, ReadSideDatabase readSide, IngestStream ingest, ServerBinding binding, IngestStats stats) {
     this.system = system;
     this.embeddedKafka = embeddedKafka;
     this.producer = producer;
     this.status = status;
+    this.readSide = readSide;
     this.ingest = ingest;
     this.binding = binding;
     this.stats = stats;
   }
 
-  /** Starts everything and returns once HTTP is bound; {@code config} is fully resolved. */
+  /**
+   * Starts everything and returns once HTTP is bound; {@code config} is fully resolved. Throws a
+   * {@link StartupFailure} (or, for what nobody foresaw, another exception) with nothing left running.
+   */
   public static BeaconServer start(Config config) {
+    var startup = new Startup();
+    try {
+      return start(config, startup);
+    } catch (RuntimeException e) {
+      startup.undo();
+      throw e;
+    }
+  }
+
+  private static BeaconServer start(Config config, Startup startup) {
     var beacon = config.getConfig("beacon");
     var clock = Clock.systemUTC();
     var kafka = KafkaSettings.from(beacon.getConfig("kafka"));
+    var database = DatabaseSettings.from(beacon);
+    var dataDir = Path.of(beacon.getString("data-dir"));
+    Startup.writableDirectories(beacon, kafka, database);
+    Database.migrate(database);
     EmbeddedKafka embedded = null;
     if (kafka.embedded()) {
-      var dir = Path.of(beacon.getString("data-dir")).resolve("kafka");
-      embedded = EmbeddedKafka.start(dir, kafka.embeddedPort(), kafka.embeddedControllerPort());
+      embedded = startup.started(Startup.embeddedKafka(dataDir.resolve("kafka"), kafka), EmbeddedKafka::close);
       kafka = kafka.withBootstrapServers(embedded.bootstrapServers());
     }
     Topics.ensure(kafka);
-    Database.migrate(DatabaseSettings.from(beacon));
 
-    var system = ActorSystem.<Void>create(Behaviors.empty(), "beacon", config);
+    var system = startup.started(Startup.actorSystem(config), Startup::terminate);
     var cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
@@ -112,23 +130,21 @@ public final class BeaconServer {
     var stats = new IngestStats(clock);
     stats.bindTo(registry);
     var parser = new EventParser(EventSettings.from(beacon.getConfig("events")), clock);
-    var producer = new EventProducer(kafka.bootstrapServers());
+    var producer = startup.started(new EventProducer(kafka.bootstrapServers()), EventProducer::close);
     var ingestSettings = IngestSettings.from(beacon.getConfig("ingest"));
     var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
     var processor = new BatchProcessor(sharding, deadLetters, stats, ingestSettings.entityTimeout(),
         journeySettings.bucketsPerOrganization());
     var ingest = new IngestStream(system, kafka, ingestSettings, parser, processor, stats);
-    if (ingestSettings.enabled()) ingest.start();
 
     var http = beacon.getConfig("http");
     var maxBody = http.getBytes("max-body-size");
     var askTimeout = http.getDuration("ask-timeout");
-    var status = new PipelineStatus(kafka, stats);
+    var status = startup.started(new PipelineStatus(kafka, stats), PipelineStatus::close);
     var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.getInt("max-batch"), maxBody);
     var simulatorSettings = SimulatorSettings.from(beacon.getConfig("simulator"));
     var simulator = new Simulator(system, producer::send, kafka.topic(), simulatorSettings, clock);
-    var database = DatabaseSettings.from(beacon);
-    var readSide = new ReadSideDatabase(database, beacon.getInt("read-side.pool-size"));
+    var readSide = startup.started(new ReadSideDatabase(database, beacon.getInt("read-side.pool-size")), ReadSideDatabase::close);
     if (journeySettings.tracking()) JourneyProjection.init(system, readSide, beacon.getInt("read-side.live-feed-size"));
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var attribution = new AttributionRoutes(new AttributionQueries(readSide.dataSource()), sharding, journeySettings,
@@ -139,13 +155,12 @@ public final class BeaconServer {
         new IngestRoutes(intake, status, maxBody, Materializer.matFromSystem(system)).routes(),
         new CampaignRoutes(new CampaignQueries(sharding, askTimeout, clock), campaignSettings, clock).routes(),
         new OpsRoutes(registry).routes());
-    var binding = Http.get(system).newServerAt(http.getString("host"), http.getInt("port")).bind(routes)
-        .toCompletableFuture().join();
+    Startup.management(system, config);
+    var binding = Startup.http(system, http, routes);
     log.info("Beacon HTTP API on {}", binding.localAddress());
-    PekkoManagement.get(system).start();
+    if (ingestSettings.enabled()) ingest.start();
 
-    var server = new BeaconServer(system, embedded, producer, status, ingest, binding, stats);
-    system.getWhenTerminated().thenRun(readSide::close);
+    var server = new BeaconServer(system, embedded, producer, status, readSide, ingest, binding, stats);
     server.registerShutdown();
     // The simulator stops with HTTP intake, before the stream drains and the producer closes.
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "simulator-stop", simulator::shutdown);
@@ -170,10 +185,25 @@ public final class BeaconServer {
       producer.close();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
-    system.getWhenTerminated().thenRun(() -> {
+    // Not on the thread that completes the termination: the broker takes a while to close, and
+    // whoever waits for the process to end waits for this (see whenStopped).
+    system.getWhenTerminated().thenRunAsync(this::afterTermination, task -> {
+      var thread = new Thread(task, "beacon-stop");
+      thread.setDaemon(false);
+      thread.start();
+    });
+  }
+
+  private void afterTermination() {
+    try {
+      readSide.close();
       if (embeddedKafka != null) embeddedKafka.close();
       log.info("Beacon stopped");
-    });
+    } catch (RuntimeException e) {
+      log.error("Beacon stopped, but not cleanly", e);
+    } finally {
+      stopped.complete(Done.getInstance());
+    }
   }
 
   public int httpPort() {
@@ -192,10 +222,17 @@ public final class BeaconServer {
     return producer;
   }
 
-  /** Graceful stop: HTTP unbind, drain and commit, leave, terminate. Completes when all is down. */
+  /**
+   * Graceful stop: HTTP unbind, drain and commit, leave, terminate, then the broker. Completes
+   * when all is down.
+   */
   public CompletionStage<Done> stop() {
-    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason())
-        .thenCompose(done -> system.getWhenTerminated().thenApply(t -> Done.getInstance()));
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).thenCompose(done -> stopped);
+  }
+
+  /** Completes when the system has terminated, however it was stopped, and the broker is closed. */
+  public CompletionStage<Done> whenStopped() {
+    return stopped;
   }
 
   /** What a crash looks like: the consumer dies without draining or committing, the system goes. */
@@ -203,6 +240,6 @@ public final class BeaconServer {
     ingest.abort();
     binding.terminate(Duration.ofMillis(1));
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
   }
 }

@@ -4,7 +4,6 @@ import dev.beacon.bench.BenchCommand;
 import dev.beacon.common.BeaconConfig;
 import dev.beacon.journey.AttributeCommand;
 import dev.beacon.simulate.SimulateCommand;
-import java.util.concurrent.CountDownLatch;
 
 /** The command line: {@code java -jar beacon.jar [command]}. */
 public final class Main {
@@ -18,6 +17,7 @@ public final class Main {
         serve     start the server (the default): HTTP API, ingest stream, entities.
                   With no BEACON_KAFKA_BOOTSTRAP it runs an in-JVM Kafka broker, and with no
                   BEACON_DB_URL an H2 file database, both under BEACON_DATA_DIR (./data).
+                  SIGTERM stops it gracefully (serve --help for its settings).
         simulate  send simulated traffic to a running Beacon's Kafka (simulate --help).
         bench     measure: raw Kafka read, the full pipeline on H2 and PostgreSQL (--db-url),
                   latency at a fixed rate; prints a table (bench --help for options).
@@ -37,10 +37,10 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     var command = args.length == 0 ? "serve" : args[0];
     switch (command) {
-      case "serve" -> serve();
+      case "serve" -> System.exit(ServeCommand.run(rest(args), System.out, System.err));
       case "bench" -> System.exit(BenchCommand.run(rest(args), System.out, System.err));
       case "simulate" -> System.exit(SimulateCommand.run(rest(args), System.out, System.err));
       case "attribute" -> System.exit(AttributeCommand.run(rest(args), System.out, System.err));
@@ -54,17 +54,6 @@ public final class Main {
   }
 
   private static String[] rest(String[] args) {
-    return java.util.Arrays.copyOfRange(args, 1, args.length);
-  }
-
-  private static void serve() throws InterruptedException {
-    var server = BeaconServer.start(BeaconConfig.load());
-    var stopped = new CountDownLatch(1);
-    server.system().getWhenTerminated().thenRun(stopped::countDown);
-    // SIGTERM / Ctrl-C: run the coordinated shutdown (unbind, drain and commit, stop) before exit.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.stop().toCompletableFuture().join();
-    }, "beacon-shutdown"));
-    stopped.await();
+    return args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
   }
 }

@@ -2,6 +2,7 @@ package dev.beacon.common;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code beacon.db}: the JDBC URL (empty = an H2 file database under the data directory), the
@@ -9,12 +10,13 @@ import java.nio.file.Path;
  * Slick profile the journal plugin needs.
  */
 public record DatabaseSettings(String url, String user, String password, int maxPoolSize) {
+  private static final String H2_FILE = "jdbc:h2:file:";
 
   public static DatabaseSettings from(Config beacon) {
     var url = beacon.getString("db.url");
     if (url.isBlank()) {
       var file = Path.of(beacon.getString("data-dir")).toAbsolutePath().normalize().resolve("db").resolve("beacon");
-      url = "jdbc:h2:file:" + file + ";DB_CLOSE_DELAY=-1";
+      url = H2_FILE + file + ";DB_CLOSE_DELAY=-1";
     }
     return new DatabaseSettings(url, beacon.getString("db.user"), beacon.getString("db.password"),
         beacon.getInt("db.max-pool-size"));
@@ -26,6 +28,13 @@ public record DatabaseSettings(String url, String user, String password, int max
 
   public boolean isH2() {
     return url.startsWith("jdbc:h2:");
+  }
+
+  /** The file of an H2 file database ({@code jdbc:h2:file:…}), without H2's extension; empty for other URLs. */
+  public Optional<Path> h2File() {
+    if (!url.startsWith(H2_FILE)) return Optional.empty();
+    var file = url.substring(H2_FILE.length()).replaceFirst(";.*$", "").replaceFirst("^~", System.getProperty("user.home"));
+    return Optional.of(Path.of(file).toAbsolutePath().normalize());
   }
 
   public String driver() {

@@ -5,8 +5,12 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -26,44 +30,64 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
-  private static final String HOST = "127.0.0.1";
+  public static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
+  private static final String LOCK_FILE = ".beacon-broker.lock";
+
   private final KafkaRaftServer server;
+  private final FileLock lock;
   private final Path logDir;
   private final String bootstrapServers;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+  /** The log directory is held by another broker, in this process or another. */
+  public static final class LogDirInUse extends IllegalStateException {
+    LogDirInUse(Path dir) {
+      super("Kafka log dir " + dir + " is in use by another broker");
+    }
+  }
+
+  private EmbeddedKafka(KafkaRaftServer server, FileLock lock, Path logDir, String bootstrapServers) {
     this.server = server;
+    this.lock = lock;
     this.logDir = logDir;
     this.bootstrapServers = bootstrapServers;
   }
 
   /**
    * Starts a broker whose data lives in {@code logDir}, formatting it first if it is new. A port
-   * of 0 picks a free one. Returns once the broker is unfenced and accepts connections.
+   * of 0 picks a free one. Returns once the broker is unfenced and accepts connections. Throws
+   * {@link LogDirInUse} when another broker holds the directory. Kafka's own lock comes too late
+   * in combined mode: a second broker started on a directory in use was seen to fail on it only
+   * after touching the metadata log, and the first broker then spun at shutdown.
    */
   public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
     var ports = resolvePorts(brokerPort, controllerPort);
     var dir = logDir.toAbsolutePath();
     var started = System.nanoTime();
-    var config = KafkaConfig.fromProps(properties(dir, ports[0], ports[1]), false);
-    formatIfNew(config, dir);
-    var server = new KafkaRaftServer(config, Time.SYSTEM);
+    var lock = lock(dir);
     try {
-      server.startup();
+      var config = KafkaConfig.fromProps(properties(dir, ports[0], ports[1]), false);
+      formatIfNew(config, dir);
+      var server = new KafkaRaftServer(config, Time.SYSTEM);
+      try {
+        server.startup();
+      } catch (RuntimeException e) {
+        server.shutdown();
+        server.awaitShutdown();
+        throw e;
+      }
+      var bootstrap = HOST + ":" + ports[0];
+      log.info("Embedded Kafka up at {} (controller port {}, log dir {}) in {} ms",
+          bootstrap, ports[1], dir, (System.nanoTime() - started) / 1_000_000);
+      return new EmbeddedKafka(server, lock, dir, bootstrap);
     } catch (RuntimeException e) {
-      server.shutdown();
-      server.awaitShutdown();
+      release(lock);
       throw e;
     }
-    var bootstrap = HOST + ":" + ports[0];
-    log.info("Embedded Kafka up at {} (controller port {}, log dir {}) in {} ms",
-        bootstrap, ports[1], dir, (System.nanoTime() - started) / 1_000_000);
-    return new EmbeddedKafka(server, dir, bootstrap);
   }
 
   public String bootstrapServers() {
@@ -77,6 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     var stopping = System.nanoTime();
     server.shutdown();
     server.awaitShutdown();
+    release(lock);
     log.info("Embedded Kafka at {} stopped in {} ms (log dir {})",
         bootstrapServers, (System.nanoTime() - stopping) / 1_000_000, logDir);
   }
@@ -110,6 +135,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
+  private static FileLock lock(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      var channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new LogDirInUse(dir);
+      }
+      return lock;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot lock Kafka log dir " + dir, e);
+    }
+  }
+
+  private static void release(FileLock lock) {
+    try {
+      lock.channel().close();
+    } catch (IOException e) {
+      log.warn("Could not release the lock of a Kafka log dir: {}", e.toString());
+    }
+  }
+
   /** Does what {@code kafka-storage.sh format} does, unless the directory is already formatted. */
   private static void formatIfNew(KafkaConfig config, Path dir) {
     if (Files.exists(dir.resolve("meta.properties"))) {
@@ -133,28 +186,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     log.info("Formatted Kafka log dir {} with cluster id {}", dir, clusterId);
   }
 
-  /** Replaces each 0 with a free port; the sockets stay open together so the picks differ. */
+  /**
+   * Replaces each 0 with a free port and checks that the others are free, so a port in use fails
+   * here, before the broker starts; the sockets stay open together so the picks differ.
+   */
   private static int[] resolvePorts(int... requested) {
     var ports = requested.clone();
     var held = new ServerSocket[ports.length];
-    try {
-      for (int i = 0; i < ports.length; i++) {
-        if (ports[i] == 0) {
-          held[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-          ports[i] = held[i].getLocalPort();
-        }
+    for (int i = 0; i < ports.length; i++) {
+      try {
+        held[i] = new ServerSocket(ports[i], 1, InetAddress.getByName(HOST));
+        ports[i] = held[i].getLocalPort();
+      } catch (IOException e) {
+        closeAll(held);
+        throw new UncheckedIOException(ports[i] == 0 ? "No free port on " + HOST : HOST + ":" + ports[i] + " is not free", e);
       }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("No free port on " + HOST, e);
-    } finally {
-      for (var socket : held) {
-        if (socket != null) {
-          try {
-            socket.close();
-          } catch (IOException ignored) {
-            // the port is released either way
-          }
+    }
+    closeAll(held);
+    return ports;
+  }
+
+  private static void closeAll(ServerSocket[] held) {
+    for (var socket : held) {
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // the port is released either way
         }
       }
     }

@@ -5,10 +5,11 @@ import java.time.Duration;
 
 /**
  * {@code beacon.kafka}: where the broker is (empty bootstrap servers = the in-JVM broker),
- * the topics and the consumer group.
+ * how long a start waits for it to answer, the topics and the consumer group.
  */
 public record KafkaSettings(
     String bootstrapServers,
+    Duration startupTimeout,
     int embeddedPort,
     int embeddedControllerPort,
     String topic,
@@ -21,6 +22,7 @@ public record KafkaSettings(
   public static KafkaSettings from(Config c) {
     return new KafkaSettings(
         c.getString("bootstrap-servers"),
+        c.getDuration("startup-timeout"),
         c.getInt("embedded-port"),
         c.getInt("embedded-controller-port"),
         c.getString("topic"),
@@ -36,7 +38,7 @@ public record KafkaSettings(
   }
 
   public KafkaSettings withBootstrapServers(String servers) {
-    return new KafkaSettings(servers, embeddedPort, embeddedControllerPort, topic, deadLetterTopic,
+    return new KafkaSettings(servers, startupTimeout, embeddedPort, embeddedControllerPort, topic, deadLetterTopic,
         partitions, replicationFactor, groupId, produceTimeout);
   }
 }

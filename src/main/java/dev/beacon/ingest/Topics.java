@@ -1,11 +1,15 @@
 package dev.beacon.ingest;
 
+import dev.beacon.common.StartupFailure;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * Creates Beacon's topics at start when they are missing; existing topics are left as they are.
  * A new topic is ready only when every partition has a leader: an idempotent producer that
  * writes earlier can have its first batch refused while later ones land, and then never recovers.
+ * A broker that does not answer within the start-up timeout stops the start.
  */
 public final class Topics {
   private static final Logger log = LoggerFactory.getLogger(Topics.class);
@@ -21,7 +26,9 @@ public final class Topics {
   private Topics() {}
 
   public static void ensure(KafkaSettings settings) {
-    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+    var timeout = (int) settings.startupTimeout().toMillis();
+    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout))) {
       var existing = admin.listTopics().names().get();
       var missing = new ArrayList<NewTopic>();
       for (var name : new String[] {settings.topic(), settings.deadLetterTopic()}) {
@@ -32,8 +39,17 @@ public final class Topics {
       awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       log.info("Created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), settings.partitions());
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) return;
-      throw new IllegalStateException("Could not create Kafka topics at " + settings.bootstrapServers(), e.getCause());
+      if (e.getCause() instanceof TopicExistsException) return;
+      if (e.getCause() instanceof TimeoutException) {
+        throw new StartupFailure("Kafka at " + settings.bootstrapServers() + " did not answer within "
+            + settings.startupTimeout().toSeconds() + " s; start it, or point BEACON_KAFKA_BOOTSTRAP at a running one", e);
+      }
+      throw new StartupFailure("Kafka at " + settings.bootstrapServers() + " could not create the topics: "
+          + StartupFailure.rootReason(e), e);
+    } catch (KafkaException e) {
+      // Admin.create refuses bootstrap servers that do not resolve.
+      throw new StartupFailure("Kafka at " + settings.bootstrapServers() + " cannot be reached ("
+          + StartupFailure.rootReason(e) + "); check BEACON_KAFKA_BOOTSTRAP", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating Kafka topics", e);

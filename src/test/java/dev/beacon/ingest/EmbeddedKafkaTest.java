@@ -3,6 +3,7 @@ package dev.beacon.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,15 @@ class EmbeddedKafkaTest {
     try (var kafka = EmbeddedKafka.start(dir, 0, 0)) {
       assertEquals(3, describe(kafka, TOPIC).partitions().size());
       assertEquals(expected, consumeAll(kafka, TOPIC, RECORDS));
+    }
+  }
+
+  @Test
+  void aSecondBrokerOnADirectoryInUseIsRefused() throws Exception {
+    try (var kafka = EmbeddedKafka.start(dir, 0, 0)) {
+      assertThrows(EmbeddedKafka.LogDirInUse.class, () -> EmbeddedKafka.start(dir, 0, 0));
+      createTopic(kafka, TOPIC, 1);
+      assertEquals(Set.of(TOPIC), topics(kafka));
     }
   }
 

@@ -35,17 +35,25 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public static TestDatabase postgres() {
-    var adminUrl = env("BEACON_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    var user = env("BEACON_TEST_PG_USER", "beacon");
-    var password = env("BEACON_TEST_PG_PASSWORD", "beacon");
     var name = "beacon_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (var admin = DriverManager.getConnection(adminUrl, user, password); var st = admin.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
+    onPostgres("CREATE DATABASE " + name);
+    return new TestDatabase(serverUrl() + name, user(), password(), name);
+  }
+
+  /** A database that does not exist, on the PostgreSQL of BEACON_TEST_PG_URL (which must be reachable). */
+  public static TestDatabase missingPostgres() {
+    onPostgres("SELECT 1");
+    var name = "beacon_missing_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    return new TestDatabase(serverUrl() + name, user(), password(), null);
+  }
+
+  /** Runs a statement on the admin database; skips the test (or fails it, as CI wants) when that is out of reach. */
+  private static void onPostgres(String sql) {
+    try (var admin = DriverManager.getConnection(adminUrl(), user(), password()); var st = admin.createStatement()) {
+      st.execute(sql);
     } catch (SQLException e) {
-      unavailable(whyUnavailable(e, adminUrl, user, password));
+      unavailable(whyUnavailable(e, adminUrl(), user(), password()));
     }
-    var base = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1);
-    return new TestDatabase(base + name, user, password, name);
   }
 
   /** Fails the test under BEACON_TEST_REQUIRE_POSTGRES=true; else skips it, saying why on the console once per run. */
@@ -91,12 +99,28 @@ public final class TestDatabase implements AutoCloseable {
   @Override
   public void close() {
     if (dropName == null) return;
-    var adminUrl = env("BEACON_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    try (var admin = DriverManager.getConnection(adminUrl, user, password); var st = admin.createStatement()) {
+    try (var admin = DriverManager.getConnection(adminUrl(), user, password); var st = admin.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + dropName + " WITH (FORCE)");
     } catch (SQLException e) {
       System.err.println("Could not drop test database " + dropName + ": " + e.getMessage());
     }
+  }
+
+  private static String adminUrl() {
+    return env("BEACON_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+  }
+
+  /** The admin URL without its database name. */
+  private static String serverUrl() {
+    return adminUrl().substring(0, adminUrl().lastIndexOf('/') + 1);
+  }
+
+  private static String user() {
+    return env("BEACON_TEST_PG_USER", "beacon");
+  }
+
+  private static String password() {
+    return env("BEACON_TEST_PG_PASSWORD", "beacon");
   }
 
   private static String env(String name, String fallback) {

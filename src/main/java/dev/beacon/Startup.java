@@ -1,0 +1,170 @@
+package dev.beacon;
+
+import com.typesafe.config.Config;
+import dev.beacon.common.DatabaseSettings;
+import dev.beacon.common.StartupFailure;
+import dev.beacon.ingest.EmbeddedKafka;
+import dev.beacon.ingest.KafkaSettings;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of a start that fail for reasons outside Beacon (a port taken, a directory that
+ * cannot be written, a broker directory in use), each turned into a {@link StartupFailure} that
+ * names the setting to change, and what a start has brought up so far, undone in reverse order
+ * when a later step fails, so that a failed start leaves no broker, actor system or pool behind.
+ */
+final class Startup {
+  private static final Logger log = LoggerFactory.getLogger(Startup.class);
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TERMINATE_TIMEOUT = Duration.ofSeconds(30);
+  private final Deque<Runnable> undo = new ArrayDeque<>();
+
+  /** Remembers how to stop what was just started; returns it. */
+  <T> T started(T resource, Consumer<T> stop) {
+    undo.push(() -> stop.accept(resource));
+    return resource;
+  }
+
+  /** Stops everything started so far, the last first; a failure to stop one is logged, not thrown. */
+  void undo() {
+    while (!undo.isEmpty()) {
+      try {
+        undo.pop().run();
+      } catch (RuntimeException e) {
+        log.warn("Could not stop a part of the failed start: {}", e.toString());
+      }
+    }
+  }
+
+  /** Something Beacon listens on, with the variables that move it. */
+  private record Listener(String what, String host, int port, String hostVariable, String portVariable) {
+
+    /** Runs the step that binds; a failure becomes a {@link StartupFailure} about this listener. */
+    <T> T bind(Callable<T> step) {
+      try {
+        return step.call();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while starting " + what, e);
+      } catch (Exception e) {
+        throw failure(e);
+      }
+    }
+
+    StartupFailure failure(Throwable error) {
+      var bind = StartupFailure.cause(error, BindException.class).orElse(null);
+      if (bind == null) {
+        return new StartupFailure(what + " on " + host + ":" + port + " could not start: " + StartupFailure.rootReason(error), error);
+      }
+      if (String.valueOf(bind.getMessage()).contains("in use")) {
+        return new StartupFailure(what + " port " + port + " on " + host + " is in use; stop what holds it, or set "
+            + portVariable, error);
+      }
+      return new StartupFailure(what + " cannot listen on " + host + ":" + port + " (" + StartupFailure.rootReason(bind)
+          + "); set " + (hostVariable.isEmpty() ? "" : hostVariable + " or ") + portVariable, error);
+    }
+  }
+
+  /** The data directory when the broker lives there, and the directory of an H2 file database. */
+  static void writableDirectories(Config beacon, KafkaSettings kafka, DatabaseSettings database) {
+    if (kafka.embedded()) writableDirectory("data directory", Path.of(beacon.getString("data-dir")), "BEACON_DATA_DIR");
+    var variable = beacon.getString("db.url").isBlank() ? "BEACON_DATA_DIR" : "BEACON_DB_URL";
+    database.h2File().ifPresent(file -> writableDirectory("H2 database directory", file.getParent(), variable));
+  }
+
+  /** Creates the directory if need be and checks that a file can be written in it; {@code variable} moves it. */
+  private static void writableDirectory(String what, Path dir, String variable) {
+    try {
+      Files.createDirectories(dir);
+      Files.delete(Files.createTempFile(dir, ".write-check", ""));
+    } catch (IOException e) {
+      throw new StartupFailure(what + " " + dir.toAbsolutePath() + " cannot be written (" + reason(e)
+          + "); make it a directory this user can write, or set " + variable, e);
+    }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof FileAlreadyExistsException f) return f.getFile() + " is not a directory";
+    if (e instanceof AccessDeniedException f) return "permission denied on " + f.getFile();
+    if (e instanceof FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
+    return e.toString();
+  }
+
+  /** The in-JVM broker on {@code dir}; its ports and its directory are what can be in use. */
+  static EmbeddedKafka embeddedKafka(Path dir, KafkaSettings kafka) {
+    try {
+      return EmbeddedKafka.start(dir, kafka.embeddedPort(), kafka.embeddedControllerPort());
+    } catch (EmbeddedKafka.LogDirInUse e) {
+      throw new StartupFailure("Kafka log dir " + dir.toAbsolutePath() + " is in use by another process (another Beacon "
+          + "on the same BEACON_DATA_DIR?); stop it, or set BEACON_DATA_DIR to another directory", e);
+    } catch (RuntimeException e) {
+      if (StartupFailure.cause(e, BindException.class).isPresent()) {
+        var controller = kafka.embeddedControllerPort() != 0
+            && messages(e).matches("(?s).*:" + kafka.embeddedControllerPort() + "\\b.*");
+        var listener = controller
+            ? new Listener("embedded Kafka controller", EmbeddedKafka.HOST, kafka.embeddedControllerPort(), "", "BEACON_KAFKA_EMBEDDED_CONTROLLER_PORT")
+            : new Listener("embedded Kafka", EmbeddedKafka.HOST, kafka.embeddedPort(), "", "BEACON_KAFKA_EMBEDDED_PORT");
+        throw listener.failure(e);
+      }
+      throw new StartupFailure("embedded Kafka could not start on " + dir.toAbsolutePath() + ": "
+          + StartupFailure.rootReason(e), e);
+    }
+  }
+
+  private static String messages(Throwable error) {
+    var all = new StringBuilder();
+    for (var e = error; e != null; e = e.getCause() == e ? null : e.getCause()) all.append(e.getMessage()).append('\n');
+    return all.toString();
+  }
+
+  /** The actor system, which binds the cluster (Artery) port as it starts. */
+  static ActorSystem<Void> actorSystem(Config config) {
+    var artery = config.getConfig("pekko.remote.artery.canonical");
+    var listener = new Listener("cluster (Artery)", artery.getString("hostname"), artery.getInt("port"),
+        "BEACON_CLUSTER_HOST", "BEACON_CLUSTER_PORT");
+    return listener.bind(() -> ActorSystem.<Void>create(Behaviors.empty(), "beacon", config));
+  }
+
+  /** Pekko Management ({@code pekko.management.http}), bound before this returns. */
+  static void management(ActorSystem<?> system, Config config) {
+    var management = config.getConfig("pekko.management.http");
+    new Listener("management", management.getString("hostname"), management.getInt("port"),
+        "BEACON_MANAGEMENT_HOST", "BEACON_MANAGEMENT_PORT")
+        .bind(() -> PekkoManagement.get(system).start().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  /** The HTTP API ({@code beacon.http}), bound before this returns. */
+  static ServerBinding http(ActorSystem<?> system, Config http, Route routes) {
+    var host = http.getString("host");
+    var port = http.getInt("port");
+    return new Listener("HTTP", host, port, "BEACON_HTTP_HOST", "BEACON_HTTP_PORT")
+        .bind(() -> Http.get(system).newServerAt(host, port).bind(routes)
+            .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  /** Terminates the system and waits for it, within bounds. */
+  static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(TERMINATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+  }
+}

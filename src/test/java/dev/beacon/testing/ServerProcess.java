@@ -1,0 +1,118 @@
+package dev.beacon.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * {@code dev.beacon.Main} in a child JVM on this test's class path, the way an operator runs it:
+ * configured by environment variables only (every inherited {@code BEACON_*} is dropped first), its
+ * stdout and stderr in files of its own. {@link #close()} kills it, whatever state it is in.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Pattern HTTP_PORT = Pattern.compile("Beacon HTTP API on \\S*:(\\d+)");
+  private static final Map<String, String> DEFAULTS = Map.of(
+      "BEACON_HTTP_HOST", "127.0.0.1", "BEACON_HTTP_PORT", "0", "BEACON_MANAGEMENT_PORT", "0",
+      "BEACON_CLUSTER_PORT", "0", "BEACON_KAFKA_EMBEDDED_PORT", "0", "BEACON_SIMULATOR", "off");
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private ServerProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /**
+   * Runs {@code Main} with {@code args} and the given environment on top of loopback-only, free
+   * ports and no simulator; {@code logs} receives the output files.
+   */
+  public static ServerProcess start(Path logs, Map<String, String> env, String... args) {
+    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx768m", "-cp", System.getProperty("java.class.path"), "dev.beacon.Main"));
+    command.addAll(List.of(args));
+    try {
+      Files.createDirectories(logs);
+      var stdout = Files.createTempFile(logs, "stdout-", ".log");
+      var stderr = Files.createTempFile(logs, "stderr-", ".log");
+      var builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+      builder.environment().keySet().removeIf(name -> name.startsWith("BEACON_"));
+      builder.environment().putAll(DEFAULTS);
+      builder.environment().putAll(env);
+      return new ServerProcess(builder.start(), stdout, stderr);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for the process to end; its exit status, or empty when it still runs after {@code timeout}. */
+  public OptionalInt awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** True once the HTTP port is in the log and answers {@code GET /api/analytics/real-time} with 200. */
+  public boolean answers() {
+    var matcher = HTTP_PORT.matcher(stdout());
+    if (!matcher.find()) return false;
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + matcher.group(1) + "/api/analytics/real-time"))
+        .timeout(Duration.ofSeconds(5)).build();
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** SIGTERM, what {@code kill PID}, systemd and Kubernetes send. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String stdout() {
+    return read(stdout);
+  }
+
+  public String stderr() {
+    return read(stderr);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(30));
+  }
+}
