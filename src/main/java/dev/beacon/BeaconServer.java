@@ -112,7 +112,7 @@ public final class BeaconServer {
     var stats = new IngestStats(clock);
     stats.bindTo(registry);
     var parser = new EventParser(EventSettings.from(beacon.getConfig("events")), clock);
-    var producer = new EventProducer(kafka.bootstrapServers());
+    var producer = new EventProducer(kafka.bootstrapServers(), kafka.produceTimeout());
     var ingestSettings = IngestSettings.from(beacon.getConfig("ingest"));
     var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
     var processor = new BatchProcessor(sharding, deadLetters, stats, ingestSettings.entityTimeout(),
