@@ -33,13 +33,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final Path logDir;
+  private final int[] ports;
   private final String bootstrapServers;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+  private EmbeddedKafka(KafkaRaftServer server, Path logDir, int[] ports) {
     this.server = server;
     this.logDir = logDir;
-    this.bootstrapServers = bootstrapServers;
+    this.ports = ports;
+    this.bootstrapServers = HOST + ":" + ports[0];
   }
 
   /**
@@ -60,10 +62,20 @@ public final class EmbeddedKafka implements AutoCloseable {
       server.awaitShutdown();
       throw e;
     }
-    var bootstrap = HOST + ":" + ports[0];
-    log.info("Embedded Kafka up at {} (controller port {}, log dir {}) in {} ms",
-        bootstrap, ports[1], dir, (System.nanoTime() - started) / 1_000_000);
-    return new EmbeddedKafka(server, dir, bootstrap);
+    log.info("Embedded Kafka up at {}:{} (controller port {}, log dir {}) in {} ms",
+        HOST, ports[0], ports[1], dir, (System.nanoTime() - started) / 1_000_000);
+    return new EmbeddedKafka(server, dir, ports);
+  }
+
+  /**
+   * Starts this broker again after {@link #close()}, on the same log dir and ports: what a broker
+   * restart looks like to its clients, which find it where it was, with its records and offsets.
+   */
+  public EmbeddedKafka startAgain() {
+    synchronized (this) {
+      if (!closed) throw new IllegalStateException("the broker at " + bootstrapServers + " is still running");
+    }
+    return start(logDir, ports[0], ports[1]);
   }
 
   public String bootstrapServers() {
