@@ -130,7 +130,7 @@ public final class BeaconServer {
     var stats = new IngestStats(clock);
     stats.bindTo(registry);
     var parser = new EventParser(EventSettings.from(beacon.getConfig("events")), clock);
-    var producer = startup.started(new EventProducer(kafka.bootstrapServers()), EventProducer::close);
+    var producer = startup.started(new EventProducer(kafka.bootstrapServers(), kafka.produceTimeout()), EventProducer::close);
     var ingestSettings = IngestSettings.from(beacon.getConfig("ingest"));
     var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
     var processor = new BatchProcessor(sharding, deadLetters, stats, ingestSettings.entityTimeout(),

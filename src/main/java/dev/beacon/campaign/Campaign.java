@@ -125,9 +125,17 @@ public final class Campaign
     this.clock = clock;
   }
 
+  /**
+   * Where every recovery of this actor starts: Pekko asks for the empty state once per actor and
+   * begins each recovery from that same object, a restart after a journal failure included. The
+   * state is changed in place, so the event handler never changes this one (else a restart would
+   * start from everything applied before it, the failed event too, and replay it all on top).
+   */
+  private final CampaignState recoveryStart = new CampaignState();
+
   @Override
   public CampaignState emptyState() {
-    return new CampaignState();
+    return recoveryStart;
   }
 
   @Override
@@ -196,7 +204,8 @@ public final class Campaign
   @Override
   public EventHandler<CampaignState, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(EventsApplied.class, (state, e) -> state.apply(e.counted(), e.offsets(), e.appliedAtMillis(), settings))
+        .onEvent(EventsApplied.class, (state, e) -> (state == recoveryStart ? new CampaignState() : state)
+            .apply(e.counted(), e.offsets(), e.appliedAtMillis(), settings))
         .build();
   }
 }

@@ -40,6 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final FileLock lock;
   private final Path logDir;
+  private final int[] ports;
   private final String bootstrapServers;
   private boolean closed;
 
@@ -50,11 +51,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private EmbeddedKafka(KafkaRaftServer server, FileLock lock, Path logDir, String bootstrapServers) {
+  private EmbeddedKafka(KafkaRaftServer server, FileLock lock, Path logDir, int[] ports) {
     this.server = server;
     this.lock = lock;
     this.logDir = logDir;
-    this.bootstrapServers = bootstrapServers;
+    this.ports = ports;
+    this.bootstrapServers = HOST + ":" + ports[0];
   }
 
   /**
@@ -80,14 +82,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.awaitShutdown();
         throw e;
       }
-      var bootstrap = HOST + ":" + ports[0];
-      log.info("Embedded Kafka up at {} (controller port {}, log dir {}) in {} ms",
-          bootstrap, ports[1], dir, (System.nanoTime() - started) / 1_000_000);
-      return new EmbeddedKafka(server, lock, dir, bootstrap);
+      log.info("Embedded Kafka up at {}:{} (controller port {}, log dir {}) in {} ms",
+          HOST, ports[0], ports[1], dir, (System.nanoTime() - started) / 1_000_000);
+      return new EmbeddedKafka(server, lock, dir, ports);
     } catch (RuntimeException e) {
       release(lock);
       throw e;
     }
+  }
+
+  /**
+   * Starts this broker again after {@link #close()}, on the same log dir and ports: what a broker
+   * restart looks like to its clients, which find it where it was, with its records and offsets.
+   */
+  public EmbeddedKafka startAgain() {
+    synchronized (this) {
+      if (!closed) throw new IllegalStateException("the broker at " + bootstrapServers + " is still running");
+    }
+    return start(logDir, ports[0], ports[1]);
   }
 
   public String bootstrapServers() {

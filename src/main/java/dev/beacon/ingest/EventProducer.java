@@ -1,5 +1,7 @@
 package dev.beacon.ingest;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,18 +17,37 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * acks=all, so a write it confirms is on the broker and is never written twice by its retries.
  */
 public final class EventProducer implements AutoCloseable {
+  private static final int LINGER_MS = 5;
   private final KafkaProducer<String, byte[]> producer;
 
+  /** A producer with Kafka's timeouts: it keeps retrying a write for up to two minutes. */
   public EventProducer(String bootstrapServers) {
-    this.producer = new KafkaProducer<>(Map.of(
+    this(bootstrapServers, Map.of());
+  }
+
+  /**
+   * A producer that gives up on a write after {@code deliveryTimeout}, and never blocks a caller
+   * longer: HTTP intake answers within that time, and a write it reported as failed should not
+   * land minutes later, when the broker is back, behind the client's back.
+   */
+  public EventProducer(String bootstrapServers, Duration deliveryTimeout) {
+    this(bootstrapServers, Map.of(
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis(),
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, deliveryTimeout.toMillis() - LINGER_MS),
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeout.toMillis()));
+  }
+
+  private EventProducer(String bootstrapServers, Map<String, Object> timeouts) {
+    var config = new HashMap<String, Object>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.LINGER_MS_CONFIG, LINGER_MS,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-        ProducerConfig.CLIENT_ID_CONFIG, "beacon-producer"),
-        new StringSerializer(), new ByteArraySerializer());
+        ProducerConfig.CLIENT_ID_CONFIG, "beacon-producer"));
+    config.putAll(timeouts);
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   /** Completes when the broker acknowledged the record, exceptionally when it could not. */
@@ -49,6 +70,6 @@ public final class EventProducer implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
   }
 }

@@ -11,18 +11,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP intake: a request body with {@code {"event": {...}}} or {@code {"events": [...]}} is
  * checked item by item; the valid items are written to {@code beacon.events}, each keyed by its
  * user (else its campaign), and the answer comes only when Kafka acknowledged every one of
  * them. Each item goes on the topic as the bytes of its own JSON, stamped with the time it was
- * accepted, which stands in for a missing timestamp on both sides of the topic.
+ * accepted, which stands in for a missing timestamp on both sides of the topic. When Kafka does
+ * not acknowledge every write in time (the broker is down or restarting), no item of the request
+ * counts as accepted: the client retries it, and the event ids make the retry count once.
  */
 public final class HttpIntake {
+  private static final Logger log = LoggerFactory.getLogger(HttpIntake.class);
   private final EventParser parser;
   private final EventProducer producer;
   private final KafkaSettings kafka;
@@ -43,7 +51,7 @@ public final class HttpIntake {
   }
 
   /** What a request came to. */
-  public sealed interface Outcome permits Accepted, BadRequest, TooLarge {}
+  public sealed interface Outcome permits Accepted, BadRequest, TooLarge, Unavailable {}
 
   /** Some or none accepted; {@code rejected} lists each refused item by its index in the request. */
   public record Accepted(int accepted, List<Rejected> rejected) implements Outcome {}
@@ -53,6 +61,9 @@ public final class HttpIntake {
   public record BadRequest(List<String> reasons) implements Outcome {}
 
   public record TooLarge(String reason) implements Outcome {}
+
+  /** Kafka did not acknowledge every valid item: what was written is unknown, the request is to be retried. */
+  public record Unavailable(String reason) implements Outcome {}
 
   /**
    * Checks and writes the events of one request body. {@code campaignId}, when given, is the
@@ -105,9 +116,20 @@ public final class HttpIntake {
     var accepted = writes.size();
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
         .orTimeout(kafka.produceTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(v -> {
-          stats.accepted(accepted);
-          return (Outcome) new Accepted(accepted, rejected);
+        .handle((v, error) -> {
+          if (error == null) {
+            stats.accepted(accepted);
+            return (Outcome) new Accepted(accepted, rejected);
+          }
+          var cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+          // a timeout (ours or the producer's) or another passing Kafka trouble: Kafka is away for now
+          if (!(cause instanceof TimeoutException || cause instanceof RetriableException)) {
+            throw error instanceof CompletionException c ? c : new CompletionException(cause);
+          }
+          log.warn("Kafka did not acknowledge {} events on {}: {}", accepted, kafka.topic(), cause.toString());
+          return new Unavailable("Kafka did not acknowledge the " + accepted + " valid events within "
+              + kafka.produceTimeout().toSeconds() + " s (" + cause.getClass().getSimpleName() + "): none is accepted, "
+              + "some may be written; send the request again, an event written twice counts once");
         });
   }
 

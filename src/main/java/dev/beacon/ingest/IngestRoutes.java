@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -20,11 +21,13 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * {@code POST /api/analytics/real-time} and {@code POST /api/campaigns/{id}/analytics/real-time}
- * (events in: 202 once Kafka acknowledged them; 400, 413, 415 for whole-request problems), and
+ * (events in: 202 once Kafka acknowledged them; 400, 413, 415 for whole-request problems; 503
+ * with Retry-After while Kafka acknowledges no write), and
  * {@code GET /api/analytics/real-time} (pipeline status).
  */
 public final class IngestRoutes extends AllDirectives {
   private static final long READ_TIMEOUT_MILLIS = 10_000;
+  private static final long RETRY_AFTER_SECONDS = 1;
   private final HttpIntake intake;
   private final PipelineStatus status;
   private final long maxBodyBytes;
@@ -84,6 +87,10 @@ public final class IngestRoutes extends AllDirectives {
     }
     if (outcome instanceof HttpIntake.TooLarge t) {
       return error(StatusCodes.PAYLOAD_TOO_LARGE, "request too large", List.of(t.reason()));
+    }
+    if (outcome instanceof HttpIntake.Unavailable u) {
+      return respondWithHeader(RetryAfter.create(RETRY_AFTER_SECONDS),
+          () -> error(StatusCodes.SERVICE_UNAVAILABLE, "Kafka unavailable: events not accepted", List.of(u.reason())));
     }
     var bad = (HttpIntake.BadRequest) outcome;
     return error(StatusCodes.BAD_REQUEST, "bad request", bad.reasons());

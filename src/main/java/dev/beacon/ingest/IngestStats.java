@@ -27,6 +27,7 @@ public final class IngestStats {
   private final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
   private final AtomicLong lastCommitMillis = new AtomicLong();
   private final AtomicLong inFlightBatch = new AtomicLong();
+  private final LongAdder batches = new LongAdder();
   /** Events consumed per second, a ring of the last 60 seconds, tagged with their second. */
   private final AtomicLongArray perSecond = new AtomicLongArray(60);
   private final AtomicLongArray secondOf = new AtomicLongArray(60);
@@ -44,6 +45,7 @@ public final class IngestStats {
     registry.more().counter("beacon.ingest.deduplicated", java.util.List.of(), deduplicated);
     registry.more().counter("beacon.ingest.dead.lettered", java.util.List.of(), deadLettered);
     registry.gauge("beacon.ingest.in.flight.batch", inFlightBatch);
+    registry.more().counter("beacon.ingest.batches", java.util.List.of(), batches);
   }
 
   public void accepted(int n) {
@@ -96,8 +98,9 @@ public final class IngestStats {
     lastCommitMillis.set(clock.millis());
   }
 
-  /** Records in the micro-batches in flight: added when a batch starts, taken off when it ends. */
+  /** Records in the micro-batches in flight: added when a batch starts, taken off when it ends; batches started. */
   void batchStarted(int records) {
+    batches.increment();
     inFlightBatch.addAndGet(records);
   }
 
@@ -123,10 +126,11 @@ public final class IngestStats {
     var commit = lastCommitMillis.get();
     return new Snapshot(accepted.sum(), consumed.sum(), applied.sum(), redelivered.sum(), deduplicated.sum(),
         deadLettered.sum(), rejected, eventsPerSecond(), commit == 0 ? null : Instant.ofEpochMilli(commit),
-        inFlightBatch.get());
+        inFlightBatch.get(), batches.sum());
   }
 
   public record Snapshot(
       long accepted, long consumed, long applied, long redelivered, long deduplicated, long deadLettered,
-      Map<String, Long> rejectedByReason, double eventsPerSecond, Instant lastCommit, long inFlightBatch) {}
+      Map<String, Long> rejectedByReason, double eventsPerSecond, Instant lastCommit, long inFlightBatch,
+      long batches) {}
 }

@@ -231,9 +231,21 @@ public final class Journey
     this.clock = clock;
   }
 
+  /**
+   * Where every recovery of this actor starts: Pekko asks for the empty state once per actor and
+   * begins each recovery from that same object, a restart after a journal failure included. The
+   * state is changed in place, so the event handler never changes this one (else a restart would
+   * start from everything applied before it, the failed event too, and replay it all on top).
+   */
+  private final JourneyState recoveryStart = new JourneyState();
+
   @Override
   public JourneyState emptyState() {
-    return new JourneyState();
+    return recoveryStart;
+  }
+
+  private JourneyState writable(JourneyState state) {
+    return state == recoveryStart ? new JourneyState() : state;
   }
 
   @Override
@@ -355,12 +367,13 @@ public final class Journey
   @Override
   public EventHandler<JourneyState, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(IdsRecorded.class, (state, e) -> state.record(e.seen(), e.appliedAtMillis(), settings))
+        .onEvent(IdsRecorded.class, (state, e) -> writable(state).record(e.seen(), e.appliedAtMillis(), settings))
         .onEvent(JourneysUpdated.class, this::onJourneysUpdated)
         .build();
   }
 
-  private JourneyState onJourneysUpdated(JourneyState state, JourneysUpdated event) {
+  private JourneyState onJourneysUpdated(JourneyState given, JourneysUpdated event) {
+    var state = writable(given);
     state.record(event.seen(), event.appliedAtMillis(), settings);
     var plan = planned;
     planned = null;

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -19,7 +20,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 /**
  * The journeys' read side: one projection per journey tag, run as a sharded daemon process,
  * reading tagged journey events and writing their facts ({@link JourneyReadSide}) exactly once:
- * each group of events and its offset commit in one transaction.
+ * each group of events and its offset commit in one transaction, and a group handed over again
+ * by a restarted projection writes only what was not written yet ({@link ReadProgress}).
  */
 public final class JourneyProjection {
   private JourneyProjection() {}
@@ -51,15 +53,25 @@ public final class JourneyProjection {
 
     @Override
     public void process(ReadSideDatabase.Session session, List<EventEnvelope<Journey.Event>> envelopes) throws Exception {
-      var updates = new ArrayList<Journey.JourneysUpdated>(envelopes.size());
-      for (var envelope : envelopes) {
-        if (envelope.event() instanceof Journey.JourneysUpdated u) updates.add(u);
-      }
-      if (updates.isEmpty()) return;
       session.withConnection(connection -> {
-        readSide.write(connection, slice, updates);
+        var applied = ReadProgress.applied(connection, slice);
+        var last = applied;
+        var updates = new ArrayList<Journey.JourneysUpdated>(envelopes.size());
+        for (var envelope : envelopes) {
+          var ordering = ordering(envelope);
+          if (ordering <= applied) continue;
+          last = Math.max(last, ordering);
+          if (envelope.event() instanceof Journey.JourneysUpdated u) updates.add(u);
+        }
+        if (!updates.isEmpty()) readSide.write(connection, slice, updates);
+        if (last > applied) ReadProgress.record(connection, slice, last);
         return null;
       });
+    }
+
+    private static long ordering(EventEnvelope<Journey.Event> envelope) {
+      if (envelope.offset() instanceof Sequence sequence) return sequence.value();
+      throw new IllegalStateException("the journal's events-by-tag offsets are sequences, got " + envelope.offset());
     }
   }
 }

@@ -3,13 +3,13 @@ package dev.beacon.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beacon.BeaconServer;
-import dev.beacon.event.EventType;
+import dev.beacon.testing.CampaignTotals;
 import dev.beacon.testing.EventMix;
-import dev.beacon.testing.HttpCalls;
 import dev.beacon.testing.Kcat;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestProducer;
 import dev.beacon.testing.TestServers;
+import dev.beacon.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -82,27 +78,7 @@ abstract class IngestPipelineContract {
 
 
   private static void awaitTotals(BeaconServer server, EventMix mix) {
-    var http = new HttpCalls(server.httpPort());
-    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      for (var entry : mix.expected.entrySet()) assertTotals(http, entry.getKey(), entry.getValue());
-    });
-  }
-
-  private static void assertTotals(HttpCalls http, String entityId, EventMix.Expected expected) {
-    var org = entityId.substring(0, entityId.indexOf('|'));
-    var campaign = entityId.substring(entityId.indexOf('|') + 1);
-    var answer = http.get("/api/campaigns/" + campaign + "/analytics/real-time?organizationId=" + org);
-    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-    var m = answer.body();
-    assertThat(m.get("impressions").asLong()).as(entityId + " impressions").isEqualTo(expected.counts[EventType.IMPRESSION.ordinal()]);
-    assertThat(m.get("clicks").asLong()).as(entityId + " clicks").isEqualTo(expected.counts[EventType.CLICK.ordinal()]);
-    assertThat(m.get("conversions").asLong()).as(entityId + " conversions").isEqualTo(expected.counts[EventType.CONVERSION.ordinal()]);
-    assertThat(m.get("views").asLong()).as(entityId + " views").isEqualTo(expected.counts[EventType.VIEW.ordinal()]);
-    assertThat(m.get("engagements").asLong()).isEqualTo(expected.counts[EventType.ENGAGEMENT.ordinal()]);
-    assertThat(m.get("completions").asLong()).isEqualTo(expected.counts[EventType.COMPLETION.ordinal()]);
-    assertThat(m.get("skips").asLong()).isEqualTo(expected.counts[EventType.SKIP.ordinal()]);
-    assertThat(m.get("totalSpent").decimalValue()).as(entityId + " spent").isEqualByComparingTo(expected.spent);
-    assertThat(m.get("conversionValue").decimalValue()).isEqualByComparingTo(expected.conversionValue);
+    CampaignTotals.await(server.httpPort(), mix, Duration.ofSeconds(90));
   }
 
   private static void awaitConsumed(BeaconServer server, long records) {
@@ -225,17 +201,6 @@ abstract class IngestPipelineContract {
   }
 
   private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
-    var out = new ArrayList<ConsumerRecord<String, byte[]>>();
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
+    return TopicReader.readAll(kafka.bootstrapServers(), topic, expected);
   }
 }

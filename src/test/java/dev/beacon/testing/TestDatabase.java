@@ -1,6 +1,9 @@
 package dev.beacon.testing;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -89,6 +92,46 @@ public final class TestDatabase implements AutoCloseable {
       return "no PostgreSQL accepts connections at " + url + " (" + message + "); start one, then " + createRole;
     }
     return "cannot create a database at " + url + " as " + user + ": " + message;
+  }
+
+  public boolean isPostgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  /** Host and port of a PostgreSQL database, as in its URL. */
+  public InetSocketAddress address() {
+    var authority = URI.create(url.substring("jdbc:".length())).getAuthority();
+    var colon = authority.lastIndexOf(':');
+    return colon < 0 ? new InetSocketAddress(authority, 5432)
+        : new InetSocketAddress(authority.substring(0, colon), Integer.parseInt(authority.substring(colon + 1)));
+  }
+
+  /** The same PostgreSQL database reached through a local port (a proxy in front of it); closing this drops nothing. */
+  public TestDatabase throughLocalPort(int port) {
+    return new TestDatabase(url.replaceFirst("//[^/]+/", "//127.0.0.1:" + port + "/"), user, password, null);
+  }
+
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  /**
+   * The database side of a server process killed with -9: PostgreSQL loses the process's
+   * connections and rolls back their open transactions; H2, which lives inside the process,
+   * closes its files without writing what it held only in memory.
+   */
+  public void crash() throws SQLException {
+    try (var c = connect(); var st = c.createStatement()) {
+      if (isPostgres()) {
+        st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            + "AND pid <> pg_backend_pid()");
+      } else {
+        st.execute("SHUTDOWN IMMEDIATELY");
+      }
+    } catch (SQLException e) {
+      // H2: the statement's own connection goes down with the database
+      if (isPostgres()) throw e;
+    }
   }
 
   /** The HOCON lines that point Beacon at this database. */
