@@ -10,6 +10,7 @@ import dev.beacon.ingest.DeadLetters;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.ingest.Topics;
+import dev.beacon.journey.Journey;
 import dev.beacon.testing.CampaignTotals;
 import dev.beacon.testing.EventMix;
 import dev.beacon.testing.HttpCalls;
@@ -233,7 +234,8 @@ abstract class FaultsContract {
     gate.awaitHeldWriter(Duration.ofSeconds(60));
     try (var log = new LogWatch(); var c = setup.db().connect(); var st = c.createStatement()) {
       st.execute("ALTER TABLE \"event_tag\" RENAME TO \"event_tag_gone\"");
-      log.await(Duration.ofSeconds(30), "Restarting", "event_tag");
+      // every slice's source (they poll once a second), the held one's among them
+      log.await(Duration.ofSeconds(30), Journey.TAGS.size(), "Restarting", "event_tag");
       st.execute("ALTER TABLE \"event_tag_gone\" RENAME TO \"event_tag\"");
     }
     gate.awaitQueuedWriter(Duration.ofSeconds(60));

@@ -17,11 +17,11 @@ public final class LogWatch implements AutoCloseable {
     root.addAppender(appender);
   }
 
-  /** Waits for a line (message or exception) containing every one of {@code parts}. */
-  public void await(Duration atMost, String... parts) {
+  /** Waits for {@code times} lines (message or exception) that contain every one of {@code parts}. */
+  public void await(Duration atMost, int times, String... parts) {
     Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
       synchronized (appender) {
-        return appender.list.stream().anyMatch(e -> containsAll(text(e), parts));
+        return appender.list.stream().filter(e -> containsAll(text(e), parts)).count() >= times;
       }
     });
   }
