@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.beacon.BeaconServer;
 import dev.beacon.testing.HttpCalls;
+import dev.beacon.testing.ServersOnABroker;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestProducer;
 import dev.beacon.testing.TestServers;
@@ -23,10 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly once end to end: a few hundred generated traffic shapes (HTTP requests with retries
@@ -38,51 +37,32 @@ import org.junit.jupiter.api.Test;
  */
 abstract class DeliveryShapesPipelineContract {
   private static final int PARTITIONS = 4;
-  static EmbeddedKafka kafka;
-  private final List<BeaconServer> servers = new ArrayList<>();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  @RegisterExtension
+  static final ServersOnABroker broker = new ServersOnABroker();
 
   abstract TestDatabase database(Path dir);
 
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createTempDirectory("beacon-kafka"), 0, 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
-
-  @AfterEach
-  void stopServers() throws Exception {
-    for (var server : servers) server.stop().toCompletableFuture().get();
-    for (var c : closeables) c.close();
-  }
-
   private BeaconServer start(Path dataDir, TestDatabase db, String topic) {
     // small micro-batches, several in flight: retries land in the same batch and in the next ones
-    var server = BeaconServer.start(TestServers.config(dataDir, kafka.bootstrapServers(), db, topic, """
+    return broker.start(TestServers.config(dataDir, broker.kafka().bootstrapServers(), db, topic, """
         beacon.ingest.batch-size = 40
         beacon.ingest.batch-window = 30ms
         beacon.ingest.parallelism = 3
         """));
-    servers.add(server);
-    return server;
   }
 
   private void crashMidStream(BeaconServer server) {
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
         .until(() -> server.stats().snapshot().consumed() > 0);
     server.crash(Duration.ofSeconds(30));
-    servers.remove(server);
+    broker.forget(server);
   }
 
   @Test
   void generatedShapesWithRetriesAndCrashesInBetweenMatchTheOracle() throws Exception {
     var dataDir = Files.createTempDirectory("beacon-data");
     var db = database(dataDir);
-    closeables.add(db);
+    broker.closeAfter(db);
     var topic = "shapes-" + UUID.randomUUID();
     var run = "r" + Long.toHexString(System.nanoTime() & 0xffffff);
     var shapes = TrafficShapes.generate(run, 240, 8, Instant.now());
@@ -135,7 +115,7 @@ abstract class DeliveryShapesPipelineContract {
               case KAFKA_SAME_PARTITION, KAFKA_OTHER_PARTITION -> records.addAll(shape.records(topic, PARTITIONS));
             }
           }
-          TestProducer.produce(kafka.bootstrapServers(), records);
+          TestProducer.produce(broker.kafka().bootstrapServers(), records);
           return null;
         }));
       }

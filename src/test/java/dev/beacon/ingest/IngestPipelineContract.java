@@ -6,6 +6,7 @@ import dev.beacon.BeaconServer;
 import dev.beacon.testing.CampaignTotals;
 import dev.beacon.testing.EventMix;
 import dev.beacon.testing.Kcat;
+import dev.beacon.testing.ServersOnABroker;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestProducer;
 import dev.beacon.testing.TestServers;
@@ -22,10 +23,8 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pipeline end to end against a real in-JVM broker and a real database: Kafka records in,
@@ -33,47 +32,26 @@ import org.junit.jupiter.api.Test;
  * Subclasses choose the database.
  */
 abstract class IngestPipelineContract {
-  static EmbeddedKafka kafka;
-  static Path kafkaDir;
-  private final List<BeaconServer> servers = new ArrayList<>();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  @RegisterExtension
+  static final ServersOnABroker broker = new ServersOnABroker();
 
   abstract TestDatabase database(Path dir);
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafkaDir = Files.createTempDirectory("beacon-kafka");
-    kafka = EmbeddedKafka.start(kafkaDir, 0, 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
-
-  @AfterEach
-  void stopServers() throws Exception {
-    for (var server : servers) server.stop().toCompletableFuture().get();
-    for (var c : closeables) c.close();
-  }
 
   private record Setup(String topic, Path dataDir, TestDatabase db) {}
 
   private Setup setup() throws Exception {
     var dataDir = Files.createTempDirectory("beacon-data");
     var db = database(dataDir);
-    closeables.add(db);
+    broker.closeAfter(db);
     return new Setup("events-" + UUID.randomUUID(), dataDir, db);
   }
 
   private BeaconServer start(Setup setup, String extra) {
-    var server = BeaconServer.start(TestServers.config(setup.dataDir(), kafka.bootstrapServers(), setup.db(), setup.topic(), extra));
-    servers.add(server);
-    return server;
+    return broker.start(TestServers.config(setup.dataDir(), broker.kafka().bootstrapServers(), setup.db(), setup.topic(), extra));
   }
 
   private static void produce(List<ProducerRecord<String, byte[]>> records) {
-    TestProducer.produce(kafka.bootstrapServers(), records);
+    TestProducer.produce(broker.kafka().bootstrapServers(), records);
   }
 
 
@@ -120,7 +98,7 @@ abstract class IngestPipelineContract {
     records.add(1_001, records.get(1_000));
     records.add(records.get(17));
     var server = start(setup, "");
-    Kcat.produce(kafka.bootstrapServers(), setup.topic(), records);
+    Kcat.produce(broker.kafka().bootstrapServers(), setup.topic(), records);
     awaitConsumed(server, records.size());
     awaitTotals(server, mix);
     var status = server.stats().snapshot();
@@ -170,7 +148,7 @@ abstract class IngestPipelineContract {
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
         .until(() -> first.stats().snapshot().applied() > 0);
     first.crash(Duration.ofSeconds(30));
-    servers.remove(first);
+    broker.forget(first);
     var appliedBeforeCrash = first.stats().snapshot().applied();
     assertThat(appliedBeforeCrash).as("crashed mid-stream").isLessThan(mix.records.size());
 
@@ -186,10 +164,10 @@ abstract class IngestPipelineContract {
     produce(mix.records);
     awaitTotals(server, mix);
     server.stop().toCompletableFuture().get();
-    servers.remove(server);
+    broker.forget(server);
 
     try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
-        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafka().bootstrapServers()))) {
       var committed = admin.listConsumerGroupOffsets(setup.topic() + "-group").partitionsToOffsetAndMetadata().get();
       var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
       for (int p = 0; p < 4; p++) {
@@ -201,6 +179,6 @@ abstract class IngestPipelineContract {
   }
 
   private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
-    return TopicReader.readAll(kafka.bootstrapServers(), topic, expected);
+    return TopicReader.readAll(broker.kafka().bootstrapServers(), topic, expected);
   }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.BeaconServer;
-import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.testing.HttpCalls;
+import dev.beacon.testing.ServersOnABroker;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestProducer;
 import dev.beacon.testing.TestServers;
@@ -21,10 +21,8 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Journeys end to end: GA4 rows through the real broker → journey buckets (sessions,
@@ -33,27 +31,10 @@ import org.junit.jupiter.api.Test;
  * Subclasses choose the database.
  */
 abstract class JourneyPipelineContract {
-  static EmbeddedKafka kafka;
-  private final List<BeaconServer> servers = new ArrayList<>();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  @RegisterExtension
+  static final ServersOnABroker broker = new ServersOnABroker();
 
   abstract TestDatabase database(Path dir);
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createTempDirectory("beacon-kafka"), 0, 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
-
-  @AfterEach
-  void stopServers() throws Exception {
-    for (var server : servers) server.stop().toCompletableFuture().get();
-    for (var c : closeables) c.close();
-  }
 
   private static final Instant NOW = Instant.now();
 
@@ -93,7 +74,7 @@ abstract class JourneyPipelineContract {
   }
 
   private static void produce(List<ProducerRecord<String, byte[]>> records) {
-    TestProducer.produce(kafka.bootstrapServers(), records);
+    TestProducer.produce(broker.kafka().bootstrapServers(), records);
   }
 
 
@@ -122,17 +103,15 @@ abstract class JourneyPipelineContract {
   }
 
   private BeaconServer start(Path dataDir, TestDatabase db, String topic) {
-    var server = BeaconServer.start(TestServers.config(dataDir, kafka.bootstrapServers(), db, topic,
+    return broker.start(TestServers.config(dataDir, broker.kafka().bootstrapServers(), db, topic,
         "beacon.events.max-age = 30d\n"));
-    servers.add(server);
-    return server;
   }
 
   @Test
   void journeysBecomeCreditsInTheReadTablesAndRedeliveryChangesNone() throws Exception {
     var dataDir = Files.createTempDirectory("beacon-data");
     var db = database(dataDir);
-    closeables.add(db);
+    broker.closeAfter(db);
     var topic = "journeys-" + UUID.randomUUID();
     var org = "shop";
     var records = journeys(topic, org);
@@ -144,7 +123,7 @@ abstract class JourneyPipelineContract {
 
     // A crash: what was not committed is read again; nothing may be credited twice.
     first.crash(Duration.ofSeconds(30));
-    servers.remove(first);
+    broker.forget(first);
     var second = start(dataDir, db, topic);
     var again = new HttpCalls(second.httpPort());
     produce(records);
