@@ -65,21 +65,12 @@ public final class Campaign
     public Apply {
       notCounted = Set.copyOf(notCounted);
     }
-
-    public Apply(List<Delivered> events, ActorRef<StatusReply<Applied>> replyTo) {
-      this(events, Set.of(), replyTo);
-    }
   }
 
   /** A verdict per delivery, in the order of {@link Apply#events()}. */
   public record Applied(List<Verdict> verdicts) implements CborSerializable {
     public Applied {
       verdicts = List.copyOf(verdicts);
-    }
-
-    /** How many deliveries got this verdict. */
-    public long count(Verdict verdict) {
-      return verdicts.stream().filter(v -> v == verdict).count();
     }
   }
 

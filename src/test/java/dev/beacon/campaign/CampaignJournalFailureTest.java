@@ -35,7 +35,7 @@ class CampaignJournalFailureTest {
   }
 
   private static void apply(ActorRef<Campaign.Command> campaign, TestProbe<StatusReply<Campaign.Applied>> replies, Delivered d) {
-    campaign.tell(new Campaign.Apply(List.of(d), replies.ref()));
+    campaign.tell(new Campaign.Apply(List.of(d), java.util.Set.of(), replies.ref()));
   }
 
   @Test
