@@ -1,5 +1,6 @@
 package dev.beacon;
 
+import dev.beacon.attribution.ChannelGrouping;
 import com.typesafe.config.Config;
 import dev.beacon.campaign.Campaign;
 import dev.beacon.campaign.CampaignQueries;
@@ -27,8 +28,7 @@ import dev.beacon.ingest.Topics;
 import dev.beacon.common.ReadSideDatabase;
 import dev.beacon.journey.AttributionQueries;
 import dev.beacon.journey.AttributionRoutes;
-import dev.beacon.journey.ChannelGrouping;
-import dev.beacon.journey.Journey;
+import dev.beacon.journey.JourneyBucket;
 import dev.beacon.journey.JourneyProjection;
 import dev.beacon.journey.JourneySettings;
 import dev.beacon.ops.Metrics;
@@ -122,7 +122,7 @@ public final class BeaconServer {
     var campaignSettings = CampaignSettings.from(beacon.getConfig("campaign"));
     Campaign.init(system, campaignSettings, clock);
     var journeySettings = JourneySettings.from(beacon.getConfig("journey"));
-    Journey.init(system, journeySettings, ChannelGrouping.load(), clock);
+    JourneyBucket.init(system, journeySettings, ChannelGrouping.load(), clock);
     OrganizationCampaigns.init(system);
     var sharding = ClusterSharding.get(system);
 

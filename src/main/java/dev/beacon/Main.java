@@ -1,8 +1,8 @@
 package dev.beacon;
 
+import dev.beacon.attribution.AttributeCommand;
 import dev.beacon.bench.BenchCommand;
 import dev.beacon.common.BeaconConfig;
-import dev.beacon.journey.AttributeCommand;
 import dev.beacon.simulate.SimulateCommand;
 
 /** The command line: {@code java -jar beacon.jar [command]}. */

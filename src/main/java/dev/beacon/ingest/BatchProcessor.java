@@ -5,7 +5,7 @@ import dev.beacon.campaign.OrganizationCampaigns;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.Verdict;
-import dev.beacon.journey.Journey;
+import dev.beacon.journey.JourneyBucket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -100,11 +100,11 @@ public final class BatchProcessor {
   /** Events with a user go past their journey bucket first; it judges each delivery (applied, redelivered, retry, failed). */
   private CompletableFuture<Judged> admitToJourneys(List<Delivered> delivered) {
     var shares = BatchRouting.byJourneyBucket(delivered, journeyBuckets);
-    var replies = new ArrayList<CompletableFuture<Journey.Admitted>>(shares.size());
+    var replies = new ArrayList<CompletableFuture<JourneyBucket.Admitted>>(shares.size());
     shares.forEach((entityId, share) -> {
       var events = BatchRouting.deliveries(delivered, share);
-      replies.add(chain.next("Journey|" + entityId, () -> sharding.entityRefFor(Journey.ENTITY_TYPE_KEY, entityId)
-          .<Journey.Admitted>askWithStatus(replyTo -> new Journey.Admit(events, replyTo), timeout)));
+      replies.add(chain.next("Journey|" + entityId, () -> sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
+          .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(events, replyTo), timeout)));
     });
     var shareList = List.copyOf(shares.values());
     return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(v -> {

@@ -3,7 +3,7 @@ package dev.beacon.ingest;
 import dev.beacon.campaign.Campaign;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
-import dev.beacon.journey.Journey;
+import dev.beacon.journey.JourneyBucket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +25,7 @@ final class BatchRouting {
     for (int i = 0; i < batch.size(); i++) {
       var e = batch.get(i).event();
       if (!e.hasUser()) continue;
-      shares.computeIfAbsent(Journey.entityId(e.organizationId(), e.userId(), buckets), k -> new ArrayList<>()).add(i);
+      shares.computeIfAbsent(JourneyBucket.entityId(e.organizationId(), e.userId(), buckets), k -> new ArrayList<>()).add(i);
     }
     return shares;
   }

@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.PathCounts;
 import java.sql.Date;
 import java.sql.SQLException;
 import java.time.Instant;

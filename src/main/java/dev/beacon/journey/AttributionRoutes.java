@@ -1,5 +1,8 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.MarkovAttribution;
+import dev.beacon.attribution.RuleBasedAttribution;
+import dev.beacon.attribution.ShapleyAttribution;
 import static dev.beacon.common.HttpJson.error;
 import static dev.beacon.common.HttpJson.ok;
 import static dev.beacon.common.HttpJson.onAnswer;
@@ -215,9 +218,9 @@ public final class AttributionRoutes extends AllDirectives {
 
   private Route journey(String userId) {
     return withOrganization(org -> {
-      var entityId = Journey.entityId(org, userId, settings.bucketsPerOrganization());
-      return onAnswer(sharding.entityRefFor(Journey.ENTITY_TYPE_KEY, entityId)
-          .<Journey.UserJourneyView>askWithStatus(replyTo -> new Journey.GetUserJourney(userId, replyTo), timeout), view -> ok(view));
+      var entityId = JourneyBucket.entityId(org, userId, settings.bucketsPerOrganization());
+      return onAnswer(sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
+          .<JourneyBucket.UserJourneyView>askWithStatus(replyTo -> new JourneyBucket.GetUserJourney(userId, replyTo), timeout), view -> ok(view));
     });
   }
 

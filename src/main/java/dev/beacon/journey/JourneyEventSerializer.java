@@ -1,5 +1,7 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.Credit;
+import dev.beacon.attribution.PathChange;
 import dev.beacon.common.CompactInput;
 import dev.beacon.common.CompactOutput;
 import dev.beacon.common.CompactSerializer;
@@ -8,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * The journal form of {@link Journey.Event}s: every admitting batch of a bucket persists one,
+ * The journal form of {@link JourneyBucket.Event}s: every admitting batch of a bucket persists one,
  * the read side reads each back, so their size and speed set much of the pipeline's cost.
  * Bound in application.conf; manifests {@value #IDS_RECORDED} and {@value #JOURNEYS_UPDATED}.
  */
@@ -23,17 +25,17 @@ public final class JourneyEventSerializer extends CompactSerializer {
 
   @Override
   public String manifest(Object event) {
-    if (event instanceof Journey.IdsRecorded) return IDS_RECORDED;
-    if (event instanceof Journey.JourneysUpdated) return JOURNEYS_UPDATED;
+    if (event instanceof JourneyBucket.IdsRecorded) return IDS_RECORDED;
+    if (event instanceof JourneyBucket.JourneysUpdated) return JOURNEYS_UPDATED;
     throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
   }
 
   @Override
   protected void write(Object event, CompactOutput out) throws IOException {
-    if (event instanceof Journey.IdsRecorded e) {
+    if (event instanceof JourneyBucket.IdsRecorded e) {
       out.list(e.seen(), JourneyEventSerializer::writeSeen);
       out.integer(e.appliedAtMillis());
-    } else if (event instanceof Journey.JourneysUpdated e) {
+    } else if (event instanceof JourneyBucket.JourneysUpdated e) {
       out.string(e.organizationId());
       out.list(e.seen(), JourneyEventSerializer::writeSeen);
       out.integer(e.appliedAtMillis());
@@ -51,8 +53,8 @@ public final class JourneyEventSerializer extends CompactSerializer {
   @Override
   protected Object read(String manifest, CompactInput in) throws IOException {
     return switch (manifest) {
-      case IDS_RECORDED -> new Journey.IdsRecorded(in.list(JourneyEventSerializer::readSeen), in.integer());
-      case JOURNEYS_UPDATED -> new Journey.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
+      case IDS_RECORDED -> new JourneyBucket.IdsRecorded(in.list(JourneyEventSerializer::readSeen), in.integer());
+      case JOURNEYS_UPDATED -> new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
           in.integer(), in.list(JourneyEventSerializer::readHit), in.list(JourneyEventSerializer::readSessionStarted),
           in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
           in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem));
@@ -71,7 +73,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
     return new JourneyState.Seen(in.integer(), (int) in.integer(), in.integer(), in.integer());
   }
 
-  private static void writeHit(CompactOutput out, Journey.Hit hit) throws IOException {
+  private static void writeHit(CompactOutput out, Hit hit) throws IOException {
     out.string(hit.userId());
     out.string(hit.name());
     out.integer(hit.timestampMillis());
@@ -84,12 +86,12 @@ public final class JourneyEventSerializer extends CompactSerializer {
     out.bool(hit.conversion());
   }
 
-  private static Journey.Hit readHit(CompactInput in) throws IOException {
-    return new Journey.Hit(in.string(), in.string(), in.integer(), in.string(), in.string(), in.string(),
+  private static Hit readHit(CompactInput in) throws IOException {
+    return new Hit(in.string(), in.string(), in.integer(), in.string(), in.string(), in.string(),
         in.integer(), in.integer(), in.string(), in.bool());
   }
 
-  private static void writeSessionStarted(CompactOutput out, Journey.SessionStarted s) throws IOException {
+  private static void writeSessionStarted(CompactOutput out, SessionStarted s) throws IOException {
     out.string(s.userId());
     out.string(s.sessionId());
     out.date(s.day());
@@ -98,11 +100,11 @@ public final class JourneyEventSerializer extends CompactSerializer {
     out.string(s.campaign());
   }
 
-  private static Journey.SessionStarted readSessionStarted(CompactInput in) throws IOException {
-    return new Journey.SessionStarted(in.string(), in.string(), in.date(), in.integer(), in.string(), in.string());
+  private static SessionStarted readSessionStarted(CompactInput in) throws IOException {
+    return new SessionStarted(in.string(), in.string(), in.date(), in.integer(), in.string(), in.string());
   }
 
-  private static void writeSessionEngaged(CompactOutput out, Journey.SessionEngaged s) throws IOException {
+  private static void writeSessionEngaged(CompactOutput out, SessionEngaged s) throws IOException {
     out.string(s.userId());
     out.string(s.sessionId());
     out.date(s.day());
@@ -110,11 +112,11 @@ public final class JourneyEventSerializer extends CompactSerializer {
     out.string(s.campaign());
   }
 
-  private static Journey.SessionEngaged readSessionEngaged(CompactInput in) throws IOException {
-    return new Journey.SessionEngaged(in.string(), in.string(), in.date(), in.string(), in.string());
+  private static SessionEngaged readSessionEngaged(CompactInput in) throws IOException {
+    return new SessionEngaged(in.string(), in.string(), in.date(), in.string(), in.string());
   }
 
-  private static void writeConversion(CompactOutput out, Journey.Conversion c) throws IOException {
+  private static void writeConversion(CompactOutput out, Conversion c) throws IOException {
     out.string(c.userId());
     out.string(c.name());
     out.integer(c.timestampMillis());
@@ -129,7 +131,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
     });
   }
 
-  private static Journey.Conversion readConversion(CompactInput in) throws IOException {
+  private static Conversion readConversion(CompactInput in) throws IOException {
     var userId = in.string();
     var name = in.string();
     var timestamp = in.integer();
@@ -141,7 +143,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
     var models = in.count();
     var credits = new LinkedHashMap<String, List<Credit>>();
     for (var i = 0; i < models; i++) credits.put(in.string(), in.list(JourneyEventSerializer::readCredit));
-    return new Journey.Conversion(userId, name, timestamp, day, value, transactionId, sessionId, path, credits);
+    return new Conversion(userId, name, timestamp, day, value, transactionId, sessionId, path, credits);
   }
 
   private static void writeCredit(CompactOutput out, Credit credit) throws IOException {
@@ -155,7 +157,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
     return new Credit(in.string(), in.string(), in.decimal(), in.decimal());
   }
 
-  private static void writePathChange(CompactOutput out, Journey.PathChange change) throws IOException {
+  private static void writePathChange(CompactOutput out, PathChange change) throws IOException {
     out.string(change.userId());
     out.strings(change.path());
     out.integer(change.conversions());
@@ -163,11 +165,11 @@ public final class JourneyEventSerializer extends CompactSerializer {
     out.integer(change.nulls());
   }
 
-  private static Journey.PathChange readPathChange(CompactInput in) throws IOException {
-    return new Journey.PathChange(in.string(), in.strings(), in.integer(), in.decimal(), in.integer());
+  private static PathChange readPathChange(CompactInput in) throws IOException {
+    return new PathChange(in.string(), in.strings(), in.integer(), in.decimal(), in.integer());
   }
 
-  private static void writeFeedItem(CompactOutput out, Journey.FeedItem item) throws IOException {
+  private static void writeFeedItem(CompactOutput out, FeedItem item) throws IOException {
     out.integer(item.timestampMillis());
     out.string(item.name());
     out.string(item.userId());
@@ -175,7 +177,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
     out.string(item.campaign());
   }
 
-  private static Journey.FeedItem readFeedItem(CompactInput in) throws IOException {
-    return new Journey.FeedItem(in.integer(), in.string(), in.string(), in.string(), in.string());
+  private static FeedItem readFeedItem(CompactInput in) throws IOException {
+    return new FeedItem(in.integer(), in.string(), in.string(), in.string(), in.string());
   }
 }

@@ -1,5 +1,9 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.ChannelGrouping;
+import dev.beacon.attribution.PathChange;
+import dev.beacon.attribution.RuleBasedAttribution;
+import dev.beacon.attribution.Touchpoint;
 import dev.beacon.event.Event;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,17 +53,17 @@ class JourneyLogic {
    * already mapped to a channel (so that replay does not depend on the channel rules of the day).
    * Campaign events name their campaign; GA4 rows the source's campaign.
    */
-  Journey.Hit hit(Event e, ChannelGrouping channels) {
+  Hit hit(Event e, ChannelGrouping channels) {
     var source = e.source();
     var campaign = source != null && source.campaign() != null ? source.campaign() : e.campaignId();
     var channel = source == null ? channels.channel(null, null, campaign)
         : channels.channel(source.source(), source.medium(), campaign);
-    return new Journey.Hit(e.userId(), e.name(), e.timestamp().toEpochMilli(), e.sessionId(), channel, campaign,
+    return new Hit(e.userId(), e.name(), e.timestamp().toEpochMilli(), e.sessionId(), channel, campaign,
         e.durationMillis(), e.valueMicros(), e.transactionId(), settings.conversionEvents().contains(e.name()));
   }
 
   /** Applies one user's hits, in order, to the user's journey; adds what happened to {@code facts}. */
-  UserJourney apply(String userId, UserJourney before, List<Journey.Hit> hits, Facts facts) {
+  UserJourney apply(String userId, UserJourney before, List<Hit> hits, Facts facts) {
     var sessions = new ArrayList<>(before.sessions());
     var conversions = new ArrayList<>(before.conversions());
     var transactionIds = new ArrayList<>(before.transactionIds());
@@ -75,17 +79,17 @@ class JourneyLogic {
             hit.campaign(), 0, 0, 0, false);
         sessions.add(opened);
         index = sessions.size() - 1;
-        facts.sessionsStarted.add(new Journey.SessionStarted(userId, opened.sessionId(), day(opened.startMillis()),
+        facts.sessionsStarted.add(new SessionStarted(userId, opened.sessionId(), day(opened.startMillis()),
             opened.startMillis(), opened.channel(), opened.campaign()));
       }
       var session = sessions.get(index);
       var updated = withHit(session, hit);
       sessions.set(index, updated);
       if (updated.engaged() && !session.engaged()) {
-        facts.sessionsEngaged.add(new Journey.SessionEngaged(userId, updated.sessionId(), day(updated.startMillis()),
+        facts.sessionsEngaged.add(new SessionEngaged(userId, updated.sessionId(), day(updated.startMillis()),
             updated.channel(), updated.campaign()));
       }
-      facts.feed.add(new Journey.FeedItem(hit.timestampMillis(), hit.name(), userId, updated.channel(), updated.campaign()));
+      facts.feed.add(new FeedItem(hit.timestampMillis(), hit.name(), userId, updated.channel(), updated.campaign()));
       if (hit.conversion() && (hit.transactionId() == null || !transactionIds.contains(hit.transactionId()))) {
         var conversion = convert(userId, hit, updated.sessionId(), sessions);
         conversions.add(conversion);
@@ -97,7 +101,7 @@ class JourneyLogic {
         lastConversion = Math.max(lastConversion, hit.timestampMillis());
         pathMayChange = true;
         facts.conversions.add(conversion);
-        facts.pathChanges.add(new Journey.PathChange(userId, conversion.path(), 1, conversion.value(), 0));
+        facts.pathChanges.add(new PathChange(userId, conversion.path(), 1, conversion.value(), 0));
       }
       // the session just touched is never the oldest unless it is the only one left
       dropOldest(sessions, settings.maxTouchpoints());
@@ -108,14 +112,14 @@ class JourneyLogic {
     var openBefore = before.openPath(settings.lookback());
     var openAfter = after.openPath(settings.lookback());
     if (!openBefore.equals(openAfter)) {
-      if (!openBefore.isEmpty()) facts.pathChanges.add(new Journey.PathChange(userId, openBefore, 0, 0, -1));
-      if (!openAfter.isEmpty()) facts.pathChanges.add(new Journey.PathChange(userId, openAfter, 0, 0, 1));
+      if (!openBefore.isEmpty()) facts.pathChanges.add(new PathChange(userId, openBefore, 0, 0, -1));
+      if (!openAfter.isEmpty()) facts.pathChanges.add(new PathChange(userId, openAfter, 0, 0, 1));
     }
     return after;
   }
 
   /** The index of the session this hit belongs to, or -1 when it opens a new one. */
-  private int sessionOf(List<Session> sessions, Journey.Hit hit) {
+  private int sessionOf(List<Session> sessions, Hit hit) {
     if (sessions.isEmpty()) return -1;
     if (hit.sessionId() != null) {
       // newest first: an id seen again (another tab, a late event) continues its own session
@@ -129,7 +133,7 @@ class JourneyLogic {
     return gap <= settings.sessionTimeout().toMillis() ? latest : -1;
   }
 
-  private Session withHit(Session s, Journey.Hit hit) {
+  private Session withHit(Session s, Hit hit) {
     var pageViews = s.pageViews() + (PAGE_VIEW.equals(hit.name()) ? 1 : 0);
     var engagement = s.engagementMillis() + hit.engagementMillis();
     var engaged = s.engaged() || hit.conversion() || pageViews >= settings.engagedPageViews()
@@ -138,10 +142,10 @@ class JourneyLogic {
         s.campaign(), s.events() + 1, pageViews, engagement, engaged);
   }
 
-  private Journey.Conversion convert(String userId, Journey.Hit hit, String sessionId, List<Session> sessions) {
+  private Conversion convert(String userId, Hit hit, String sessionId, List<Session> sessions) {
     var counted = attribution.counted(UserJourney.touchpoints(sessions), hit.timestampMillis());
     var value = hit.valueMicros() / MICROS;
-    return new Journey.Conversion(userId, hit.name(), hit.timestampMillis(), day(hit.timestampMillis()), value,
+    return new Conversion(userId, hit.name(), hit.timestampMillis(), day(hit.timestampMillis()), value,
         hit.transactionId(), sessionId, counted.stream().map(Touchpoint::channel).toList(),
         attribution.creditCounted(counted, value));
   }
@@ -156,10 +160,10 @@ class JourneyLogic {
 
   /** What one batch produced, in the order it happened per user; users in the order the batch first named them. */
   static final class Facts {
-    final List<Journey.SessionStarted> sessionsStarted = new ArrayList<>();
-    final List<Journey.SessionEngaged> sessionsEngaged = new ArrayList<>();
-    final List<Journey.Conversion> conversions = new ArrayList<>();
-    final List<Journey.PathChange> pathChanges = new ArrayList<>();
-    final List<Journey.FeedItem> feed = new ArrayList<>();
+    final List<SessionStarted> sessionsStarted = new ArrayList<>();
+    final List<SessionEngaged> sessionsEngaged = new ArrayList<>();
+    final List<Conversion> conversions = new ArrayList<>();
+    final List<PathChange> pathChanges = new ArrayList<>();
+    final List<FeedItem> feed = new ArrayList<>();
   }
 }

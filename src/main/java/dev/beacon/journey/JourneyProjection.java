@@ -28,21 +28,21 @@ public final class JourneyProjection {
 
   public static void init(ActorSystem<?> system, ReadSideDatabase database, int feedSize) {
     var readSide = new JourneyReadSide(feedSize);
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-projection", Journey.TAGS.size(),
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-projection", JourneyBucket.TAGS.size(),
         i -> ProjectionBehavior.create(projection(system, database, readSide, i)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  private static org.apache.pekko.projection.Projection<EventEnvelope<Journey.Event>> projection(
+  private static org.apache.pekko.projection.Projection<EventEnvelope<JourneyBucket.Event>> projection(
       ActorSystem<?> system, ReadSideDatabase database, JourneyReadSide readSide, int slice) {
-    var tag = Journey.TAGS.get(slice);
-    var source = EventSourcedProvider.<Journey.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    var tag = JourneyBucket.TAGS.get(slice);
+    var source = EventSourcedProvider.<JourneyBucket.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(ProjectionId.of("journeys", tag), source, database::session,
             () -> new Handler(readSide, slice), system)
         .withGroup(1000, Duration.ofMillis(250));
   }
 
-  private static final class Handler extends JdbcHandler<List<EventEnvelope<Journey.Event>>, ReadSideDatabase.Session> {
+  private static final class Handler extends JdbcHandler<List<EventEnvelope<JourneyBucket.Event>>, ReadSideDatabase.Session> {
     private final JourneyReadSide readSide;
     private final int slice;
 
@@ -52,16 +52,16 @@ public final class JourneyProjection {
     }
 
     @Override
-    public void process(ReadSideDatabase.Session session, List<EventEnvelope<Journey.Event>> envelopes) throws Exception {
+    public void process(ReadSideDatabase.Session session, List<EventEnvelope<JourneyBucket.Event>> envelopes) throws Exception {
       session.withConnection(connection -> {
         var applied = ReadProgress.applied(connection, slice);
         var last = applied;
-        var updates = new ArrayList<Journey.JourneysUpdated>(envelopes.size());
+        var updates = new ArrayList<JourneyBucket.JourneysUpdated>(envelopes.size());
         for (var envelope : envelopes) {
           var ordering = ordering(envelope);
           if (ordering <= applied) continue;
           last = Math.max(last, ordering);
-          if (envelope.event() instanceof Journey.JourneysUpdated u) updates.add(u);
+          if (envelope.event() instanceof JourneyBucket.JourneysUpdated u) updates.add(u);
         }
         if (!updates.isEmpty()) readSide.write(connection, slice, updates);
         if (last > applied) ReadProgress.record(connection, slice, last);
@@ -69,7 +69,7 @@ public final class JourneyProjection {
       });
     }
 
-    private static long ordering(EventEnvelope<Journey.Event> envelope) {
+    private static long ordering(EventEnvelope<JourneyBucket.Event> envelope) {
       if (envelope.offset() instanceof Sequence sequence) return sequence.value();
       throw new IllegalStateException("the journal's events-by-tag offsets are sequences, got " + envelope.offset());
     }

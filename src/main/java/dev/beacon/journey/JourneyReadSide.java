@@ -40,7 +40,7 @@ final class JourneyReadSide {
     long c;
   }
 
-  void write(Connection connection, int slice, List<Journey.JourneysUpdated> events) throws SQLException {
+  void write(Connection connection, int slice, List<JourneyBucket.JourneysUpdated> events) throws SQLException {
     var sessions = new LinkedHashMap<SessionKey, Sums>();
     var credits = new LinkedHashMap<CreditKey, Sums>();
     var paths = new LinkedHashMap<PathKey, Sums>();
@@ -151,11 +151,11 @@ final class JourneyReadSide {
     }
   }
 
-  private void writeFeed(Connection connection, List<Journey.JourneysUpdated> events, Set<String> organizations)
+  private void writeFeed(Connection connection, List<JourneyBucket.JourneysUpdated> events, Set<String> organizations)
       throws SQLException {
     if (organizations.isEmpty()) return;
     // Only the newest feedSize items per organisation of a group can survive the trim below.
-    var newest = new LinkedHashMap<String, java.util.ArrayDeque<Journey.FeedItem>>();
+    var newest = new LinkedHashMap<String, java.util.ArrayDeque<FeedItem>>();
     for (var e : events) {
       var queue = newest.computeIfAbsent(e.organizationId(), k -> new java.util.ArrayDeque<>());
       for (var item : e.feed()) {
@@ -167,7 +167,7 @@ final class JourneyReadSide {
         "INSERT INTO live_event_feed (organization_id, event_time, event_name, user_id, channel, campaign) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (var entry : newest.entrySet()) {
         var items = new java.util.ArrayList<>(entry.getValue());
-        items.sort(java.util.Comparator.comparingLong(Journey.FeedItem::timestampMillis));
+        items.sort(java.util.Comparator.comparingLong(FeedItem::timestampMillis));
         for (var item : items) {
           st.setString(1, entry.getKey());
           st.setTimestamp(2, new Timestamp(item.timestampMillis()));

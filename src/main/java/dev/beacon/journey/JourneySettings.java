@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.RuleBasedAttribution;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;

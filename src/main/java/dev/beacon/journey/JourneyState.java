@@ -131,8 +131,8 @@ final class JourneyState implements CborSerializable {
    * order the hits first name them, each user's hits in their given order. A user idle past the
    * retention starts afresh (the old journey is over, whether or not a sweep dropped it yet).
    */
-  Update plan(List<Journey.Hit> hits, JourneyLogic logic) {
-    var byUser = new LinkedHashMap<String, List<Journey.Hit>>();
+  Update plan(List<Hit> hits, JourneyLogic logic) {
+    var byUser = new LinkedHashMap<String, List<Hit>>();
     var watermark = watermarkMillis;
     for (var hit : hits) {
       byUser.computeIfAbsent(hit.userId(), k -> new ArrayList<>()).add(hit);
@@ -154,7 +154,7 @@ final class JourneyState implements CborSerializable {
    * its index in {@code hits} added to {@code failed}, instead of failing the whole batch, which
    * would fail every batch after it too. Only a user whose hits throw is searched, hit by hit.
    */
-  Update planSafely(List<Journey.Hit> hits, JourneyLogic logic, Set<Integer> failed) {
+  Update planSafely(List<Hit> hits, JourneyLogic logic, Set<Integer> failed) {
     try {
       return plan(hits, logic);
     } catch (RuntimeException whole) {
@@ -162,7 +162,7 @@ final class JourneyState implements CborSerializable {
       for (int k = 0; k < hits.size(); k++) byUser.computeIfAbsent(hits.get(k).userId(), u -> new ArrayList<>()).add(k);
       for (var indexes : byUser.values()) {
         if (!throwsOn(indexes.stream().map(hits::get).toList(), logic)) continue;
-        var good = new ArrayList<Journey.Hit>();
+        var good = new ArrayList<Hit>();
         for (var k : indexes) {
           good.add(hits.get(k));
           if (throwsOn(good, logic)) {
@@ -171,13 +171,13 @@ final class JourneyState implements CborSerializable {
           }
         }
       }
-      var kept = new ArrayList<Journey.Hit>();
+      var kept = new ArrayList<Hit>();
       for (int k = 0; k < hits.size(); k++) if (!failed.contains(k)) kept.add(hits.get(k));
       return plan(kept, logic);
     }
   }
 
-  private boolean throwsOn(List<Journey.Hit> hits, JourneyLogic logic) {
+  private boolean throwsOn(List<Hit> hits, JourneyLogic logic) {
     try {
       plan(hits, logic);
       return false;
@@ -204,7 +204,7 @@ final class JourneyState implements CborSerializable {
   }
 
   /** Replays hits through the same logic the command handler planned them with. */
-  JourneyState apply(List<Journey.Hit> hits, JourneyLogic logic) {
+  JourneyState apply(List<Hit> hits, JourneyLogic logic) {
     return commit(plan(hits, logic), logic.settings());
   }
 

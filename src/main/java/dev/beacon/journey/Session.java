@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.Touchpoint;
 import dev.beacon.common.CborSerializable;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.Touchpoint;
+import dev.beacon.attribution.Touchpoints;
 import dev.beacon.common.CborSerializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.List;
  * batch would do without touching the state. Lists, not sets: their order decides what is
  * dropped first and must survive a snapshot.
  */
-record UserJourney(List<Session> sessions, List<Journey.Conversion> conversions, List<String> transactionIds,
+record UserJourney(List<Session> sessions, List<Conversion> conversions, List<String> transactionIds,
     long lastConversionMillis, long lastActiveMillis) implements CborSerializable {
 
   static final long NEVER = Long.MIN_VALUE;

@@ -10,7 +10,7 @@ import dev.beacon.ingest.DeadLetters;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.ingest.Topics;
-import dev.beacon.journey.Journey;
+import dev.beacon.journey.JourneyBucket;
 import dev.beacon.testing.CampaignTotals;
 import dev.beacon.testing.EventMix;
 import dev.beacon.testing.HttpCalls;
@@ -235,7 +235,7 @@ abstract class FaultsContract {
     try (var log = new LogWatch(); var c = setup.db().connect(); var st = c.createStatement()) {
       st.execute("ALTER TABLE \"event_tag\" RENAME TO \"event_tag_gone\"");
       // every slice's source (they poll once a second), the held one's among them
-      log.await(Duration.ofSeconds(30), Journey.TAGS.size(), "Restarting", "event_tag");
+      log.await(Duration.ofSeconds(30), JourneyBucket.TAGS.size(), "Restarting", "event_tag");
       st.execute("ALTER TABLE \"event_tag_gone\" RENAME TO \"event_tag\"");
     }
     gate.awaitQueuedWriter(Duration.ofSeconds(60));

@@ -8,7 +8,7 @@ import dev.beacon.event.Delivered;
 import dev.beacon.event.Event;
 import dev.beacon.event.EventType;
 import dev.beacon.event.Verdict;
-import dev.beacon.journey.Journey;
+import dev.beacon.journey.JourneyBucket;
 import dev.beacon.journey.JourneyBucketModel;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -288,7 +288,7 @@ class DeliveryShapesProperties {
     for (int i = 0; i < distinct.size(); i++) {
       var e = distinct.get(i);
       if (!e.hasUser()) continue;
-      oracle.computeIfAbsent(Journey.entityId(e.organizationId(), e.userId(), BUCKETS), k -> new ArrayList<>())
+      oracle.computeIfAbsent(JourneyBucket.entityId(e.organizationId(), e.userId(), BUCKETS), k -> new ArrayList<>())
           .add(new Delivered(e, TOPIC, 0, i));
     }
     assertThat(pipeline.buckets.keySet()).containsExactlyInAnyOrderElementsOf(oracle.keySet());

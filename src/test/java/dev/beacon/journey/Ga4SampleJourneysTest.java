@@ -39,7 +39,7 @@ class Ga4SampleJourneysTest {
 
   private static List<JsonNode> rows;
   private static JourneyState state;
-  private static final List<Journey.JourneysUpdated> events = new ArrayList<>();
+  private static final List<JourneyBucket.JourneysUpdated> events = new ArrayList<>();
 
   @BeforeAll
   static void replaySample() throws IOException {
@@ -52,8 +52,8 @@ class Ga4SampleJourneysTest {
     var parser = new EventParser(eventSettings, Clock.fixed(NOW, ZoneOffset.UTC));
     // the sample spans three months: keep every user, as a bucket would with a long retention
     var settings = JourneyLogicTest.settings("user-retention = 3650d");
-    var kit = EventSourcedBehaviorTestKit.<Journey.Command, Journey.Event, JourneyState>create(testKit.system(),
-        Journey.create("ga4sample|b0", settings, JourneyTest.CHANNELS, Clock.fixed(NOW, ZoneOffset.UTC)),
+    var kit = EventSourcedBehaviorTestKit.<JourneyBucket.Command, JourneyBucket.Event, JourneyState>create(testKit.system(),
+        JourneyBucket.create("ga4sample|b0", settings, JourneyTest.CHANNELS, Clock.fixed(NOW, ZoneOffset.UTC)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
     var batch = new ArrayList<Delivered>();
     for (int i = 0; i < rows.size(); i++) {
@@ -61,8 +61,8 @@ class Ga4SampleJourneysTest {
       batch.add(new Delivered(parsed.event(), "beacon.events", 0, i));
       if (batch.size() == 50 || i == rows.size() - 1) {
         var admitted = List.copyOf(batch);
-        var result = kit.<StatusReply<Journey.Admitted>>runCommand(replyTo -> new Journey.Admit(admitted, replyTo));
-        events.add(result.eventOfType(Journey.JourneysUpdated.class));
+        var result = kit.<StatusReply<JourneyBucket.Admitted>>runCommand(replyTo -> new JourneyBucket.Admit(admitted, replyTo));
+        events.add(result.eventOfType(JourneyBucket.JourneysUpdated.class));
         batch.clear();
       }
     }
@@ -104,7 +104,7 @@ class Ga4SampleJourneysTest {
     var started = events.stream().flatMap(e -> e.sessionsStarted().stream()).toList();
 
     assertEquals(32, started.size());
-    assertEquals(32, started.stream().map(Journey.SessionStarted::sessionId).distinct().count());
+    assertEquals(32, started.stream().map(SessionStarted::sessionId).distinct().count());
     assertEquals(93, events.stream().mapToInt(e -> e.feed().size()).sum());
   }
 

@@ -1,5 +1,7 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.ChannelGrouping;
+import dev.beacon.attribution.Touchpoints;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
@@ -18,15 +20,15 @@ public final class JourneyBucketModel {
       ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey"));
   private static final ChannelGrouping CHANNELS = ChannelGrouping.load();
   private final String entityId;
-  private final List<Journey.Event> journal = new ArrayList<>();
-  private Journey journey;
+  private final List<JourneyBucket.Event> journal = new ArrayList<>();
+  private JourneyBucket journey;
   private JourneyState state = new JourneyState();
   private JourneyState snapshot = new JourneyState();
   private int snapshotAt;
 
   public JourneyBucketModel(String entityId) {
     this.entityId = entityId;
-    this.journey = new Journey(entityId, SETTINGS, CHANNELS, Clock.systemUTC());
+    this.journey = new JourneyBucket(entityId, SETTINGS, CHANNELS, Clock.systemUTC());
   }
 
   /** Handles an Admit as the entity does; persists (appends to the journal) when it would. */
@@ -46,23 +48,23 @@ public final class JourneyBucketModel {
 
   /** A crash: a new instance recovers from the latest snapshot and the events after it. */
   public void restart() {
-    journey = new Journey(entityId, SETTINGS, CHANNELS, Clock.systemUTC());
+    journey = new JourneyBucket(entityId, SETTINGS, CHANNELS, Clock.systemUTC());
     state = snapshot.copy();
     for (var event : journal.subList(snapshotAt, journal.size())) state = journey.eventHandler().apply(state, event);
   }
 
   /** The user's journey as the query answers it, or null. */
-  public Journey.UserJourneyView journey(String userId) {
+  public JourneyBucket.UserJourneyView journey(String userId) {
     var j = state.journey(userId, SETTINGS);
     return j == null ? null
-        : new Journey.UserJourneyView(userId, j.sessions(), Touchpoints.collapse(j.touchpoints()), j.conversions());
+        : new JourneyBucket.UserJourneyView(userId, j.sessions(), Touchpoints.collapse(j.touchpoints()), j.conversions());
   }
 
   /** Every conversion this bucket journaled for the read side, ordered by user and time. */
-  public List<Journey.Conversion> journaledConversions() {
-    var all = new ArrayList<Journey.Conversion>();
-    for (var e : journal) if (e instanceof Journey.JourneysUpdated u) all.addAll(u.conversions());
-    all.sort(Comparator.comparing(Journey.Conversion::userId).thenComparingLong(Journey.Conversion::timestampMillis)
+  public List<Conversion> journaledConversions() {
+    var all = new ArrayList<Conversion>();
+    for (var e : journal) if (e instanceof JourneyBucket.JourneysUpdated u) all.addAll(u.conversions());
+    all.sort(Comparator.comparing(Conversion::userId).thenComparingLong(Conversion::timestampMillis)
         .thenComparing(c -> String.valueOf(c.transactionId())));
     return all;
   }
@@ -71,7 +73,7 @@ public final class JourneyBucketModel {
   public List<String> journaledSessions() {
     var all = new ArrayList<String>();
     for (var e : journal) {
-      if (e instanceof Journey.JourneysUpdated u) for (var s : u.sessionsStarted()) all.add(s.userId() + "/" + s.sessionId() + "@" + s.startMillis());
+      if (e instanceof JourneyBucket.JourneysUpdated u) for (var s : u.sessionsStarted()) all.add(s.userId() + "/" + s.sessionId() + "@" + s.startMillis());
     }
     all.sort(null);
     return all;

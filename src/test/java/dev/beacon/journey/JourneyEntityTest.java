@@ -1,5 +1,9 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.Credit;
+import dev.beacon.attribution.PathChange;
+import dev.beacon.attribution.RuleBasedAttribution;
+import dev.beacon.attribution.Touchpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +27,7 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The {@link Journey} entity keeping users' journeys: the persisted facts, the journey query, recovery. */
+/** The {@link JourneyBucket} entity keeping users' journeys: the persisted facts, the journey query, recovery. */
 class JourneyEntityTest {
   static final Instant NOW = Instant.parse("2024-05-10T12:00:00Z");
   static final Event.TrafficSource GOOGLE_CPC = new Event.TrafficSource("google", "cpc", "brand");
@@ -41,14 +45,14 @@ class JourneyEntityTest {
   private static final AtomicInteger entities = new AtomicInteger();
   private long offset;
 
-  private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings) {
+  private EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> journey(JourneySettings settings) {
     return journey(settings, "acme|b" + entities.incrementAndGet());
   }
 
-  private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings,
+  private EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> journey(JourneySettings settings,
       String entityId) {
     return EventSourcedBehaviorTestKit.create(testKit.system(),
-        Journey.create(entityId, settings, JourneyTest.CHANNELS, clock),
+        JourneyBucket.create(entityId, settings, JourneyTest.CHANNELS, clock),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
@@ -65,15 +69,15 @@ class JourneyEntityTest {
     return event(user, "page_view", at, gaSession, source, 0, null);
   }
 
-  private static EventSourcedBehaviorTestKit.CommandResultWithReply<Journey.Command, Journey.Event, JourneyState,
-      StatusReply<Journey.Admitted>> admit(EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit,
+  private static EventSourcedBehaviorTestKit.CommandResultWithReply<JourneyBucket.Command, JourneyBucket.Event, JourneyState,
+      StatusReply<JourneyBucket.Admitted>> admit(EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> kit,
       Delivered... events) {
-    return kit.runCommand(replyTo -> new Journey.Admit(List.of(events), replyTo));
+    return kit.runCommand(replyTo -> new JourneyBucket.Admit(List.of(events), replyTo));
   }
 
-  private static StatusReply<Journey.UserJourneyView> query(
-      EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit, String user) {
-    return kit.<StatusReply<Journey.UserJourneyView>>runCommand(replyTo -> new Journey.GetUserJourney(user, replyTo)).reply();
+  private static StatusReply<JourneyBucket.UserJourneyView> query(
+      EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> kit, String user) {
+    return kit.<StatusReply<JourneyBucket.UserJourneyView>>runCommand(replyTo -> new JourneyBucket.GetUserJourney(user, replyTo)).reply();
   }
 
   private static List<Credit> only(String channel, String campaign, double value) {
@@ -90,23 +94,23 @@ class JourneyEntityTest {
         pageView("bob", NOW, "7", GOOGLE_ORGANIC),
         pageView("ann", NOW.plusSeconds(60), "1", GOOGLE_CPC),
         event("ann", "purchase", NOW.plusSeconds(120), "1", null, 80, "T1"))
-        .eventOfType(Journey.JourneysUpdated.class);
+        .eventOfType(JourneyBucket.JourneysUpdated.class);
 
     assertEquals("acme", event.organizationId());
     assertEquals(4, event.seen().size());
     assertEquals(NOW.toEpochMilli(), event.appliedAtMillis());
-    assertEquals(List.of("ann", "bob", "ann", "ann"), event.hits().stream().map(Journey.Hit::userId).toList(),
+    assertEquals(List.of("ann", "bob", "ann", "ann"), event.hits().stream().map(Hit::userId).toList(),
         "hits in the order admitted");
-    assertEquals(List.of("ann", "ann", "ann", "bob"), event.feed().stream().map(Journey.FeedItem::userId).toList(),
+    assertEquals(List.of("ann", "ann", "ann", "bob"), event.feed().stream().map(FeedItem::userId).toList(),
         "facts grouped by user, in the order the batch first named them");
     assertEquals(List.of(
-        new Journey.SessionStarted("ann", "ann.1", day, NOW.toEpochMilli(), "Paid Search", "brand"),
-        new Journey.SessionStarted("bob", "bob.7", day, NOW.toEpochMilli(), "Organic Search", "(organic)")),
+        new SessionStarted("ann", "ann.1", day, NOW.toEpochMilli(), "Paid Search", "brand"),
+        new SessionStarted("bob", "bob.7", day, NOW.toEpochMilli(), "Organic Search", "(organic)")),
         event.sessionsStarted());
-    assertEquals(List.of(new Journey.SessionEngaged("ann", "ann.1", day, "Paid Search", "brand")), event.sessionsEngaged());
+    assertEquals(List.of(new SessionEngaged("ann", "ann.1", day, "Paid Search", "brand")), event.sessionsEngaged());
     var conversion = event.conversions().get(0);
     assertEquals(1, event.conversions().size());
-    assertEquals(new Journey.Conversion("ann", "purchase", NOW.plusSeconds(120).toEpochMilli(), day, 80.0, "T1", "ann.1",
+    assertEquals(new Conversion("ann", "purchase", NOW.plusSeconds(120).toEpochMilli(), day, 80.0, "T1", "ann.1",
         List.of("Paid Search"), Map.of(
             RuleBasedAttribution.FIRST_CLICK, only("Paid Search", "brand", 80),
             RuleBasedAttribution.LAST_CLICK, only("Paid Search", "brand", 80),
@@ -114,8 +118,8 @@ class JourneyEntityTest {
             RuleBasedAttribution.TIME_DECAY, only("Paid Search", "brand", 80),
             RuleBasedAttribution.POSITION_BASED, only("Paid Search", "brand", 80))), conversion);
     assertEquals(List.of(
-        new Journey.PathChange("ann", List.of("Paid Search"), 1, 80.0, 0),
-        new Journey.PathChange("bob", List.of("Organic Search"), 0, 0, 1)), event.pathChanges());
+        new PathChange("ann", List.of("Paid Search"), 1, 80.0, 0),
+        new PathChange("bob", List.of("Organic Search"), 0, 0, 1)), event.pathChanges());
     assertEquals(List.of("purchase", "Paid Search"), List.of(event.feed().get(2).name(), event.feed().get(2).channel()),
         "a feed item has its session's channel");
     assertEquals(4, event.feed().size());
@@ -126,7 +130,7 @@ class JourneyEntityTest {
     var kit = journey(JourneyTest.settings());
     admit(kit, pageView("ann", NOW.minus(Duration.ofDays(3)), "1", NEWSLETTER));
     var event = admit(kit, pageView("ann", NOW, "2", GOOGLE_CPC), event("ann", "purchase", NOW.plusSeconds(5), "2", null, 12.5, "T9"))
-        .eventOfType(Journey.JourneysUpdated.class);
+        .eventOfType(JourneyBucket.JourneysUpdated.class);
 
     var serialization = testKit.serializationTestKit();
     assertEquals(event, serialization.verifySerialization(event, true));
@@ -230,8 +234,8 @@ class JourneyEntityTest {
     assertEquals(before, restarted.getState().users);
     assertEquals(watermark, restarted.getState().watermarkMillis);
     var next = new Delivered[] {event("bob", "purchase", NOW.plus(Duration.ofDays(4)), "4", GOOGLE_CPC, 15, "T2")};
-    var afterRestart = admit(restarted, next).eventOfType(Journey.JourneysUpdated.class);
-    var withoutRestart = admit(twin, next).eventOfType(Journey.JourneysUpdated.class);
+    var afterRestart = admit(restarted, next).eventOfType(JourneyBucket.JourneysUpdated.class);
+    var withoutRestart = admit(twin, next).eventOfType(JourneyBucket.JourneysUpdated.class);
     assertEquals(withoutRestart, afterRestart);
     assertEquals(List.of("Organic Search", "Email", "Paid Search"), afterRestart.conversions().get(0).path());
   }
@@ -243,7 +247,7 @@ class JourneyEntityTest {
     var old = pageView("ann", NOW, "1", GOOGLE_CPC);
     var seen = new JourneyState.Seen(dev.beacon.event.EventIds.digest(old.event().eventId()), 0, old.offset(), NOW.toEpochMilli());
     kit.persistenceTestKit().persistForRecovery("Journey|" + entityId,
-        List.of(new Journey.IdsRecorded(List.of(seen), NOW.toEpochMilli())));
+        List.of(new JourneyBucket.IdsRecorded(List.of(seen), NOW.toEpochMilli())));
 
     kit.restart();
 
@@ -256,12 +260,12 @@ class JourneyEntityTest {
   void theBucketsOfAnOrganisationSpreadOverEveryTag() {
     var used = new java.util.HashSet<String>();
     for (int b = 0; b < 64; b++) {
-      var tag = Journey.tagFor("acme|b" + b);
-      assertEquals(tag, Journey.tagFor("acme|b" + b), "a bucket keeps its tag");
+      var tag = JourneyBucket.tagFor("acme|b" + b);
+      assertEquals(tag, JourneyBucket.tagFor("acme|b" + b), "a bucket keeps its tag");
       used.add(tag);
     }
 
-    assertEquals(Set.copyOf(Journey.TAGS), used);
+    assertEquals(Set.copyOf(JourneyBucket.TAGS), used);
   }
 
   @Test
@@ -273,7 +277,7 @@ class JourneyEntityTest {
     var again = admit(kit, view);
 
     assertTrue(again.hasNoEvents());
-    assertInstanceOf(Journey.UserJourneyView.class, query(kit, "ann").getValue());
+    assertInstanceOf(JourneyBucket.UserJourneyView.class, query(kit, "ann").getValue());
     assertEquals(1, query(kit, "ann").getValue().sessions().get(0).events());
   }
 
@@ -291,9 +295,9 @@ class JourneyEntityTest {
     var admitted = result.reply().getValue();
     assertEquals(List.of(Verdict.APPLIED, Verdict.FAILED, Verdict.APPLIED), admitted.verdicts());
     assertTrue(admitted.failures().get(1).contains("ArithmeticException"), admitted.failures().toString());
-    var persisted = result.eventOfType(Journey.JourneysUpdated.class);
+    var persisted = result.eventOfType(JourneyBucket.JourneysUpdated.class);
     assertEquals(2, persisted.seen().size(), "the failed event's id is not recorded");
-    assertEquals(List.of("ann", "cid"), persisted.hits().stream().map(Journey.Hit::userId).toList());
+    assertEquals(List.of("ann", "cid"), persisted.hits().stream().map(Hit::userId).toList());
     // the same poison again fails again (it is not taken for a retry), and the bucket still works
     var retry = admit(kit, new Delivered(poison.event(), "beacon.events", 1, 0), pageView("dee", NOW, "1", null));
     assertEquals(List.of(Verdict.FAILED, Verdict.APPLIED), retry.reply().getValue().verdicts());

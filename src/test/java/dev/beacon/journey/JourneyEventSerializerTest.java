@@ -1,5 +1,8 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.Credit;
+import dev.beacon.attribution.PathChange;
+import dev.beacon.attribution.RuleBasedAttribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,31 +35,31 @@ class JourneyEventSerializerTest {
     testKit.shutdownTestKit();
   }
 
-  static Journey.JourneysUpdated batch(int users) {
+  static JourneyBucket.JourneysUpdated batch(int users) {
     var seen = new ArrayList<JourneyState.Seen>();
-    var hits = new ArrayList<Journey.Hit>();
-    var started = new ArrayList<Journey.SessionStarted>();
-    var feed = new ArrayList<Journey.FeedItem>();
-    var changes = new ArrayList<Journey.PathChange>();
+    var hits = new ArrayList<Hit>();
+    var started = new ArrayList<SessionStarted>();
+    var feed = new ArrayList<FeedItem>();
+    var changes = new ArrayList<PathChange>();
     for (var u = 0; u < users; u++) {
       var user = "user-" + u;
       for (var h = 0; h < 4; h++) {
         var at = 1_715_342_400_000L + u * 1000L + h;
         seen.add(new JourneyState.Seen(-7_000_000_000L * (h + 1) + u, u % 8, 1_000_000L + u * 4 + h, at + 5));
-        hits.add(new Journey.Hit(user, h == 0 ? "session_start" : "page_view", at, user + ".1", "Paid Search",
+        hits.add(new Hit(user, h == 0 ? "session_start" : "page_view", at, user + ".1", "Paid Search",
             h % 2 == 0 ? "brand" : null, 1200, 0, null, false));
-        feed.add(new Journey.FeedItem(at, "page_view", user, "Paid Search", "brand"));
+        feed.add(new FeedItem(at, "page_view", user, "Paid Search", "brand"));
       }
-      started.add(new Journey.SessionStarted(user, user + ".1", DAY, 1_715_342_400_000L, "Paid Search", "brand"));
-      changes.add(new Journey.PathChange(user, List.of("Email", "Paid Search"), 0, 0, 1));
+      started.add(new SessionStarted(user, user + ".1", DAY, 1_715_342_400_000L, "Paid Search", "brand"));
+      changes.add(new PathChange(user, List.of("Email", "Paid Search"), 0, 0, 1));
     }
     var credits = new LinkedHashMap<String, List<Credit>>();
     credits.put(RuleBasedAttribution.LINEAR, List.of(new Credit("Email", "may", 0.5, 40.125), new Credit("Paid Search", "brand", 0.5, 40.125)));
     credits.put(RuleBasedAttribution.LAST_CLICK, List.of(new Credit("Paid Search", "brand", 1, 80.25)));
-    var conversion = new Journey.Conversion("user-0", "purchase", 1_715_342_460_000L, DAY, 80.25, "T-ü1", "user-0.1",
+    var conversion = new Conversion("user-0", "purchase", 1_715_342_460_000L, DAY, 80.25, "T-ü1", "user-0.1",
         List.of("Email", "Paid Search"), credits);
-    return new Journey.JourneysUpdated("acme", seen, 1_715_342_500_000L, hits, started,
-        List.of(new Journey.SessionEngaged("user-0", "user-0.1", DAY, "Paid Search", "brand")), List.of(conversion),
+    return new JourneyBucket.JourneysUpdated("acme", seen, 1_715_342_500_000L, hits, started,
+        List.of(new SessionEngaged("user-0", "user-0.1", DAY, "Paid Search", "brand")), List.of(conversion),
         changes, feed);
   }
 
@@ -69,7 +72,7 @@ class JourneyEventSerializerTest {
   @Test
   void journeyAndCampaignEventsAreBoundToTheirCompactSerializers() {
     assertInstanceOf(JourneyEventSerializer.class, serialization.findSerializerFor(batch(1)));
-    assertInstanceOf(JourneyEventSerializer.class, serialization.findSerializerFor(new Journey.IdsRecorded(List.of(), 0)));
+    assertInstanceOf(JourneyEventSerializer.class, serialization.findSerializerFor(new JourneyBucket.IdsRecorded(List.of(), 0)));
     assertInstanceOf(CampaignEventSerializer.class,
         serialization.findSerializerFor(new Campaign.EventsApplied(List.of(), java.util.Map.of(), 0)));
   }
@@ -78,7 +81,7 @@ class JourneyEventSerializerTest {
   void everyFactOfABatchRoundTripsExactly() throws Exception {
     var event = batch(25);
     assertEquals(event, roundTrip(event));
-    var ids = new Journey.IdsRecorded(event.seen(), 99);
+    var ids = new JourneyBucket.IdsRecorded(event.seen(), 99);
     assertEquals(ids, roundTrip(ids));
   }
 

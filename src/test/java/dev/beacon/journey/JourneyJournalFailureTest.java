@@ -37,8 +37,8 @@ class JourneyJournalFailureTest {
     return new Delivered(event, "beacon.events", 0, offset);
   }
 
-  private static ActorRef<Journey.Command> bucket(String entityId) {
-    return testKit.spawn(Journey.create(entityId, JourneyTest.settings(), JourneyTest.CHANNELS, Clock.fixed(NOW, ZoneOffset.UTC)));
+  private static ActorRef<JourneyBucket.Command> bucket(String entityId) {
+    return testKit.spawn(JourneyBucket.create(entityId, JourneyTest.settings(), JourneyTest.CHANNELS, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   @Test
@@ -48,25 +48,25 @@ class JourneyJournalFailureTest {
     var clean = bucket("acme|no-failure");
     var first = pageView("ann", NOW, 0);
     var second = pageView("ann", NOW.plusSeconds(10), 1);
-    var admitted = testKit.<StatusReply<Journey.Admitted>>createTestProbe();
+    var admitted = testKit.<StatusReply<JourneyBucket.Admitted>>createTestProbe();
 
-    failing.tell(new Journey.Admit(List.of(first), admitted.ref()));
+    failing.tell(new JourneyBucket.Admit(List.of(first), admitted.ref()));
     admitted.receiveMessage();
     journal.failNextPersisted();
-    failing.tell(new Journey.Admit(List.of(second), admitted.ref()));
+    failing.tell(new JourneyBucket.Admit(List.of(second), admitted.ref()));
     admitted.expectNoMessage(Duration.ofMillis(300));
     // the stream's retry after the failed batch: the same record again
-    failing.tell(new Journey.Admit(List.of(second), admitted.ref()));
+    failing.tell(new JourneyBucket.Admit(List.of(second), admitted.ref()));
     assertThat(admitted.receiveMessage(Duration.ofSeconds(5)).getValue().verdicts()).containsExactly(dev.beacon.event.Verdict.APPLIED);
     assertThat(journal.persistedInStorage("Journey|acme|journal-failure")).hasSize(2);
 
-    clean.tell(new Journey.Admit(List.of(first), admitted.ref()));
-    clean.tell(new Journey.Admit(List.of(second), admitted.ref()));
+    clean.tell(new JourneyBucket.Admit(List.of(first), admitted.ref()));
+    clean.tell(new JourneyBucket.Admit(List.of(second), admitted.ref()));
     admitted.receiveSeveralMessages(2);
-    var views = testKit.<StatusReply<Journey.UserJourneyView>>createTestProbe();
-    failing.tell(new Journey.GetUserJourney("ann", views.ref()));
+    var views = testKit.<StatusReply<JourneyBucket.UserJourneyView>>createTestProbe();
+    failing.tell(new JourneyBucket.GetUserJourney("ann", views.ref()));
     var afterFailure = views.receiveMessage().getValue();
-    clean.tell(new Journey.GetUserJourney("ann", views.ref()));
+    clean.tell(new JourneyBucket.GetUserJourney("ann", views.ref()));
     assertThat(afterFailure).isEqualTo(views.receiveMessage().getValue());
     assertThat(afterFailure.sessions().get(0).pageViews()).isEqualTo(2);
   }

@@ -1,5 +1,11 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.ChannelGrouping;
+import dev.beacon.attribution.Credit;
+import dev.beacon.attribution.PathChange;
+import dev.beacon.attribution.PathCounts;
+import dev.beacon.attribution.RuleBasedAttribution;
+import dev.beacon.attribution.Touchpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -75,8 +81,8 @@ class JourneyLogicTest {
       return this;
     }
 
-    Journey.Hit hit(JourneySettings settings) {
-      return new Journey.Hit(user, name, at.toEpochMilli(), sessionId, channel, campaign, engagementMillis, valueMicros,
+    Hit hit(JourneySettings settings) {
+      return new Hit(user, name, at.toEpochMilli(), sessionId, channel, campaign, engagementMillis, valueMicros,
           transactionId, settings.conversionEvents().contains(name));
     }
   }
@@ -107,7 +113,7 @@ class JourneyLogicTest {
 
     JourneyLogic.Facts batch(H... hits) {
       facts = new JourneyLogic.Facts();
-      var list = new ArrayList<Journey.Hit>();
+      var list = new ArrayList<Hit>();
       for (var h : hits) list.add(h.hit(settings));
       journey = logic.apply("u1", journey, list, facts);
       return facts;
@@ -211,7 +217,7 @@ class JourneyLogicTest {
       var third = run.batch(at("page_view", minutes(3)));
 
       assertTrue(first.sessionsEngaged.isEmpty(), "a page view and a scroll are not two page views");
-      assertEquals(List.of(new Journey.SessionEngaged("u1", null, JourneyLogic.day(T0.toEpochMilli()),
+      assertEquals(List.of(new SessionEngaged("u1", null, JourneyLogic.day(T0.toEpochMilli()),
           ChannelGrouping.DIRECT, Touchpoint.NO_CAMPAIGN)), second.sessionsEngaged);
       assertTrue(third.sessionsEngaged.isEmpty(), "an engaged session is reported engaged once");
     }
@@ -300,7 +306,7 @@ class JourneyLogicTest {
           at("click", minutes(1)).session("a").from("Paid Search", "brand"));
 
       assertEquals(List.of(new Touchpoint("Organic Search", "(organic)", T0.toEpochMilli())), run.journey.touchpoints());
-      assertEquals(List.of("Organic Search", "Organic Search"), facts.feed.stream().map(Journey.FeedItem::channel).toList());
+      assertEquals(List.of("Organic Search", "Organic Search"), facts.feed.stream().map(FeedItem::channel).toList());
     }
 
     @Test
@@ -310,9 +316,9 @@ class JourneyLogicTest {
           at("page_view", days(1)).from("Referral", null));
 
       assertEquals(List.of(
-          new Journey.FeedItem(T0.toEpochMilli(), "page_view", "u1", "Email", "news"),
-          new Journey.FeedItem(minutes(1).toEpochMilli(), "scroll", "u1", "Email", "news"),
-          new Journey.FeedItem(days(1).toEpochMilli(), "page_view", "u1", "Referral", Touchpoint.NO_CAMPAIGN)), facts.feed);
+          new FeedItem(T0.toEpochMilli(), "page_view", "u1", "Email", "news"),
+          new FeedItem(minutes(1).toEpochMilli(), "scroll", "u1", "Email", "news"),
+          new FeedItem(days(1).toEpochMilli(), "page_view", "u1", "Referral", Touchpoint.NO_CAMPAIGN)), facts.feed);
     }
 
     @Test
@@ -333,7 +339,7 @@ class JourneyLogicTest {
   @Nested
   class Conversions {
     /** Organic Search, Email, Paid Search, Direct on days -6, -4, -1, 0; a purchase of 100 in the Direct session. */
-    private Journey.Conversion fourTouchPurchase(Run run) {
+    private Conversion fourTouchPurchase(Run run) {
       run.batch(at("page_view", days(-6)).from("Organic Search", "(organic)"));
       run.batch(at("page_view", days(-4)).from("Email", "newsletter"));
       run.batch(at("page_view", days(-1)).from("Paid Search", "spring"));
@@ -449,14 +455,14 @@ class JourneyLogicTest {
       run.batch(at("purchase", T0).transaction("a"), at("purchase", minutes(1)).transaction("b"),
           at("purchase", minutes(2)).transaction("c"));
 
-      assertEquals(List.of("b", "c"), run.journey.conversions().stream().map(Journey.Conversion::transactionId).toList());
+      assertEquals(List.of("b", "c"), run.journey.conversions().stream().map(Conversion::transactionId).toList());
     }
   }
 
   @Nested
   class Paths {
-    private Journey.PathChange change(List<String> path, long conversions, double value, long nulls) {
-      return new Journey.PathChange("u1", path, conversions, value, nulls);
+    private PathChange change(List<String> path, long conversions, double value, long nulls) {
+      return new PathChange("u1", path, conversions, value, nulls);
     }
 
     @Test
@@ -537,7 +543,7 @@ class JourneyLogicTest {
     private JourneyLogic logic;
 
     private void admit(H... hits) {
-      var list = new ArrayList<Journey.Hit>();
+      var list = new ArrayList<Hit>();
       for (var h : hits) list.add(h.hit(logic.settings()));
       state.apply(list, logic);
     }

@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.ChannelGrouping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The per-user dedup window: {@link JourneyState} on its own, then the {@link Journey} entity. */
+/** The per-user dedup window: {@link JourneyState} on its own, then the {@link JourneyBucket} entity. */
 class JourneyTest {
   static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
   static final String TOPIC = "beacon.events";
@@ -81,7 +82,7 @@ class JourneyTest {
       var settings = settings();
       var logic = new JourneyLogic(settings) {
         @Override
-        UserJourney apply(String userId, UserJourney before, List<Journey.Hit> hits, Facts facts) {
+        UserJourney apply(String userId, UserJourney before, List<Hit> hits, Facts facts) {
           if (hits.stream().anyMatch(h -> h.name().equals("boom"))) throw new IllegalStateException("boom");
           return super.apply(userId, before, hits, facts);
         }
@@ -97,8 +98,8 @@ class JourneyTest {
       assertEquals(2, update.users().get("bob").sessions().get(0).events(), "bob's other hits are planned");
     }
 
-    private Journey.Hit hit(String user, String name) {
-      return new Journey.Hit(user, name, NOW.toEpochMilli(), "s-" + user, "Direct", null, 0, 0, null, false);
+    private Hit hit(String user, String name) {
+      return new Hit(user, name, NOW.toEpochMilli(), "s-" + user, "Direct", null, 0, 0, null, false);
     }
 
     @Test
@@ -219,20 +220,20 @@ class JourneyTest {
     private final MovableClock clock = new MovableClock(NOW);
     private String persistenceId;
 
-    private EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> journey(JourneySettings settings) {
-      var entityId = Journey.entityId("acme", "user-" + users.incrementAndGet(), 1 << 20);
+    private EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> journey(JourneySettings settings) {
+      var entityId = JourneyBucket.entityId("acme", "user-" + users.incrementAndGet(), 1 << 20);
       persistenceId = "Journey|" + entityId;
-      return EventSourcedBehaviorTestKit.create(testKit.system(), Journey.create(entityId, settings, CHANNELS, clock),
+      return EventSourcedBehaviorTestKit.create(testKit.system(), JourneyBucket.create(entityId, settings, CHANNELS, clock),
           EventSourcedBehaviorTestKit.enabledSerializationSettings());
     }
 
-    private EventSourcedBehaviorTestKit.CommandResultWithReply<Journey.Command, Journey.Event, JourneyState,
-        StatusReply<Journey.Admitted>> admit(EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit,
+    private EventSourcedBehaviorTestKit.CommandResultWithReply<JourneyBucket.Command, JourneyBucket.Event, JourneyState,
+        StatusReply<JourneyBucket.Admitted>> admit(EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> kit,
         Delivered... events) {
-      return kit.runCommand(replyTo -> new Journey.Admit(List.of(events), replyTo));
+      return kit.runCommand(replyTo -> new JourneyBucket.Admit(List.of(events), replyTo));
     }
 
-    private Set<String> duplicates(EventSourcedBehaviorTestKit<Journey.Command, Journey.Event, JourneyState> kit,
+    private Set<String> duplicates(EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> kit,
         Delivered... events) {
       return duplicateIds(List.of(events), admit(kit, events).reply().getValue().verdicts());
     }
@@ -244,7 +245,7 @@ class JourneyTest {
       var result = admit(kit, delivered("e1", 0, 10), delivered("e2", 4, 11));
 
       assertEquals(List.of(Verdict.APPLIED, Verdict.APPLIED), result.reply().getValue().verdicts());
-      var recorded = result.eventOfType(Journey.JourneysUpdated.class);
+      var recorded = result.eventOfType(JourneyBucket.JourneysUpdated.class);
       assertEquals(NOW.toEpochMilli(), recorded.appliedAtMillis());
       assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 0, 10, NOW.toEpochMilli()),
           new JourneyState.Seen(EventIds.digest("e2"), 4, 11, NOW.toEpochMilli())), recorded.seen());
@@ -257,10 +258,10 @@ class JourneyTest {
       var kit = journey(off);
 
       var first = admit(kit, delivered("e1", 0, 10));
-      var recorded = first.eventOfType(Journey.IdsRecorded.class);
+      var recorded = first.eventOfType(JourneyBucket.IdsRecorded.class);
       assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 0, 10, NOW.toEpochMilli())), recorded.seen());
       assertEquals(Set.of("e1"), duplicates(kit, delivered("e1", 0, 11)));
-      var journey = kit.<StatusReply<Journey.UserJourneyView>>runCommand(replyTo -> new Journey.GetUserJourney("user-1", replyTo));
+      var journey = kit.<StatusReply<JourneyBucket.UserJourneyView>>runCommand(replyTo -> new JourneyBucket.GetUserJourney("user-1", replyTo));
       assertTrue(journey.reply().isError(), "no journey is kept with tracking off");
     }
 
@@ -296,7 +297,7 @@ class JourneyTest {
       var later = admit(kit, delivered("e1", 0, 99));
 
       assertEquals(List.of(Verdict.APPLIED), later.reply().getValue().verdicts());
-      assertEquals(1, later.eventOfType(Journey.JourneysUpdated.class).seen().size());
+      assertEquals(1, later.eventOfType(JourneyBucket.JourneysUpdated.class).seen().size());
     }
 
     @Test

@@ -1,11 +1,11 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
-import static dev.beacon.journey.RuleBasedAttribution.FIRST_CLICK;
-import static dev.beacon.journey.RuleBasedAttribution.LAST_CLICK;
-import static dev.beacon.journey.RuleBasedAttribution.LINEAR;
-import static dev.beacon.journey.RuleBasedAttribution.MODELS;
-import static dev.beacon.journey.RuleBasedAttribution.POSITION_BASED;
-import static dev.beacon.journey.RuleBasedAttribution.TIME_DECAY;
+import static dev.beacon.attribution.RuleBasedAttribution.FIRST_CLICK;
+import static dev.beacon.attribution.RuleBasedAttribution.LAST_CLICK;
+import static dev.beacon.attribution.RuleBasedAttribution.LINEAR;
+import static dev.beacon.attribution.RuleBasedAttribution.MODELS;
+import static dev.beacon.attribution.RuleBasedAttribution.POSITION_BASED;
+import static dev.beacon.attribution.RuleBasedAttribution.TIME_DECAY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

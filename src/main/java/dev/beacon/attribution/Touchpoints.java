@@ -1,4 +1,4 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
 import java.time.Duration;
 import java.util.ArrayList;

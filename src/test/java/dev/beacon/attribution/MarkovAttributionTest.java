@@ -1,4 +1,4 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
 import static dev.beacon.testing.TestData.ATTRIBUTION_PATHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;

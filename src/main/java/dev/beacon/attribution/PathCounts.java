@@ -1,4 +1,4 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -56,11 +56,11 @@ public final class PathCounts {
   }
 
   /**
-   * Applies one change a journey bucket persisted ({@link Journey.JourneysUpdated#pathChanges()}):
+   * Applies one change a journey bucket persisted ({@link JourneyBucket.JourneysUpdated#pathChanges()}):
    * negative counts take back, positive ones add. Applied in order, a bucket's changes never take
    * back more than they added.
    */
-  public void apply(Journey.PathChange change) {
+  public void apply(PathChange change) {
     if (change.conversions() < 0 || change.nulls() < 0) {
       remove(change.path(), -change.conversions(), Math.abs(change.value()), -change.nulls());
     } else {

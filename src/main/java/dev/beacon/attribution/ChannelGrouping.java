@@ -1,4 +1,4 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

@@ -1,4 +1,4 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,9 @@
 package dev.beacon.journey;
 
+import dev.beacon.attribution.ChannelGrouping;
+import dev.beacon.attribution.PathChange;
+import dev.beacon.attribution.Touchpoint;
+import dev.beacon.attribution.Touchpoints;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Snapshots;
 import dev.beacon.event.Delivered;
@@ -45,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * ids, the admitted events in compact form (replayed through the same logic on recovery) and the
  * facts the read side needs; a batch of retries and redeliveries only persists nothing.
  */
-public final class Journey
-    extends EventSourcedBehaviorWithEnforcedReplies<Journey.Command, Journey.Event, JourneyState> {
+public final class JourneyBucket
+    extends EventSourcedBehaviorWithEnforcedReplies<JourneyBucket.Command, JourneyBucket.Event, JourneyState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Journey");
-  private static final Logger log = LoggerFactory.getLogger(Journey.class);
+  private static final Logger log = LoggerFactory.getLogger(JourneyBucket.class);
 
   /**
    * The tags journey events carry, one per bucket entity, for the read side (one projection
@@ -146,60 +150,6 @@ public final class Journey
     }
   }
 
-  // Facts: parts of JourneysUpdated
-
-  /**
-   * An admitted event in compact form: what the journey needs of it, its traffic source already
-   * mapped to a channel and campaign ({@code (not set)} when none), and whether it is a conversion.
-   */
-  public record Hit(String userId, String name, long timestampMillis, String sessionId, String channel,
-      String campaign, long engagementMillis, long valueMicros, String transactionId, boolean conversion)
-      implements CborSerializable {
-    public Hit {
-      if (campaign == null || campaign.isBlank()) campaign = Touchpoint.NO_CAMPAIGN;
-    }
-  }
-
-  /** A session opened; {@code day} is the UTC day of its start. */
-  public record SessionStarted(String userId, String sessionId, LocalDate day, long startMillis, String channel,
-      String campaign) implements CborSerializable {}
-
-  /** A session became engaged (at most once per session); day, channel and campaign are those it started with. */
-  public record SessionEngaged(String userId, String sessionId, LocalDate day, String channel, String campaign)
-      implements CborSerializable {}
-
-  /**
-   * A counted conversion: value in currency units, the channels of the touches it credits (its
-   * path for the data-driven models), and per model ({@link RuleBasedAttribution#MODELS}) the
-   * credits per channel and campaign, which add up to one conversion and the full value.
-   */
-  public record Conversion(String userId, String name, long timestampMillis, LocalDate day, double value,
-      String transactionId, String sessionId, List<String> path, Map<String, List<Credit>> credits)
-      implements CborSerializable {
-    public Conversion {
-      path = List.copyOf(path);
-      var copy = new LinkedHashMap<String, List<Credit>>();
-      credits.forEach((model, list) -> copy.put(model, List.copyOf(list)));
-      credits = Collections.unmodifiableMap(copy);
-    }
-  }
-
-  /**
-   * A change to the organisation's {@link PathCounts}: {@code nulls} -1 takes the user's open
-   * journey off its old path, +1 puts it on its new one; {@code conversions} 1 with its value adds
-   * a converted journey. Apply with {@link PathCounts#apply}.
-   */
-  public record PathChange(String userId, List<String> path, long conversions, double value, long nulls)
-      implements CborSerializable {
-    public PathChange {
-      path = List.copyOf(path);
-    }
-  }
-
-  /** One admitted event for the live feed, with the channel and campaign of its session. */
-  public record FeedItem(long timestampMillis, String name, String userId, String channel, String campaign)
-      implements CborSerializable {}
-
   // Behaviour
 
   private final String organizationId;
@@ -216,10 +166,10 @@ public final class Journey
 
   public static Behavior<Command> create(String entityId, JourneySettings settings, ChannelGrouping channels,
       Clock clock) {
-    return Behaviors.setup(ctx -> new Journey(entityId, settings, channels, clock));
+    return Behaviors.setup(ctx -> new JourneyBucket(entityId, settings, channels, clock));
   }
 
-  Journey(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
+  JourneyBucket(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
     super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     var bar = entityId.indexOf('|');
@@ -348,7 +298,7 @@ public final class Journey
     for (int i = 0; i < remaining.verdicts().length; i++) {
       if (remaining.verdicts()[i] == Verdict.FAILED) failures.put(i, reasons.get(remaining.digests()[i]));
     }
-    log.warn("Journey {} left out {} event(s) it could not apply: {}", persistenceId().id(), errors.size(), errors.values());
+    log.warn("Journey bucket {} left out {} event(s) it could not apply: {}", persistenceId().id(), errors.size(), errors.values());
     return new Prepared(remaining, kept, update, failures);
   }
 

@@ -1,4 +1,4 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.beacon.journey;
+package dev.beacon.attribution;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class RuleBasedAttribution {
    * lookback, collapsed; a single Direct touch when none is left. Their channels are the
    * conversion's path for the data-driven models.
    */
-  List<Touchpoint> counted(List<Touchpoint> touches, long conversionMillis) {
+  public List<Touchpoint> counted(List<Touchpoint> touches, long conversionMillis) {
     // the window first, then the collapse: a touch outside the window must not hide one inside
     var counted = Touchpoints.collapse(Touchpoints.within(touches, conversionMillis, lookback));
     if (counted.isEmpty()) counted = List.of(new Touchpoint(ChannelGrouping.DIRECT, NO_TOUCH_CAMPAIGN, conversionMillis));
@@ -72,7 +72,7 @@ public final class RuleBasedAttribution {
   }
 
   /** Every model's credits over touches already {@link #counted}. */
-  Map<String, List<Credit>> creditCounted(List<Touchpoint> counted, double value) {
+  public Map<String, List<Credit>> creditCounted(List<Touchpoint> counted, double value) {
     var channels = counted.stream().map(Touchpoint::channel).toList();
     var credits = new LinkedHashMap<String, List<Credit>>();
     for (var model : MODELS) {
