@@ -1,7 +1,8 @@
 package dev.beacon.campaign;
 
 import dev.beacon.common.CborSerializable;
-import dev.beacon.common.Snapshots;
+import dev.beacon.common.Entities;
+import dev.beacon.common.MutableStateEntity;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
 import java.time.Clock;
@@ -14,19 +15,12 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * One campaign of one organisation: its counters, minute and day windows and sessions. It
@@ -34,20 +28,17 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * or below the highest offset applied for its partition changes nothing, nor does an event
  * without a user whose id it applied within the dedup window.
  */
-public final class Campaign
-    extends EventSourcedBehaviorWithEnforcedReplies<Campaign.Command, Campaign.Event, CampaignState> {
+public final class Campaign extends MutableStateEntity<Campaign.Command, Campaign.Event, CampaignState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Campaign");
 
   /** The entity id: organisation and campaign. Organisation ids never contain '|'. */
   public static String entityId(String organizationId, String campaignId) {
-    return organizationId + "|" + campaignId;
+    return Entities.organizationScoped(organizationId, campaignId);
   }
 
   public static void init(ActorSystem<?> system, CampaignSettings settings, Clock clock) {
-    ClusterSharding.get(system).init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, clock))
-            .withStopMessage(new Passivate()));
+    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, clock), new Passivate());
   }
 
   // Commands and replies
@@ -107,47 +98,11 @@ public final class Campaign
   }
 
   Campaign(String entityId, CampaignSettings settings, Clock clock) {
-    super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + entityId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
-    var bar = entityId.indexOf('|');
-    this.organizationId = entityId.substring(0, bar);
-    this.campaignId = entityId.substring(bar + 1);
+    super(ENTITY_TYPE_KEY, entityId, settings.snapshotEvery(), CampaignState::new, CampaignState::copy);
+    this.organizationId = Entities.organizationOf(entityId);
+    this.campaignId = Entities.localIdOf(entityId);
     this.settings = settings;
     this.clock = clock;
-  }
-
-  /**
-   * Where every recovery of this actor starts: Pekko asks for the empty state once per actor and
-   * begins each recovery from that same object, a restart after a journal failure included. The
-   * state is changed in place, so the event handler never changes this one (else a restart would
-   * start from everything applied before it, the failed event too, and replay it all on top).
-   */
-  private final CampaignState recoveryStart = new CampaignState();
-
-  @Override
-  public CampaignState emptyState() {
-    return recoveryStart;
-  }
-
-  @Override
-  public RetentionCriteria retentionCriteria() {
-    return Snapshots.staggered(settings.snapshotEvery(), persistenceId().id());
-  }
-
-  @Override
-  public SnapshotAdapter<CampaignState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(CampaignState state) {
-        return state.copy();
-      }
-
-      @Override
-      public CampaignState fromJournal(Object from) {
-        // a store that keeps snapshots as objects (no serialization) must not see recovery mutate them
-        return ((CampaignState) from).copy();
-      }
-    };
   }
 
   @Override
@@ -195,8 +150,7 @@ public final class Campaign
   @Override
   public EventHandler<CampaignState, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(EventsApplied.class, (state, e) -> (state == recoveryStart ? new CampaignState() : state)
-            .apply(e.counted(), e.offsets(), e.appliedAtMillis(), settings))
+        .onEvent(EventsApplied.class, (state, e) -> writable(state).apply(e.counted(), e.offsets(), e.appliedAtMillis(), settings))
         .build();
   }
 }

@@ -1,19 +1,17 @@
 package dev.beacon.campaign;
 
 import dev.beacon.common.CborSerializable;
-import java.time.Duration;
+import dev.beacon.common.Entities;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -65,8 +63,7 @@ public final class OrganizationCampaigns
   }
 
   private OrganizationCampaigns(String organizationId) {
-    super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + organizationId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    super(Entities.persistenceId(ENTITY_TYPE_KEY, organizationId), Entities.restartWithBackoff());
   }
 
   @Override

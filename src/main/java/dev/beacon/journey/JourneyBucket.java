@@ -5,11 +5,11 @@ import dev.beacon.attribution.PathChange;
 import dev.beacon.attribution.Touchpoint;
 import dev.beacon.attribution.Touchpoints;
 import dev.beacon.common.CborSerializable;
-import dev.beacon.common.Snapshots;
+import dev.beacon.common.Entities;
+import dev.beacon.common.MutableStateEntity;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,19 +23,12 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +42,7 @@ import org.slf4j.LoggerFactory;
  * ids, the admitted events in compact form (replayed through the same logic on recovery) and the
  * facts the read side needs; a batch of retries and redeliveries only persists nothing.
  */
-public final class JourneyBucket
-    extends EventSourcedBehaviorWithEnforcedReplies<JourneyBucket.Command, JourneyBucket.Event, JourneyState> {
+public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Command, JourneyBucket.Event, JourneyState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Journey");
   private static final Logger log = LoggerFactory.getLogger(JourneyBucket.class);
@@ -78,7 +70,7 @@ public final class JourneyBucket
 
   /** The entity id of an organisation's bucket number {@code bucket}. */
   public static String entityId(String organizationId, int bucket) {
-    return organizationId + "|b" + bucket;
+    return Entities.organizationScoped(organizationId, "b" + bucket);
   }
 
   /** The tag of every event of this bucket entity. */
@@ -87,9 +79,7 @@ public final class JourneyBucket
   }
 
   public static void init(ActorSystem<?> system, JourneySettings settings, ChannelGrouping channels, Clock clock) {
-    ClusterSharding.get(system).init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, channels, clock))
-            .withStopMessage(new Passivate()));
+    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, channels, clock), new Passivate());
   }
 
   // Commands and replies
@@ -170,53 +160,13 @@ public final class JourneyBucket
   }
 
   JourneyBucket(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
-    super(PersistenceId.ofUniqueId(ENTITY_TYPE_KEY.name() + "|" + entityId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
-    var bar = entityId.indexOf('|');
-    this.organizationId = bar < 0 ? entityId : entityId.substring(0, bar);
+    super(ENTITY_TYPE_KEY, entityId, settings.snapshotEvery(), JourneyState::new, JourneyState::copy);
+    this.organizationId = Entities.organizationOf(entityId);
     this.tags = Set.of(tagFor(entityId));
     this.settings = settings;
     this.channels = channels;
     this.logic = new JourneyLogic(settings);
     this.clock = clock;
-  }
-
-  /**
-   * Where every recovery of this actor starts: Pekko asks for the empty state once per actor and
-   * begins each recovery from that same object, a restart after a journal failure included. The
-   * state is changed in place, so the event handler never changes this one (else a restart would
-   * start from everything applied before it, the failed event too, and replay it all on top).
-   */
-  private final JourneyState recoveryStart = new JourneyState();
-
-  @Override
-  public JourneyState emptyState() {
-    return recoveryStart;
-  }
-
-  private JourneyState writable(JourneyState state) {
-    return state == recoveryStart ? new JourneyState() : state;
-  }
-
-  @Override
-  public RetentionCriteria retentionCriteria() {
-    return Snapshots.staggered(settings.snapshotEvery(), persistenceId().id());
-  }
-
-  @Override
-  public SnapshotAdapter<JourneyState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(JourneyState state) {
-        return state.copy();
-      }
-
-      @Override
-      public JourneyState fromJournal(Object from) {
-        // a store that keeps snapshots as objects (no serialization) must not see recovery mutate them
-        return ((JourneyState) from).copy();
-      }
-    };
   }
 
   @Override
