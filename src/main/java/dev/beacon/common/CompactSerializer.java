@@ -9,6 +9,10 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * The manifest names the event and its format version; a changed format gets a new manifest and
  * the old one stays readable. Events in the journal written by another serializer keep being read
  * by it (the journal stores the serializer of each row).
+ *
+ * <p>Manifests are {@code <Event>.<version>}. What an existing manifest writes never changes, and
+ * a reader for every manifest ever written stays: a new shape is a new version, with its golden
+ * file under src/test/resources/journal/golden, which {@code JournalFormatsTest} reads back.
  */
 public abstract class CompactSerializer extends SerializerWithStringManifest {
 
