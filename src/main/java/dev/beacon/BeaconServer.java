@@ -1,42 +1,19 @@
 package dev.beacon;
 
-import dev.beacon.attribution.ChannelGrouping;
 import com.typesafe.config.Config;
-import dev.beacon.campaign.Campaign;
-import dev.beacon.campaign.CampaignQueries;
-import dev.beacon.campaign.CampaignRoutes;
-import dev.beacon.campaign.CampaignSettings;
-import dev.beacon.campaign.OrganizationCampaigns;
+import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
-import dev.beacon.common.DatabaseSettings;
-import dev.beacon.common.Json;
+import dev.beacon.common.ReadSideDatabase;
 import dev.beacon.common.StartupFailure;
-import dev.beacon.event.EventParser;
-import dev.beacon.event.EventSettings;
-import dev.beacon.ingest.BatchProcessor;
-import dev.beacon.ingest.DeadLetters;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.EventProducer;
-import dev.beacon.ingest.HttpIntake;
-import dev.beacon.ingest.IngestRoutes;
-import dev.beacon.ingest.IngestSettings;
+import dev.beacon.ingest.IngestFeature;
 import dev.beacon.ingest.IngestStats;
-import dev.beacon.ingest.IngestStream;
-import dev.beacon.ingest.KafkaSettings;
-import dev.beacon.ingest.PipelineStatus;
 import dev.beacon.ingest.Topics;
-import dev.beacon.common.ReadSideDatabase;
-import dev.beacon.journey.AttributionQueries;
-import dev.beacon.journey.AttributionRoutes;
-import dev.beacon.journey.JourneyBucket;
-import dev.beacon.journey.JourneyProjection;
-import dev.beacon.journey.JourneySettings;
+import dev.beacon.journey.JourneyFeature;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
-import dev.beacon.simulate.Simulator;
-import dev.beacon.simulate.SimulatorRoutes;
-import dev.beacon.simulate.SimulatorSettings;
-import java.nio.file.Path;
+import dev.beacon.simulate.SimulatorFeature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -45,13 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
-import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,23 +41,19 @@ public final class BeaconServer {
   private final ActorSystem<Void> system;
   private final EmbeddedKafka embeddedKafka;
   private final EventProducer producer;
-  private final PipelineStatus status;
   private final ReadSideDatabase readSide;
-  private final IngestStream ingest;
+  private final IngestFeature ingest;
   private final ServerBinding binding;
-  private final IngestStats stats;
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
   private BeaconServer(ActorSystem<Void> system, EmbeddedKafka embeddedKafka, EventProducer producer,
-      PipelineStatus status, ReadSideDatabase readSide, IngestStream ingest, ServerBinding binding, IngestStats stats) {
+      ReadSideDatabase readSide, IngestFeature ingest, ServerBinding binding) {
     this.system = system;
     this.embeddedKafka = embeddedKafka;
     this.producer = producer;
-    this.status = status;
     this.readSide = readSide;
     this.ingest = ingest;
     this.binding = binding;
-    this.stats = stats;
   }
 
   /**
@@ -100,17 +70,16 @@ public final class BeaconServer {
     }
   }
 
+  /** The features start in the order the data flows: intake and ingest, journeys, campaigns, queries. */
   private static BeaconServer start(Config config, Startup startup) {
-    var beacon = config.getConfig("beacon");
+    var settings = BeaconSettings.from(config);
     var clock = Clock.systemUTC();
-    var kafka = KafkaSettings.from(beacon.getConfig("kafka"));
-    var database = DatabaseSettings.from(beacon);
-    var dataDir = Path.of(beacon.getString("data-dir"));
-    Startup.writableDirectories(beacon, kafka, database);
-    Database.migrate(database);
+    var kafka = settings.kafka();
+    Startup.writableDirectories(settings.dataDir(), settings.dbUrlSet(), kafka, settings.database());
+    Database.migrate(settings.database());
     EmbeddedKafka embedded = null;
     if (kafka.embedded()) {
-      embedded = startup.started(Startup.embeddedKafka(dataDir.resolve("kafka"), kafka), EmbeddedKafka::close);
+      embedded = startup.started(Startup.embeddedKafka(settings.dataDir().resolve("kafka"), kafka), EmbeddedKafka::close);
       kafka = kafka.withBootstrapServers(embedded.bootstrapServers());
     }
     Topics.ensure(kafka);
@@ -118,57 +87,32 @@ public final class BeaconServer {
     var system = startup.started(Startup.actorSystem(config), Startup::terminate);
     var cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-
-    var campaignSettings = CampaignSettings.from(beacon.getConfig("campaign"));
-    Campaign.init(system, campaignSettings, clock);
-    var journeySettings = JourneySettings.from(beacon.getConfig("journey"));
-    JourneyBucket.init(system, journeySettings, ChannelGrouping.load(), clock);
-    OrganizationCampaigns.init(system);
-    var sharding = ClusterSharding.get(system);
-
-    var registry = Metrics.registry();
-    var stats = new IngestStats(clock);
-    stats.bindTo(registry);
-    var parser = new EventParser(EventSettings.from(beacon.getConfig("events")), clock);
+    var readSide = startup.started(new ReadSideDatabase(settings.database(), settings.readSide().poolSize()),
+        ReadSideDatabase::close);
     var producer = startup.started(new EventProducer(kafka.bootstrapServers(), kafka.produceTimeout()), EventProducer::close);
-    var ingestSettings = IngestSettings.from(beacon.getConfig("ingest"));
-    var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
-    var processor = new BatchProcessor(sharding, deadLetters, stats, ingestSettings.entityTimeout(),
-        journeySettings.bucketsPerOrganization());
-    var ingest = new IngestStream(system, kafka, ingestSettings, parser, processor, stats);
+    var registry = Metrics.registry();
 
-    var http = beacon.getConfig("http");
-    var maxBody = http.getBytes("max-body-size");
-    var askTimeout = http.getDuration("ask-timeout");
-    var status = startup.started(new PipelineStatus(kafka, stats), PipelineStatus::close);
-    var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.getInt("max-batch"), maxBody);
-    var simulatorSettings = SimulatorSettings.from(beacon.getConfig("simulator"));
-    var simulator = new Simulator(system, producer::send, kafka.topic(), simulatorSettings, clock);
-    var readSide = startup.started(new ReadSideDatabase(database, beacon.getInt("read-side.pool-size")), ReadSideDatabase::close);
-    if (journeySettings.tracking()) JourneyProjection.init(system, readSide, beacon.getInt("read-side.live-feed-size"));
-    var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
-    var attribution = new AttributionRoutes(new AttributionQueries(readSide.dataSource()), sharding, journeySettings,
-        blocking, askTimeout, clock);
+    var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
+        producer, settings.journey().bucketsPerOrganization(), registry, clock), IngestFeature::close);
+    var simulator = SimulatorFeature.start(system, settings.simulator(), producer::send, kafka.topic(), clock);
+    var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(), clock);
+    var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), clock);
     var routes = Directives.concat(
-        attribution.routes(),
-        new SimulatorRoutes(simulator).routes(),
-        new IngestRoutes(intake, status, maxBody, Materializer.matFromSystem(system)).routes(),
-        new CampaignRoutes(new CampaignQueries(sharding, askTimeout, clock), campaignSettings, clock).routes(),
+        ingest.routes(),
+        simulator.routes(),
+        journeys.routes(),
+        campaigns.routes(),
         new OpsRoutes(registry).routes());
     Startup.management(system, config);
-    var binding = Startup.http(system, http, routes);
+    var binding = Startup.http(system, settings.http(), routes);
     log.info("Beacon HTTP API on {}", binding.localAddress());
-    if (ingestSettings.enabled()) ingest.start();
+    ingest.startConsuming();
 
-    var server = new BeaconServer(system, embedded, producer, status, readSide, ingest, binding, stats);
+    var server = new BeaconServer(system, embedded, producer, readSide, ingest, binding);
     server.registerShutdown();
     // The simulator stops with HTTP intake, before the stream drains and the producer closes.
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "simulator-stop", simulator::shutdown);
-    if (simulatorSettings.enabled()) {
-      simulator.startDemo();
-      log.info("Simulator running for organisation {} at {} events/min (BEACON_SIMULATOR=off to disable)",
-          simulatorSettings.organizationId(), simulatorSettings.eventsPerMinute());
-    }
+    simulator.startDemo();
     return server;
   }
 
@@ -181,7 +125,7 @@ public final class BeaconServer {
       return ingest.drain().exceptionally(e -> Done.getInstance());
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "kafka-clients-close", () -> {
-      status.close();
+      ingest.close();
       producer.close();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
@@ -215,7 +159,7 @@ public final class BeaconServer {
   }
 
   public IngestStats stats() {
-    return stats;
+    return ingest.stats();
   }
 
   public EventProducer producer() {

@@ -2,6 +2,7 @@ package dev.beacon;
 
 import com.typesafe.config.Config;
 import dev.beacon.common.DatabaseSettings;
+import dev.beacon.common.HttpSettings;
 import dev.beacon.common.StartupFailure;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.KafkaSettings;
@@ -86,9 +87,9 @@ final class Startup {
   }
 
   /** The data directory when the broker lives there, and the directory of an H2 file database. */
-  static void writableDirectories(Config beacon, KafkaSettings kafka, DatabaseSettings database) {
-    if (kafka.embedded()) writableDirectory("data directory", Path.of(beacon.getString("data-dir")), "BEACON_DATA_DIR");
-    var variable = beacon.getString("db.url").isBlank() ? "BEACON_DATA_DIR" : "BEACON_DB_URL";
+  static void writableDirectories(Path dataDir, boolean dbUrlSet, KafkaSettings kafka, DatabaseSettings database) {
+    if (kafka.embedded()) writableDirectory("data directory", dataDir, "BEACON_DATA_DIR");
+    var variable = dbUrlSet ? "BEACON_DB_URL" : "BEACON_DATA_DIR";
     database.h2File().ifPresent(file -> writableDirectory("H2 database directory", file.getParent(), variable));
   }
 
@@ -154,9 +155,9 @@ final class Startup {
   }
 
   /** The HTTP API ({@code beacon.http}), bound before this returns. */
-  static ServerBinding http(ActorSystem<?> system, Config http, Route routes) {
-    var host = http.getString("host");
-    var port = http.getInt("port");
+  static ServerBinding http(ActorSystem<?> system, HttpSettings http, Route routes) {
+    var host = http.host();
+    var port = http.port();
     return new Listener("HTTP", host, port, "BEACON_HTTP_HOST", "BEACON_HTTP_PORT")
         .bind(() -> Http.get(system).newServerAt(host, port).bind(routes)
             .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));

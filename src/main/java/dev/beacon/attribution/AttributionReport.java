@@ -12,7 +12,7 @@ import java.util.Map;
  * path ({@link RuleBasedAttribution}), applied to each path's totals: there are no timestamps, so
  * no lookback window and no time decay here. Rows are sorted by channel name.
  */
-public final class AttributionReport {
+final class AttributionReport {
   static final List<String> CSV_COLUMNS = List.of("channel", "first_touch_conversions", "first_touch_value",
       "last_touch_conversions", "last_touch_value", "linear_conversions", "linear_value",
       "markov_removal_effect", "markov_conversions", "markov_value");

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * several lines adds up; blank lines are skipped. A file that is not of this form gets a
  * {@link MalformedPathFileException} naming the line.
  */
-public final class PathFile {
+final class PathFile {
   public static final String HEADER = "path;total_conversions;total_conversion_value;total_null";
   private static final Pattern ARROW = Pattern.compile("\\s*>\\s*");
 

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** Reads campaign metrics from the entities: one campaign, its days, an organisation's dashboard. */
-public final class CampaignQueries {
+final class CampaignQueries {
   private final ClusterSharding sharding;
   private final Duration timeout;
   private final Clock clock;

@@ -22,7 +22,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code GET /api/campaigns/{id}/analytics/real-time}, {@code GET /api/campaigns/{id}/analytics/daily}
  * and {@code GET /api/analytics/real-time/dashboard}. Bad parameters → 400 with reasons.
  */
-public final class CampaignRoutes extends AllDirectives {
+final class CampaignRoutes extends AllDirectives {
   private static final long MAX_WINDOW_SECONDS = 86_400;
   private final CampaignQueries queries;
   private final CampaignSettings settings;

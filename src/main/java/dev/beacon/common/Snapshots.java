@@ -3,7 +3,7 @@ package dev.beacon.common;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /** When entities snapshot. */
-public final class Snapshots {
+final class Snapshots {
   private Snapshots() {}
 
   /**

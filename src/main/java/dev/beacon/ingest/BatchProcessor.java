@@ -32,7 +32,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * other ({@link EntityChain}). Every step is idempotent, so a failed batch is applied again
  * after the stream restarts from the last commit.
  */
-public final class BatchProcessor {
+final class BatchProcessor {
   private static final int MAX_REGISTERED_CACHE = 100_000;
   private final ClusterSharding sharding;
   private final DeadLetters deadLetters;

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * not acknowledge every write in time (the broker is down or restarting), no item of the request
  * counts as accepted: the client retries it, and the event ids make the retry count once.
  */
-public final class HttpIntake {
+final class HttpIntake {
   private static final Logger log = LoggerFactory.getLogger(HttpIntake.class);
   private final EventParser parser;
   private final EventProducer producer;

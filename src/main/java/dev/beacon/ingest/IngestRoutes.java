@@ -25,7 +25,7 @@ import org.apache.pekko.stream.Materializer;
  * with Retry-After while Kafka acknowledges no write), and
  * {@code GET /api/analytics/real-time} (pipeline status).
  */
-public final class IngestRoutes extends AllDirectives {
+final class IngestRoutes extends AllDirectives {
   private static final long READ_TIMEOUT_MILLIS = 10_000;
   private static final long RETRY_AFTER_SECONDS = 1;
   private final HttpIntake intake;

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.Done;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * acknowledged. A few batches may be in flight; each entity still sees a partition's records in
  * offset order. A failed batch fails the stream, which restarts with backoff from the last commit. {@link #drain()} stops fetching, finishes the batch in hand, commits.
  */
-public final class IngestStream {
+final class IngestStream {
   private static final Logger log = LoggerFactory.getLogger(IngestStream.class);
   private final ActorSystem<?> system;
   private final KafkaSettings kafka;
@@ -59,10 +58,7 @@ public final class IngestStream {
   public IngestStream start() {
     var consumerSettings = ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
         .withBootstrapServers(kafka.bootstrapServers())
-        .withGroupId(kafka.groupId())
-        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
-        .withProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
-        .withProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(500, settings.batchSize())));
+        .withGroupId(kafka.groupId());
     var committerSettings = CommitterSettings.create(system);
     var restart = RestartSettings.create(settings.retryMinBackoff(), settings.retryMaxBackoff(), 0.2);
     var running = RestartSource.onFailuresWithBackoff(restart, () ->

@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
  * The pipeline's status for {@code GET /api/analytics/real-time}: the live figures of
  * {@link IngestStats} plus the consumer group's lag per partition, read from the broker.
  */
-public final class PipelineStatus implements AutoCloseable {
+final class PipelineStatus implements AutoCloseable {
   private static final Duration LAG_TIMEOUT = Duration.ofSeconds(5);
   private final KafkaSettings kafka;
   private final IngestStats stats;

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * the conversion paths that feed the data-driven models (solved here on demand), the live feed.
  * Blocking JDBC: callers run it off the actor threads.
  */
-public final class AttributionQueries {
+final class AttributionQueries {
   private final DataSource dataSource;
 
   public AttributionQueries(DataSource dataSource) {

@@ -34,7 +34,7 @@ import org.apache.pekko.pattern.StatusReply;
  * {@code /api/analytics/events/live}. Rule-based models come from the read tables; Markov and
  * Shapley are solved on demand from the organisation's conversion paths.
  */
-public final class AttributionRoutes extends AllDirectives {
+final class AttributionRoutes extends AllDirectives {
   static final List<String> DATA_DRIVEN = List.of("markov", "shapley");
   private static final int MAX_DAYS = 366;
   private final AttributionQueries queries;

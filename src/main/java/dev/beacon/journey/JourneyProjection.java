@@ -23,7 +23,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  * each group of events and its offset commit in one transaction, and a group handed over again
  * by a restarted projection writes only what was not written yet ({@link ReadProgress}).
  */
-public final class JourneyProjection {
+final class JourneyProjection {
   private JourneyProjection() {}
 
   public static void init(ActorSystem<?> system, ReadSideDatabase database, int feedSize) {

@@ -2,7 +2,6 @@ package dev.beacon.journey;
 
 import dev.beacon.attribution.RuleBasedAttribution;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.Set;
 
@@ -42,22 +41,6 @@ public record JourneySettings(
     int maxTransactionIds,
     boolean tracking) {
 
-  /** The defaults of the journey keys added after the first release: an older config still loads. */
-  static final Config DEFAULTS = ConfigFactory.parseString("""
-      session-timeout = 30m
-      engaged-after = 10s
-      engaged-page-views = 2
-      conversion-events = [purchase, begin_checkout, conversion]
-      lookback = 14d
-      half-life = 7d
-      max-users-per-bucket = 5000
-      user-retention = 30d
-      max-touchpoints-per-user = 50
-      max-conversions-per-user = 20
-      max-transaction-ids-per-user = 20
-      tracking = on
-      """);
-
   public JourneySettings {
     if (bucketsPerOrganization < 1) throw new IllegalArgumentException("beacon.journey.buckets-per-organization: at least 1");
     atLeastOne(maxUsers, "max-users-per-bucket");
@@ -70,8 +53,8 @@ public record JourneySettings(
     conversionEvents = Set.copyOf(conversionEvents);
   }
 
-  public static JourneySettings from(Config config) {
-    var c = config.withFallback(DEFAULTS);
+  /** Every key is in application.conf, the one source of defaults. */
+  public static JourneySettings from(Config c) {
     return new JourneySettings(c.getDuration("dedup-window"), c.getInt("dedup-max-ids"), c.getInt("snapshot-every"),
         c.getInt("buckets-per-organization"),
         c.getDuration("session-timeout"), c.getDuration("engaged-after"), c.getInt("engaged-page-views"),

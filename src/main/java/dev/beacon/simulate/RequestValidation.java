@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * problem as {@code "field: reason"}. A pure function: the only outside fact it needs, whether a
  * replay file can be read, comes through {@link FileCheck}.
  */
-public final class RequestValidation {
+final class RequestValidation {
   public static final int MAX_EVENTS_PER_MINUTE = 600_000;
   public static final double MAX_DURATION_MINUTES = 10_080;
   public static final int MAX_COUNT = 100_000;

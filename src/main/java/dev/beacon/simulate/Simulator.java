@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * send is counted and logged, and the run goes on. {@link #shutdown()} stops every run, lets
  * the sends in flight finish, and refuses new runs.
  */
-public final class Simulator {
+final class Simulator {
   private static final Logger log = LoggerFactory.getLogger(Simulator.class);
   /** How long stop and shutdown wait for the sends in flight. */
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);

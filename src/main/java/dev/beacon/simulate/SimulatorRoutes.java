@@ -22,7 +22,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * reason for bad input, 503 while shutting down) and {@code GET /api/analytics/real-time/simulate}
  * (the simulator's status).
  */
-public final class SimulatorRoutes extends AllDirectives {
+final class SimulatorRoutes extends AllDirectives {
   private static final long MAX_BODY_BYTES = 256 * 1024;
   private final Simulator simulator;
 

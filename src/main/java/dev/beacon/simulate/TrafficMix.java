@@ -8,7 +8,7 @@ package dev.beacon.simulate;
  * user still goes impression → click → site → purchase in order. Bots ({@code botRate} of paid
  * journeys) add their rapid clicks on top.
  */
-public record TrafficMix(double impressionRate, double clickRate, double conversionRate, double botRate) {
+record TrafficMix(double impressionRate, double clickRate, double conversionRate, double botRate) {
   public static final TrafficMix DEFAULT = new TrafficMix(0.7, 0.25, 0.05, 0.01);
   /** At most this many ad events per paid journey on average. */
   private static final double MAX_SCALE = 4.0;

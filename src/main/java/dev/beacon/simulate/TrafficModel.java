@@ -17,7 +17,7 @@ import java.util.Random;
  * follow each other within milliseconds. Users keep their device and place across journeys and
  * get a fresh GA4 session id per visit. Not thread-safe: one model per run.
  */
-public final class TrafficModel {
+final class TrafficModel {
   /** An organisation and the campaigns its paid and email traffic belongs to. */
   public record Organization(String id, List<String> campaignIds) {
     public Organization {

@@ -1,0 +1,39 @@
+package dev.beacon;
+
+import com.typesafe.config.Config;
+import dev.beacon.campaign.CampaignSettings;
+import dev.beacon.common.DatabaseSettings;
+import dev.beacon.common.HttpSettings;
+import dev.beacon.common.ReadSideSettings;
+import dev.beacon.event.EventSettings;
+import dev.beacon.ingest.IngestSettings;
+import dev.beacon.ingest.KafkaSettings;
+import dev.beacon.journey.JourneySettings;
+import dev.beacon.simulate.SimulatorSettings;
+import java.nio.file.Path;
+
+/**
+ * Everything under {@code beacon} in application.conf, read once at start into one settings record
+ * per feature; nothing below reads the configuration again. {@code dbUrlSet} tells whether the
+ * database is the embedded H2 file (a start failure then names the data directory's variable).
+ */
+record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
+    EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
+    DatabaseSettings database, SimulatorSettings simulator) {
+
+  static BeaconSettings from(Config config) {
+    var beacon = config.getConfig("beacon");
+    return new BeaconSettings(
+        Path.of(beacon.getString("data-dir")),
+        !beacon.getString("db.url").isBlank(),
+        HttpSettings.from(beacon.getConfig("http")),
+        KafkaSettings.from(beacon.getConfig("kafka")),
+        IngestSettings.from(beacon.getConfig("ingest")),
+        EventSettings.from(beacon.getConfig("events")),
+        CampaignSettings.from(beacon.getConfig("campaign")),
+        JourneySettings.from(beacon.getConfig("journey")),
+        ReadSideSettings.from(beacon.getConfig("read-side")),
+        DatabaseSettings.from(beacon),
+        SimulatorSettings.from(beacon.getConfig("simulator")));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.beacon.ingest;
+
+import dev.beacon.common.HttpSettings;
+import dev.beacon.common.Json;
+import dev.beacon.event.EventParser;
+import dev.beacon.event.EventSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The ingest plugged into a server: HTTP intake onto the events topic, the pipeline status, and
+ * the stream that reads the topic in micro-batches and hands each batch to the journey buckets,
+ * then the campaigns (started by their own features before {@link #startConsuming}).
+ */
+public final class IngestFeature implements AutoCloseable {
+  private final IngestSettings settings;
+  private final IngestStats stats;
+  private final IngestStream stream;
+  private final PipelineStatus status;
+  private final Route routes;
+
+  private IngestFeature(IngestSettings settings, IngestStats stats, IngestStream stream, PipelineStatus status,
+      Route routes) {
+    this.settings = settings;
+    this.stats = stats;
+    this.stream = stream;
+    this.status = status;
+    this.routes = routes;
+  }
+
+  /** {@code journeyBuckets}: the journey buckets per organisation the batch shares its events out to. */
+  public static IngestFeature start(ActorSystem<?> system, KafkaSettings kafka, IngestSettings settings,
+      EventSettings events, HttpSettings http, EventProducer producer, int journeyBuckets, MeterRegistry registry,
+      Clock clock) {
+    var stats = new IngestStats(clock);
+    stats.bindTo(registry);
+    var parser = new EventParser(events, clock);
+    var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
+    var processor = new BatchProcessor(ClusterSharding.get(system), deadLetters, stats, settings.entityTimeout(),
+        journeyBuckets);
+    var stream = new IngestStream(system, kafka, settings, parser, processor, stats);
+    var status = new PipelineStatus(kafka, stats);
+    var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.maxBatch(), http.maxBodySize());
+    var routes = new IngestRoutes(intake, status, http.maxBodySize(), Materializer.matFromSystem(system)).routes();
+    return new IngestFeature(settings, stats, stream, status, routes);
+  }
+
+  public Route routes() {
+    return routes;
+  }
+
+  public IngestStats stats() {
+    return stats;
+  }
+
+  /** Starts reading the topic, unless {@code beacon.ingest.enabled} is off. */
+  public void startConsuming() {
+    if (settings.enabled()) stream.start();
+  }
+
+  /** Stops fetching, finishes the batch in hand and commits it. */
+  public CompletionStage<Done> drain() {
+    return stream.drain();
+  }
+
+  /** What a crash does to the stream: it stops without draining or committing. */
+  public void abort() {
+    stream.abort();
+  }
+
+  @Override
+  public void close() {
+    status.close();
+  }
+}
