@@ -3,6 +3,7 @@ package dev.beacon;
 import dev.beacon.attribution.AttributeCommand;
 import dev.beacon.bench.BenchCommand;
 import dev.beacon.common.BeaconConfig;
+import dev.beacon.common.ScalaConsole;
 import dev.beacon.simulate.SimulateCommand;
 
 /** The command line: {@code java -jar beacon.jar [command]}. */
@@ -33,6 +34,8 @@ public final class Main {
     // Scala's CompletionStages (every Pekko ask) run their callbacks on the common pool; with
     // fewer than two of its threads (a 2-core machine) the JDK starts a new thread per callback.
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) System.setProperty(COMMON_POOL_PARALLELISM, "4");
+    // before any Scala code runs: pekko-projection-jdbc prints a line per projection stop
+    ScalaConsole.dropProjectionStopLines();
   }
 
   private Main() {}

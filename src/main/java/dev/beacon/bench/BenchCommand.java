@@ -356,9 +356,9 @@ public final class BenchCommand {
       while (server.stats().snapshot().consumed() - consumedBefore < total || server.stats().snapshot().inFlightBatch() > 0) {
         Thread.sleep(20);
       }
-      var h = server.stats().latency();
-      return new Latency(database, options.latencyRate(), options.latencySeconds(), h.count(), h.percentile(0.50),
-          h.percentile(0.95), h.percentile(0.99), h.percentile(1.0));
+      var h = server.stats().latency().snapshot();
+      return new Latency(database, options.latencyRate(), options.latencySeconds(), h.getTotalCount(),
+          h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99), h.getMaxValue());
     } finally {
       server.stop().toCompletableFuture().get();
       dropSchemas();

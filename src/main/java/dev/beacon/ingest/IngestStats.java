@@ -1,5 +1,6 @@
 package dev.beacon.ingest;
 
+import dev.beacon.common.RateMeter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -7,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,9 +28,7 @@ public final class IngestStats {
   private final AtomicLong lastCommitMillis = new AtomicLong();
   private final AtomicLong inFlightBatch = new AtomicLong();
   private final LongAdder batches = new LongAdder();
-  /** Events consumed per second, a ring of the last 60 seconds, tagged with their second. */
-  private final AtomicLongArray perSecond = new AtomicLongArray(60);
-  private final AtomicLongArray secondOf = new AtomicLongArray(60);
+  private final RateMeter consumedPerSecond = new RateMeter(60);
   private final LatencyHistogram latency = new LatencyHistogram();
 
   public IngestStats(Clock clock) {
@@ -76,13 +74,7 @@ public final class IngestStats {
 
   private void consumed(int n) {
     consumed.add(n);
-    var second = clock.millis() / 1000;
-    var slot = (int) (second % 60);
-    if (secondOf.get(slot) != second) {
-      secondOf.set(slot, second);
-      perSecond.set(slot, 0);
-    }
-    perSecond.addAndGet(slot, n);
+    consumedPerSecond.record(clock.millis(), n);
   }
 
   /** Event time → persisted, for each event of a batch that every entity acknowledged. */
@@ -110,13 +102,7 @@ public final class IngestStats {
 
   /** Mean events consumed per second over the last full minute. */
   public double eventsPerSecond() {
-    var now = clock.millis() / 1000;
-    long sum = 0;
-    for (int i = 0; i < 60; i++) {
-      var second = secondOf.get(i);
-      if (second < now && second >= now - 60) sum += perSecond.get(i);
-    }
-    return sum / 60.0;
+    return consumedPerSecond.perSecond(clock.millis());
   }
 
   /** The figures as the status endpoint shows them. */

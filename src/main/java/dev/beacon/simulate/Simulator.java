@@ -2,6 +2,7 @@ package dev.beacon.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.common.Json;
+import dev.beacon.common.RateMeter;
 import dev.beacon.simulate.SimulationRequest.Action;
 import dev.beacon.simulate.SimulationRequest.Options;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.beacon.simulate;
+package dev.beacon.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,5 +21,17 @@ class RateMeterTest {
     // one second later the first second has left the window
     assertThat(meter.perSecond(t0 + 6_000)).isEqualTo((20 + 30 + 40 + 50 + 1) / 5.0);
     assertThat(meter.perSecond(t0 + 60_000)).isZero();
+  }
+
+  @Test
+  void batchesCountEveryEventTheyHold() {
+    var meter = new RateMeter(60);
+    var t0 = 3_600_000L;
+    for (int second = 0; second < 60; second++) meter.record(t0 + second * 1000L, 120);
+    assertThat(meter.perSecond(t0 + 60_000)).isEqualTo(120.0);
+    // a batch in the second in progress leaves the oldest second of the full window counted
+    meter.record(t0 + 60_500, 6_000);
+    assertThat(meter.perSecond(t0 + 60_900)).isEqualTo(120.0);
+    assertThat(meter.perSecond(t0 + 61_000)).isEqualTo((59 * 120 + 6_000) / 60.0);
   }
 }
