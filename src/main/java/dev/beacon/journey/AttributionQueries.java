@@ -1,11 +1,10 @@
 package dev.beacon.journey;
 
 import dev.beacon.attribution.PathCounts;
-import java.sql.Date;
+import dev.beacon.common.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -32,20 +31,13 @@ final class AttributionQueries {
   public Map<String, Map<String, ChannelCredit>> byModelAndChannel(String organizationId, LocalDate from, LocalDate to)
       throws SQLException {
     var result = new TreeMap<String, Map<String, ChannelCredit>>();
-    try (var c = dataSource.getConnection(); var st = c.prepareStatement("""
+    Sql.forEach(dataSource, """
         SELECT attribution_model, channel, SUM(conversions), SUM(revenue) FROM attribution_daily
         WHERE organization_id = ? AND event_day BETWEEN ? AND ?
-        GROUP BY attribution_model, channel ORDER BY attribution_model, channel""")) {
-      st.setString(1, organizationId);
-      st.setDate(2, Date.valueOf(from));
-      st.setDate(3, Date.valueOf(to));
-      try (var rs = st.executeQuery()) {
-        while (rs.next()) {
-          result.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
-              .put(rs.getString(2), new ChannelCredit(rs.getString(2), round(rs.getDouble(3)), round(rs.getDouble(4))));
-        }
-      }
-    }
+        GROUP BY attribution_model, channel ORDER BY attribution_model, channel""",
+        rs -> result.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+            .put(rs.getString(2), new ChannelCredit(rs.getString(2), round(rs.getDouble(3)), round(rs.getDouble(4)))),
+        organizationId, from, to);
     return result;
   }
 
@@ -53,59 +45,39 @@ final class AttributionQueries {
   public record ChannelSessions(String channel, long sessions, long engagedSessions) {}
 
   public List<ChannelSessions> sessionsByChannel(String organizationId, LocalDate from, LocalDate to) throws SQLException {
-    var rows = new ArrayList<ChannelSessions>();
-    try (var c = dataSource.getConnection(); var st = c.prepareStatement("""
+    return Sql.list(dataSource, """
         SELECT channel, SUM(sessions), SUM(engaged_sessions) FROM session_daily
-        WHERE organization_id = ? AND event_day BETWEEN ? AND ? GROUP BY channel ORDER BY channel""")) {
-      st.setString(1, organizationId);
-      st.setDate(2, Date.valueOf(from));
-      st.setDate(3, Date.valueOf(to));
-      try (var rs = st.executeQuery()) {
-        while (rs.next()) rows.add(new ChannelSessions(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-      }
-    }
-    return rows;
+        WHERE organization_id = ? AND event_day BETWEEN ? AND ? GROUP BY channel ORDER BY channel""",
+        rs -> new ChannelSessions(rs.getString(1), rs.getLong(2), rs.getLong(3)), organizationId, from, to);
   }
 
   /** One day of one model. */
   public record DayCredit(LocalDate day, String model, double conversions, double revenue) {}
 
   public List<DayCredit> daily(String organizationId, LocalDate from, LocalDate to) throws SQLException {
-    var rows = new ArrayList<DayCredit>();
-    try (var c = dataSource.getConnection(); var st = c.prepareStatement("""
+    return Sql.list(dataSource, """
         SELECT event_day, attribution_model, SUM(conversions), SUM(revenue) FROM attribution_daily
         WHERE organization_id = ? AND event_day BETWEEN ? AND ?
-        GROUP BY event_day, attribution_model ORDER BY event_day, attribution_model""")) {
-      st.setString(1, organizationId);
-      st.setDate(2, Date.valueOf(from));
-      st.setDate(3, Date.valueOf(to));
-      try (var rs = st.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new DayCredit(rs.getDate(1).toLocalDate(), rs.getString(2), round(rs.getDouble(3)), round(rs.getDouble(4))));
-        }
-      }
-    }
-    return rows;
+        GROUP BY event_day, attribution_model ORDER BY event_day, attribution_model""",
+        rs -> new DayCredit(rs.getDate(1).toLocalDate(), rs.getString(2), round(rs.getDouble(3)), round(rs.getDouble(4))),
+        organizationId, from, to);
   }
 
   /** The organisation's converting and non-converting journey paths; empty when it has none. */
   public PathCounts paths(String organizationId) throws SQLException {
     var counts = new PathCounts();
-    try (var c = dataSource.getConnection(); var st = c.prepareStatement(
+    Sql.forEach(dataSource,
         "SELECT channel_path, SUM(conversions), SUM(conversion_value), SUM(non_conversions) FROM conversion_paths "
-            + "WHERE organization_id = ? GROUP BY channel_path")) {
-      st.setString(1, organizationId);
-      try (var rs = st.executeQuery()) {
-        while (rs.next()) {
+            + "WHERE organization_id = ? GROUP BY channel_path",
+        rs -> {
           var path = rs.getString(1);
           var conversions = rs.getLong(2);
           var nulls = rs.getLong(4);
-          if (path.isEmpty() || (conversions <= 0 && nulls <= 0)) continue;
+          if (path.isEmpty() || (conversions <= 0 && nulls <= 0)) return;
           counts.add(Arrays.asList(path.split(JourneyReadSide.PATH_SEPARATOR, -1)), conversions,
               Math.max(0, rs.getDouble(3)), Math.max(0, nulls));
-        }
-      }
-    }
+        },
+        organizationId);
     return counts;
   }
 
@@ -118,33 +90,21 @@ final class AttributionQueries {
    * order).
    */
   public List<FeedItem> liveFeed(String organizationId, int limit) throws SQLException {
-    var items = new ArrayList<FeedItem>();
-    try (var c = dataSource.getConnection(); var st = c.prepareStatement("""
+    var items = Sql.list(dataSource, """
         SELECT event_time, event_name, user_id, channel, campaign FROM live_event_feed
-        WHERE organization_id = ? ORDER BY id DESC LIMIT ?""")) {
-      st.setString(1, organizationId);
-      st.setInt(2, limit);
-      try (var rs = st.executeQuery()) {
-        while (rs.next()) {
-          items.add(new FeedItem(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
-        }
-      }
-    }
+        WHERE organization_id = ? ORDER BY id DESC LIMIT ?""",
+        rs -> new FeedItem(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+        organizationId, limit);
     items.sort(Comparator.comparing(FeedItem::time).reversed());
     return items;
   }
 
   /** Whether the organisation has anything on the journeys' read side. */
   public boolean knows(String organizationId) throws SQLException {
-    try (var c = dataSource.getConnection(); var st = c.prepareStatement("""
+    return !Sql.list(dataSource, """
         SELECT 1 FROM session_daily WHERE organization_id = ?
-        UNION ALL SELECT 1 FROM conversion_paths WHERE organization_id = ? LIMIT 1""")) {
-      st.setString(1, organizationId);
-      st.setString(2, organizationId);
-      try (var rs = st.executeQuery()) {
-        return rs.next();
-      }
-    }
+        UNION ALL SELECT 1 FROM conversion_paths WHERE organization_id = ? LIMIT 1""",
+        rs -> true, organizationId, organizationId).isEmpty();
   }
 
   private static double round(double value) {

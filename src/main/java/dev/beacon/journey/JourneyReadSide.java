@@ -1,15 +1,19 @@
 package dev.beacon.journey;
 
+import dev.beacon.common.Sql;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns the facts of persisted journey events into the read tables, in the caller's
@@ -73,8 +77,7 @@ final class JourneyReadSide {
   }
 
   private static void writeSessions(Connection connection, int slice, Map<SessionKey, Sums> sessions) throws SQLException {
-    if (sessions.isEmpty()) return;
-    try (var st = connection.prepareStatement("""
+    Sql.batch(connection, """
         MERGE INTO session_daily t
         USING (VALUES (CAST(? AS INTEGER), CAST(? AS VARCHAR(128)), CAST(? AS DATE), CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS BIGINT)))
           AS s (projection_slice, organization_id, event_day, channel, sessions, engaged_sessions)
@@ -82,24 +85,13 @@ final class JourneyReadSide {
           AND t.channel = s.channel
         WHEN MATCHED THEN UPDATE SET sessions = t.sessions + s.sessions, engaged_sessions = t.engaged_sessions + s.engaged_sessions
         WHEN NOT MATCHED THEN INSERT (projection_slice, organization_id, event_day, channel, sessions, engaged_sessions)
-          VALUES (s.projection_slice, s.organization_id, s.event_day, s.channel, s.sessions, s.engaged_sessions)""")) {
-      for (var entry : sessions.entrySet()) {
-        var k = entry.getKey();
-        st.setInt(1, slice);
-        st.setString(2, k.organizationId());
-        st.setDate(3, Date.valueOf(k.day()));
-        st.setString(4, k.channel());
-        st.setLong(5, (long) entry.getValue().a);
-        st.setLong(6, (long) entry.getValue().b);
-        st.addBatch();
-      }
-      st.executeBatch();
-    }
+          VALUES (s.projection_slice, s.organization_id, s.event_day, s.channel, s.sessions, s.engaged_sessions)""",
+        sessions.entrySet(), e -> new Object[] {slice, e.getKey().organizationId(), e.getKey().day(), e.getKey().channel(),
+            (long) e.getValue().a, (long) e.getValue().b});
   }
 
   private static void writeCredits(Connection connection, int slice, Map<CreditKey, Sums> credits) throws SQLException {
-    if (credits.isEmpty()) return;
-    try (var st = connection.prepareStatement("""
+    Sql.batch(connection, """
         MERGE INTO attribution_daily t
         USING (VALUES (CAST(? AS INTEGER), CAST(? AS VARCHAR(128)), CAST(? AS DATE), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(256)),
                        CAST(? AS VARCHAR(32)), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)))
@@ -108,26 +100,13 @@ final class JourneyReadSide {
           AND t.campaign = s.campaign AND t.attribution_model = s.attribution_model
         WHEN MATCHED THEN UPDATE SET conversions = t.conversions + s.conversions, revenue = t.revenue + s.revenue
         WHEN NOT MATCHED THEN INSERT (projection_slice, organization_id, event_day, channel, campaign, attribution_model, conversions, revenue)
-          VALUES (s.projection_slice, s.organization_id, s.event_day, s.channel, s.campaign, s.attribution_model, s.conversions, s.revenue)""")) {
-      for (var entry : credits.entrySet()) {
-        var k = entry.getKey();
-        st.setInt(1, slice);
-        st.setString(2, k.organizationId());
-        st.setDate(3, Date.valueOf(k.day()));
-        st.setString(4, k.channel());
-        st.setString(5, k.campaign());
-        st.setString(6, k.model());
-        st.setDouble(7, entry.getValue().a);
-        st.setDouble(8, entry.getValue().b);
-        st.addBatch();
-      }
-      st.executeBatch();
-    }
+          VALUES (s.projection_slice, s.organization_id, s.event_day, s.channel, s.campaign, s.attribution_model, s.conversions, s.revenue)""",
+        credits.entrySet(), e -> new Object[] {slice, e.getKey().organizationId(), e.getKey().day(), e.getKey().channel(),
+            e.getKey().campaign(), e.getKey().model(), e.getValue().a, e.getValue().b});
   }
 
   private static void writePaths(Connection connection, int slice, Map<PathKey, Sums> paths) throws SQLException {
-    if (paths.isEmpty()) return;
-    try (var st = connection.prepareStatement("""
+    Sql.batch(connection, """
         MERGE INTO conversion_paths t
         USING (VALUES (CAST(? AS INTEGER), CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(2048)), CAST(? AS BIGINT),
                        CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT)))
@@ -136,68 +115,42 @@ final class JourneyReadSide {
         WHEN MATCHED THEN UPDATE SET conversions = t.conversions + s.conversions,
           conversion_value = t.conversion_value + s.conversion_value, non_conversions = t.non_conversions + s.non_conversions
         WHEN NOT MATCHED THEN INSERT (projection_slice, organization_id, channel_path, conversions, conversion_value, non_conversions)
-          VALUES (s.projection_slice, s.organization_id, s.channel_path, s.conversions, s.conversion_value, s.non_conversions)""")) {
-      for (var entry : paths.entrySet()) {
-        var k = entry.getKey();
-        st.setInt(1, slice);
-        st.setString(2, k.organizationId());
-        st.setString(3, k.path());
-        st.setLong(4, (long) entry.getValue().a);
-        st.setDouble(5, entry.getValue().b);
-        st.setLong(6, entry.getValue().c);
-        st.addBatch();
-      }
-      st.executeBatch();
-    }
+          VALUES (s.projection_slice, s.organization_id, s.channel_path, s.conversions, s.conversion_value, s.non_conversions)""",
+        paths.entrySet(), e -> new Object[] {slice, e.getKey().organizationId(), e.getKey().path(),
+            (long) e.getValue().a, e.getValue().b, e.getValue().c});
   }
 
   private void writeFeed(Connection connection, List<JourneyBucket.JourneysUpdated> events, Set<String> organizations)
       throws SQLException {
     if (organizations.isEmpty()) return;
     // Only the newest feedSize items per organisation of a group can survive the trim below.
-    var newest = new LinkedHashMap<String, java.util.ArrayDeque<FeedItem>>();
+    var newest = new LinkedHashMap<String, ArrayDeque<FeedItem>>();
     for (var e : events) {
-      var queue = newest.computeIfAbsent(e.organizationId(), k -> new java.util.ArrayDeque<>());
+      var queue = newest.computeIfAbsent(e.organizationId(), k -> new ArrayDeque<>());
       for (var item : e.feed()) {
         queue.addLast(item);
         if (queue.size() > feedSize) queue.removeFirst();
       }
     }
-    try (var st = connection.prepareStatement(
-        "INSERT INTO live_event_feed (organization_id, event_time, event_name, user_id, channel, campaign) VALUES (?, ?, ?, ?, ?, ?)")) {
-      for (var entry : newest.entrySet()) {
-        var items = new java.util.ArrayList<>(entry.getValue());
-        items.sort(java.util.Comparator.comparingLong(FeedItem::timestampMillis));
-        for (var item : items) {
-          st.setString(1, entry.getKey());
-          st.setTimestamp(2, new Timestamp(item.timestampMillis()));
-          st.setString(3, item.name());
-          st.setString(4, item.userId());
-          st.setString(5, item.channel());
-          st.setString(6, item.campaign());
-          st.addBatch();
-        }
+    var rows = new ArrayList<Object[]>();
+    for (var entry : newest.entrySet()) {
+      var items = new ArrayList<>(entry.getValue());
+      items.sort(Comparator.comparingLong(FeedItem::timestampMillis));
+      for (var item : items) {
+        rows.add(new Object[] {entry.getKey(), new Timestamp(item.timestampMillis()), item.name(), item.userId(), item.channel(),
+            item.campaign()});
       }
-      st.executeBatch();
     }
+    Sql.batch(connection,
+        "INSERT INTO live_event_feed (organization_id, event_time, event_name, user_id, channel, campaign) VALUES (?, ?, ?, ?, ?, ?)",
+        rows, Function.identity());
     // Two indexed steps per organisation: the id of its feedSize-th newest row, then everything
     // older. (One DELETE with that as a subquery was the read side's largest cost on H2.)
-    try (var oldest = connection.prepareStatement(
-            "SELECT id FROM live_event_feed WHERE organization_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?");
-        var trim = connection.prepareStatement("DELETE FROM live_event_feed WHERE organization_id = ? AND id < ?")) {
-      var trims = 0;
-      for (var org : organizations) {
-        oldest.setString(1, org);
-        oldest.setInt(2, feedSize - 1);
-        try (var rs = oldest.executeQuery()) {
-          if (!rs.next()) continue;
-          trim.setString(1, org);
-          trim.setLong(2, rs.getLong(1));
-          trim.addBatch();
-          trims++;
-        }
-      }
-      if (trims > 0) trim.executeBatch();
+    var trims = new ArrayList<Object[]>();
+    for (var org : organizations) {
+      Sql.first(connection, "SELECT id FROM live_event_feed WHERE organization_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+          rs -> rs.getLong(1), org, feedSize - 1).ifPresent(id -> trims.add(new Object[] {org, id}));
     }
+    Sql.batch(connection, "DELETE FROM live_event_feed WHERE organization_id = ? AND id < ?", trims, Function.identity());
   }
 }

@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import dev.beacon.common.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -22,24 +23,17 @@ final class ReadProgress {
 
   /** The highest ordering applied for the slice, or 0. */
   static long applied(Connection connection, int slice) throws SQLException {
-    try (var st = connection.prepareStatement("SELECT applied_ordering FROM journey_read_progress WHERE projection_slice = ?")) {
-      st.setInt(1, slice);
-      try (var rs = st.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
+    return Sql.first(connection, "SELECT applied_ordering FROM journey_read_progress WHERE projection_slice = ?",
+        rs -> rs.getLong(1), slice).orElse(0L);
   }
 
   static void record(Connection connection, int slice, long ordering) throws SQLException {
-    try (var st = connection.prepareStatement("""
+    Sql.update(connection, """
         MERGE INTO journey_read_progress t
         USING (VALUES (CAST(? AS INTEGER), CAST(? AS BIGINT))) AS s (projection_slice, applied_ordering)
         ON t.projection_slice = s.projection_slice
         WHEN MATCHED THEN UPDATE SET applied_ordering = s.applied_ordering
-        WHEN NOT MATCHED THEN INSERT (projection_slice, applied_ordering) VALUES (s.projection_slice, s.applied_ordering)""")) {
-      st.setInt(1, slice);
-      st.setLong(2, ordering);
-      st.executeUpdate();
-    }
+        WHEN NOT MATCHED THEN INSERT (projection_slice, applied_ordering) VALUES (s.projection_slice, s.applied_ordering)""",
+        slice, ordering);
   }
 }
