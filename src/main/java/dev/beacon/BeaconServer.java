@@ -16,6 +16,7 @@ import dev.beacon.ops.OpsRoutes;
 import dev.beacon.simulate.SimulatorFeature;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,10 @@ public final class BeaconServer {
     }
   }
 
-  /** The features start in the order the data flows: intake and ingest, journeys, campaigns, queries. */
+  /**
+   * The features start in the order the data flows: the simulator that sends, the journeys and
+   * campaigns the ingest batch goes through (in that order), the ingest, then the routes.
+   */
   private static BeaconServer start(Config config, Startup startup) {
     var settings = BeaconSettings.from(config);
     var clock = Clock.systemUTC();
@@ -92,11 +96,11 @@ public final class BeaconServer {
     var producer = startup.started(new EventProducer(kafka.bootstrapServers(), kafka.produceTimeout()), EventProducer::close);
     var registry = Metrics.registry();
 
-    var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
-        producer, settings.journey().bucketsPerOrganization(), registry, clock), IngestFeature::close);
     var simulator = SimulatorFeature.start(system, settings.simulator(), producer::send, kafka.topic(), clock);
     var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(), clock);
     var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), clock);
+    var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
+        producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, clock), IngestFeature::close);
     var routes = Directives.concat(
         ingest.routes(),
         simulator.routes(),

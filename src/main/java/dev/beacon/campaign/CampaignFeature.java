@@ -1,31 +1,40 @@
 package dev.beacon.campaign;
 
 import dev.beacon.common.HttpSettings;
+import dev.beacon.event.BatchPart;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The campaign feature plugged into a server: its entities ({@link Campaign}, which the ingest
- * batch applies events to, and {@link OrganizationCampaigns}) on the system's sharding, and its
+ * The campaign feature plugged into a server: its entities ({@link Campaign} and
+ * {@link OrganizationCampaigns}) on the system's sharding, its part of the ingest batch, and its
  * query routes.
  */
 public final class CampaignFeature {
   private final Route routes;
+  private final CampaignBatchPart batchPart;
 
-  private CampaignFeature(Route routes) {
+  private CampaignFeature(Route routes, CampaignBatchPart batchPart) {
     this.routes = routes;
+    this.batchPart = batchPart;
   }
 
   public static CampaignFeature start(ActorSystem<?> system, CampaignSettings settings, HttpSettings http, Clock clock) {
     Campaign.init(system, settings, clock);
     OrganizationCampaigns.init(system);
-    var queries = new CampaignQueries(ClusterSharding.get(system), http.askTimeout(), clock);
-    return new CampaignFeature(new CampaignRoutes(queries, settings, clock).routes());
+    var sharding = ClusterSharding.get(system);
+    var queries = new CampaignQueries(sharding, http.askTimeout(), clock);
+    return new CampaignFeature(new CampaignRoutes(queries, settings, clock).routes(), new CampaignBatchPart(sharding));
   }
 
   public Route routes() {
     return routes;
+  }
+
+  /** The campaigns' part of every ingest micro-batch, after the journeys'. */
+  public BatchPart batchPart() {
+    return batchPart;
   }
 }

@@ -1,51 +1,35 @@
 package dev.beacon.ingest;
 
-import dev.beacon.campaign.Campaign;
-import dev.beacon.campaign.OrganizationCampaigns;
+import dev.beacon.event.BatchPart;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventParser;
-import dev.beacon.event.Verdict;
-import dev.beacon.journey.JourneyBucket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * Applies one micro-batch of parsed records to the entities, and completes only when every
- * entity the batch touches has persisted its share: invalid records to the dead-letter topic;
- * events with a user to their journey bucket (one command per bucket), which judges each
- * delivery (applied, a redelivery, a retry of an event counted from another delivery, failed);
- * then campaign events to their campaign (one command per campaign), which counts those their
- * journey counted and, for events without a user, judges retries itself; new campaigns to their
- * organisation. The verdicts are about deliveries, never ids ({@link BatchRouting}).
+ * entity the batch touches has persisted its share: invalid records go to the dead-letter topic;
+ * valid ones to each {@link BatchPart} in turn (journey buckets, which judge each delivery of an
+ * event with a user; then campaigns, which count what their journey counted and judge events
+ * without a user themselves). The verdicts are about deliveries, never ids ({@link BatchVerdicts}).
  * Several batches may be in flight; each entity still gets its batches in order, one after the
  * other ({@link EntityChain}). Every step is idempotent, so a failed batch is applied again
  * after the stream restarts from the last commit.
  */
 final class BatchProcessor {
-  private static final int MAX_REGISTERED_CACHE = 100_000;
-  private final ClusterSharding sharding;
+  private final List<BatchPart> parts;
   private final DeadLetters deadLetters;
   private final IngestStats stats;
   private final Duration timeout;
-  private final Set<String> registered = ConcurrentHashMap.newKeySet();
-  private final int journeyBuckets;
   private final EntityChain chain = new EntityChain();
 
-  public BatchProcessor(ClusterSharding sharding, DeadLetters deadLetters, IngestStats stats, Duration timeout,
-      int journeyBuckets) {
-    this.journeyBuckets = journeyBuckets;
-    this.sharding = sharding;
+  BatchProcessor(List<BatchPart> parts, DeadLetters deadLetters, IngestStats stats, Duration timeout) {
+    this.parts = List.copyOf(parts);
     this.deadLetters = deadLetters;
     this.stats = stats;
     this.timeout = timeout;
@@ -77,16 +61,15 @@ final class BatchProcessor {
       if (c instanceof Accepted accepted) delivered.add(accepted.delivered());
       else if (c instanceof Rejected r) rejected.add(r);
     }
-    var deadLettered = new ArrayList<CompletableFuture<?>>();
-    for (var r : rejected) deadLettered.add(deadLetters.send(r.record(), r.reasons()).toCompletableFuture());
+    var all = new ArrayList<CompletableFuture<?>>();
+    for (var r : rejected) all.add(deadLetters.send(r.record(), r.reasons()).toCompletableFuture());
     // Every entity's slot is taken now, in batch order, even where the command must wait.
-    var journeys = admitToJourneys(delivered);
-    var campaigns = applyToCampaigns(delivered, journeys);
-    var all = new ArrayList<CompletableFuture<?>>(deadLettered);
-    all.add(journeys);
-    all.add(campaigns);
+    var judged = CompletableFuture.completedFuture(BatchVerdicts.none(delivered.size()));
+    for (var part : parts) judged = judge(part, delivered, judged);
+    all.add(judged);
+    var verdicts = judged;
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .thenCompose(v -> judged(delivered, journeys.join(), campaigns.join(), rejected));
+        .thenCompose(v -> counted(delivered, verdicts.join(), rejected));
   }
 
   /** Restarting the stream: earlier batches are no longer waited for. */
@@ -94,55 +77,21 @@ final class BatchProcessor {
     chain.reset();
   }
 
-  /** What the journey buckets made of a batch: a verdict per delivery (null where none judged it), and reasons of failures. */
-  private record Judged(Verdict[] verdicts, Map<Integer, String> failures) {}
-
-  /** Events with a user go past their journey bucket first; it judges each delivery (applied, redelivered, retry, failed). */
-  private CompletableFuture<Judged> admitToJourneys(List<Delivered> delivered) {
-    var shares = BatchRouting.byJourneyBucket(delivered, journeyBuckets);
-    var replies = new ArrayList<CompletableFuture<JourneyBucket.Admitted>>(shares.size());
+  /** Each entity of a part gets its share once the parts before have judged the whole batch. */
+  private CompletableFuture<BatchVerdicts> judge(BatchPart part, List<Delivered> delivered,
+      CompletableFuture<BatchVerdicts> before) {
+    var shares = part.shares(delivered);
+    var replies = new ArrayList<CompletableFuture<BatchPart.Judgement>>(shares.size());
     shares.forEach((entityId, share) -> {
-      var events = BatchRouting.deliveries(delivered, share);
-      replies.add(chain.next("Journey|" + entityId, () -> sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
-          .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(events, replyTo), timeout)));
-    });
-    var shareList = List.copyOf(shares.values());
-    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      var verdicts = new Verdict[delivered.size()];
-      var failures = new HashMap<Integer, String>();
-      for (int s = 0; s < replies.size(); s++) {
-        var reply = replies.get(s).join();
-        var share = shareList.get(s);
-        BatchRouting.merge(verdicts, share, reply.verdicts());
-        reply.failures().forEach((k, reason) -> failures.put(share.get(k), reason));
-      }
-      return new Judged(verdicts, failures);
-    });
-  }
-
-  /** Each campaign gets its share once the journeys judged the batch, with the deliveries they did not count. */
-  private CompletableFuture<Verdict[]> applyToCampaigns(List<Delivered> delivered, CompletableFuture<Judged> journeys) {
-    var shares = BatchRouting.byCampaign(delivered);
-    var newCampaigns = new HashMap<String, Set<String>>();
-    var replies = new ArrayList<CompletableFuture<Campaign.Applied>>(shares.size());
-    shares.forEach((entityId, share) -> {
-      var events = BatchRouting.deliveries(delivered, share);
-      registerIfNew(entityId, events.get(0).event(), newCampaigns);
-      replies.add(chain.next("Campaign|" + entityId, journeys, judged -> sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
-          .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(events,
-              BatchRouting.notCountedByJourney(share, judged.verdicts()), replyTo), timeout)));
+      var events = BatchVerdicts.deliveries(delivered, share);
+      replies.add(chain.next(part.entityType() + "|" + entityId, before,
+          judged -> part.apply(entityId, events, judged.of(share), timeout)));
     });
     var all = new ArrayList<CompletableFuture<?>>(replies);
-    newCampaigns.forEach((org, ids) -> all.add(sharding.entityRefFor(OrganizationCampaigns.ENTITY_TYPE_KEY, org)
-        .<OrganizationCampaigns.Registered>askWithStatus(replyTo -> new OrganizationCampaigns.Register(ids, replyTo), timeout)
-        .toCompletableFuture()
-        .thenRun(() -> remember(org, ids))));
+    all.add(part.alongside(delivered, shares, timeout).toCompletableFuture());
     var shareList = List.copyOf(shares.values());
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      var verdicts = new Verdict[delivered.size()];
-      for (int s = 0; s < replies.size(); s++) BatchRouting.merge(verdicts, shareList.get(s), replies.get(s).join().verdicts());
-      return verdicts;
-    });
+    return before.thenCombine(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)),
+        (judged, v) -> judged.with(shareList, replies.stream().map(CompletableFuture::join).toList()));
   }
 
   /**
@@ -150,19 +99,17 @@ final class BatchProcessor {
    * applied + redelivered + deduplicated + dead-lettered over the batches that completed. Events
    * an entity could not apply go to the dead-letter topic before the batch completes.
    */
-  private CompletionStage<Done> judged(List<Delivered> delivered, Judged journeys, Verdict[] campaigns,
-      List<Rejected> rejected) {
+  private CompletionStage<Done> counted(List<Delivered> delivered, BatchVerdicts verdicts, List<Rejected> rejected) {
     int applied = 0;
     int redelivered = 0;
     int duplicates = 0;
     var failed = new ArrayList<CompletableFuture<?>>();
     for (int i = 0; i < delivered.size(); i++) {
-      switch (BatchRouting.verdict(journeys.verdicts()[i], campaigns[i])) {
+      switch (verdicts.verdict(i)) {
         case APPLIED -> applied++;
         case REDELIVERED -> redelivered++;
         case DUPLICATE -> duplicates++;
-        case FAILED -> failed.add(deadLetters.send(delivered.get(i),
-            List.of(journeys.failures().getOrDefault(i, "an entity could not apply the event"))).toCompletableFuture());
+        case FAILED -> failed.add(deadLetters.send(delivered.get(i), List.of(verdicts.failure(i))).toCompletableFuture());
       }
     }
     var deadLettered = rejected.size() + failed.size();
@@ -172,17 +119,5 @@ final class BatchProcessor {
       stats.judged(delivered.size() + rejected.size(), counts[0], counts[1], counts[2], deadLettered);
       return Done.getInstance();
     });
-  }
-
-  private void registerIfNew(String entityId, dev.beacon.event.Event first, Map<String, Set<String>> newCampaigns) {
-    if (!registered.contains(entityId)) {
-      newCampaigns.computeIfAbsent(first.organizationId(), k -> new HashSet<>()).add(first.campaignId());
-    }
-  }
-
-  private void remember(String organizationId, Set<String> campaignIds) {
-    // A bounded cache: forgetting only costs a registration that changes nothing.
-    if (registered.size() > MAX_REGISTERED_CACHE) registered.clear();
-    for (var id : campaignIds) registered.add(Campaign.entityId(organizationId, id));
   }
 }

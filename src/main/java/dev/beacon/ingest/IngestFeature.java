@@ -2,21 +2,22 @@ package dev.beacon.ingest;
 
 import dev.beacon.common.HttpSettings;
 import dev.beacon.common.Json;
+import dev.beacon.event.BatchPart;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 
 /**
  * The ingest plugged into a server: HTTP intake onto the events topic, the pipeline status, and
- * the stream that reads the topic in micro-batches and hands each batch to the journey buckets,
- * then the campaigns (started by their own features before {@link #startConsuming}).
+ * the stream that reads the topic in micro-batches and hands each batch to the features' parts
+ * in turn (their features start their entities before {@link #startConsuming}).
  */
 public final class IngestFeature implements AutoCloseable {
   private final IngestSettings settings;
@@ -34,16 +35,15 @@ public final class IngestFeature implements AutoCloseable {
     this.routes = routes;
   }
 
-  /** {@code journeyBuckets}: the journey buckets per organisation the batch shares its events out to. */
+  /** {@code parts}: the features' parts of each micro-batch, in the order the batch goes through them. */
   public static IngestFeature start(ActorSystem<?> system, KafkaSettings kafka, IngestSettings settings,
-      EventSettings events, HttpSettings http, EventProducer producer, int journeyBuckets, MeterRegistry registry,
+      EventSettings events, HttpSettings http, EventProducer producer, List<BatchPart> parts, MeterRegistry registry,
       Clock clock) {
     var stats = new IngestStats(clock);
     stats.bindTo(registry);
     var parser = new EventParser(events, clock);
     var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
-    var processor = new BatchProcessor(ClusterSharding.get(system), deadLetters, stats, settings.entityTimeout(),
-        journeyBuckets);
+    var processor = new BatchProcessor(parts, deadLetters, stats, settings.entityTimeout());
     var stream = new IngestStream(system, kafka, settings, parser, processor, stats);
     var status = new PipelineStatus(kafka, stats);
     var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.maxBatch(), http.maxBodySize());

@@ -3,11 +3,14 @@ package dev.beacon.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beacon.campaign.Campaign;
+import dev.beacon.campaign.CampaignBatchPart;
 import dev.beacon.campaign.CampaignModel;
+import dev.beacon.event.BatchPart;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Event;
 import dev.beacon.event.EventType;
 import dev.beacon.event.Verdict;
+import dev.beacon.journey.JourneyBatchPart;
 import dev.beacon.journey.JourneyBucket;
 import dev.beacon.journey.JourneyBucketModel;
 import java.time.Instant;
@@ -33,7 +36,7 @@ import net.jqwik.api.Provide;
  * of any size with several in flight, and crashes between any two entity writes (each entity
  * having persisted any prefix of its share of the batches in flight), after which entities
  * recover from a snapshot and their journal and the stream re-reads from the last commit. The
- * batches are routed exactly as the ingest routes them ({@link BatchRouting}) through the
+ * batches are routed exactly as the ingest routes them ({@link JourneyBatchPart}, {@link CampaignBatchPart}, {@link BatchVerdicts}) through the
  * entities' own decisions and event handlers; the oracle counts the distinct events once.
  *
  * <p>Checked: every campaign counter equals the oracle's; every user's journey (sessions,
@@ -145,19 +148,25 @@ class DeliveryShapesProperties {
      * Returns false when some entity did not persist.
      */
     boolean apply(List<Delivered> batch, long now, EntityGate gate) {
-      var journeys = new Verdict[batch.size()];
+      var judged = BatchVerdicts.none(batch.size());
       var complete = true;
-      for (var share : BatchRouting.byJourneyBucket(batch, BUCKETS).entrySet()) {
+      var journeyShares = new ArrayList<List<Integer>>();
+      var journeyJudgements = new ArrayList<BatchPart.Judgement>();
+      for (var share : JourneyBatchPart.shares(batch, BUCKETS).entrySet()) {
         if (!gate.persists("Journey|" + share.getKey())) {
           complete = false;
           continue;
         }
         var bucket = bucket(share.getKey());
-        BatchRouting.merge(journeys, share.getValue(), bucket.admit(BatchRouting.deliveries(batch, share.getValue()), now));
+        journeyShares.add(share.getValue());
+        journeyJudgements.add(new BatchPart.Judgement(
+            bucket.admit(BatchVerdicts.deliveries(batch, share.getValue()), now), Map.of()));
         if (random.nextInt(4) == 0) bucket.snapshot();
       }
-      var campaignVerdicts = new Verdict[batch.size()];
-      for (var share : BatchRouting.byCampaign(batch).entrySet()) {
+      judged = judged.with(journeyShares, journeyJudgements);
+      var campaignShares = new ArrayList<List<Integer>>();
+      var campaignJudgements = new ArrayList<BatchPart.Judgement>();
+      for (var share : CampaignBatchPart.sharesOf(batch).entrySet()) {
         // a campaign's command waits for every journey verdict of its batch
         if (!complete || !gate.persists("Campaign|" + share.getKey())) {
           complete = false;
@@ -165,14 +174,16 @@ class DeliveryShapesProperties {
           continue;
         }
         var campaign = campaign(share.getKey());
-        var notCounted = BatchRouting.notCountedByJourney(share.getValue(), journeys);
-        BatchRouting.merge(campaignVerdicts, share.getValue(),
-            campaign.apply(BatchRouting.deliveries(batch, share.getValue()), notCounted, now));
+        var notCounted = CampaignBatchPart.notCounted(judged.of(share.getValue()));
+        campaignShares.add(share.getValue());
+        campaignJudgements.add(new BatchPart.Judgement(
+            campaign.apply(BatchVerdicts.deliveries(batch, share.getValue()), notCounted, now), Map.of()));
         if (random.nextInt(4) == 0) campaign.snapshot();
       }
       if (!complete) return false;
+      judged = judged.with(campaignShares, campaignJudgements);
       consumed += batch.size();
-      for (int i = 0; i < batch.size(); i++) counts[BatchRouting.verdict(journeys[i], campaignVerdicts[i]).ordinal()]++;
+      for (int i = 0; i < batch.size(); i++) counts[judged.verdict(i).ordinal()]++;
       return true;
     }
 

@@ -1,0 +1,42 @@
+package dev.beacon.event;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A feature's part of an ingest micro-batch: which of its entities judge which deliveries, and
+ * how one entity gets its share. The ingest runs the parts in the order it is given them (journey
+ * buckets, then campaigns): a part's entities get their shares once every entity of the part
+ * before it has judged the batch; each entity gets its shares batch after batch, in order; the
+ * verdicts fold into one per delivery ({@link Verdict#and}). So a feature with an entity that
+ * learns from events plugs in here without the ingest knowing it.
+ */
+public interface BatchPart {
+  /** The part's entity type; with an entity id it names one entity among every part's. */
+  String entityType();
+
+  /** Entity id → the indexes in {@code batch} of the deliveries that entity judges, each list in batch order. */
+  Map<String, List<Integer>> shares(List<Delivered> batch);
+
+  /**
+   * Sends one entity its share; completes once the entity has persisted it. {@code before} holds,
+   * per delivery of the share, the verdict of the parts before this one (null where none judged it).
+   */
+  CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before, Duration timeout);
+
+  /** What the batch also waits for, beside the shares (the campaign part registers campaigns new to their organisation). */
+  default CompletionStage<?> alongside(List<Delivered> batch, Map<String, List<Integer>> shares, Duration timeout) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** An entity's verdict per delivery of its share, in the share's order, and the reasons of the failed ones by that index. */
+  record Judgement(List<Verdict> verdicts, Map<Integer, String> failures) {
+    public Judgement {
+      verdicts = List.copyOf(verdicts);
+      failures = Map.copyOf(failures);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.beacon.journey;
+
+import dev.beacon.event.BatchPart;
+import dev.beacon.event.Delivered;
+import dev.beacon.event.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The journeys' part of an ingest batch, the first: every event with a user goes to the bucket of
+ * its user, which judges each delivery (applied, a redelivery, a retry of an event counted from
+ * another delivery, failed) and builds the journeys of the events it applied.
+ */
+public final class JourneyBatchPart implements BatchPart {
+  private final ClusterSharding sharding;
+  private final int buckets;
+
+  JourneyBatchPart(ClusterSharding sharding, int buckets) {
+    this.sharding = sharding;
+    this.buckets = buckets;
+  }
+
+  @Override
+  public String entityType() {
+    return JourneyBucket.ENTITY_TYPE_KEY.name();
+  }
+
+  @Override
+  public Map<String, List<Integer>> shares(List<Delivered> batch) {
+    return shares(batch, buckets);
+  }
+
+  /** The bucket entity id → indexes of the deliveries with a user that it judges. */
+  public static Map<String, List<Integer>> shares(List<Delivered> batch, int buckets) {
+    var shares = new LinkedHashMap<String, List<Integer>>();
+    for (int i = 0; i < batch.size(); i++) {
+      var e = batch.get(i).event();
+      if (!e.hasUser()) continue;
+      shares.computeIfAbsent(JourneyBucket.entityId(e.organizationId(), e.userId(), buckets), k -> new ArrayList<>()).add(i);
+    }
+    return shares;
+  }
+
+  @Override
+  public CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before,
+      Duration timeout) {
+    return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
+        .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(share, replyTo), timeout)
+        .thenApply(admitted -> new Judgement(admitted.verdicts(), admitted.failures()));
+  }
+}
