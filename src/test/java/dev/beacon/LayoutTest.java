@@ -37,6 +37,14 @@ class LayoutTest {
         .check(MAIN);
   }
 
+  @Test
+  void theIngestKnowsTheFeaturesOnlyByTheirBatchParts() {
+    noClasses().that().resideInAPackage("dev.beacon.ingest..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.beacon.campaign..", "dev.beacon.journey..",
+            "dev.beacon.attribution..", "dev.beacon.simulate..")
+        .check(MAIN);
+  }
+
   /** A file is its top-level class with everything nested in it; a loop of any length between files fails. */
   @Test
   void noTwoFilesDependOnEachOtherInALoop() {
