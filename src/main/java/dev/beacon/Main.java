@@ -1,34 +1,29 @@
 package dev.beacon;
 
 import dev.beacon.attribution.AttributeCommand;
-import dev.beacon.bench.BenchCommand;
-import dev.beacon.common.BeaconConfig;
+import dev.beacon.bench.BenchArguments;
+import dev.beacon.common.CommandLines;
 import dev.beacon.common.ScalaConsole;
 import dev.beacon.simulate.SimulateCommand;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
-/** The command line: {@code java -jar beacon.jar [command]}. */
-public final class Main {
+/** The command line: {@code java -jar beacon.jar [command]}, {@code serve} when none is given. */
+@Command(name = "beacon", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
+    subcommands = {ServeCommand.class, SimulateCommand.class, BenchArguments.class, AttributeCommand.class,
+        HelpCommand.class},
+    customSynopsis = "java -jar beacon.jar [-hV] [COMMAND]",
+    description = "Beacon: real-time marketing analytics and online-learning server.",
+    footer = {"",
+        "With no command it serves. With no BEACON_KAFKA_BOOTSTRAP the server runs an in-JVM Kafka broker, and "
+            + "with no BEACON_DB_URL an H2 file database, both under BEACON_DATA_DIR (./data); SIGTERM stops it "
+            + "gracefully. COMMAND --help shows the options of each command.",
+        "",
+        "Configuration: application.conf, every value overridable by environment (see README)."})
+public final class Main implements Callable<Integer> {
   private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-  private static final String HELP = """
-      Beacon: real-time marketing analytics and online-learning server.
-
-      Usage: java -jar beacon.jar [command]
-
-      Commands:
-        serve     start the server (the default): HTTP API, ingest stream, entities.
-                  With no BEACON_KAFKA_BOOTSTRAP it runs an in-JVM Kafka broker, and with no
-                  BEACON_DB_URL an H2 file database, both under BEACON_DATA_DIR (./data).
-                  SIGTERM stops it gracefully (serve --help for its settings).
-        simulate  send simulated traffic to a running Beacon's Kafka (simulate --help).
-        bench     measure: raw Kafka read, the full pipeline on H2 and PostgreSQL (--db-url),
-                  latency at a fixed rate; prints a table (bench --help for options).
-        attribute --paths FILE [--csv]
-                  attribution of a path file (path;total_conversions;total_conversion_value;
-                  total_null): first touch, last touch, linear and Markov, per channel.
-        help      show this text (also --help, -h).
-
-      Configuration: application.conf, every value overridable by environment (see README).
-      """;
 
   static {
     // Scala's CompletionStages (every Pekko ask) run their callbacks on the common pool; with
@@ -38,25 +33,26 @@ public final class Main {
     ScalaConsole.dropProjectionStopLines();
   }
 
-  private Main() {}
+  private final PrintStream out;
+  private final PrintStream err;
 
-  public static void main(String[] args) {
-    var command = args.length == 0 ? "serve" : args[0];
-    switch (command) {
-      case "serve" -> System.exit(ServeCommand.run(rest(args), System.out, System.err));
-      case "bench" -> System.exit(BenchCommand.run(rest(args), System.out, System.err));
-      case "simulate" -> System.exit(SimulateCommand.run(rest(args), System.out, System.err));
-      case "attribute" -> System.exit(AttributeCommand.run(rest(args), System.out, System.err));
-      case "help", "--help", "-h" -> System.out.print(HELP);
-      default -> {
-        System.err.println("Unknown command: " + command);
-        System.err.print(HELP);
-        System.exit(2);
-      }
-    }
+  private Main(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
   }
 
-  private static String[] rest(String[] args) {
-    return args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command {@code args} name (serve when they name none); returns the exit status. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return CommandLines.execute(Main.class, args, out, err);
+  }
+
+  /** No command: serve. */
+  @Override
+  public Integer call() {
+    return new ServeCommand(out, err).call();
   }
 }

@@ -1,54 +1,52 @@
 package dev.beacon;
 
 import dev.beacon.common.BeaconConfig;
+import dev.beacon.common.CommandLines;
 import dev.beacon.common.StartupFailure;
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
 
 /**
  * {@code java -jar beacon.jar serve}: runs the server until SIGTERM or Ctrl-C, then stops it
  * gracefully and waits for the embedded broker to close before the JVM exits. Exit status 1,
  * with one line on stderr, when the start cannot succeed; 2 for an unknown option.
  */
-final class ServeCommand {
-  static final String USAGE = """
-      Usage: java -jar beacon.jar [serve]
-
-      Starts the server: HTTP API, ingest stream, entities, Pekko Management. It takes no options;
-      the environment configures it (application.conf lists every variable), for instance:
-
-        BEACON_HTTP_PORT          HTTP API (8080)
-        BEACON_MANAGEMENT_PORT    Pekko Management: /ready, /alive (8558)
-        BEACON_CLUSTER_PORT       Pekko cluster, Artery (25520)
-        BEACON_DATA_DIR           embedded Kafka log and H2 database (./data)
-        BEACON_KAFKA_BOOTSTRAP    external Kafka (unset: an in-JVM broker on BEACON_KAFKA_EMBEDDED_PORT, 9092)
-        BEACON_DB_URL             jdbc:postgresql://HOST:5432/DB (unset: H2 under the data directory),
-                                  with BEACON_DB_USER and BEACON_DB_PASSWORD
-        BEACON_SIMULATOR          the demo traffic (on)
-
-      SIGTERM or Ctrl-C stops it gracefully: HTTP unbinds, the ingest stream drains and commits,
-      then the actor system and the embedded broker stop. A start that cannot succeed (a port in
-      use, a database or Kafka out of reach) says why in one line on stderr and exits with status 1.
-      """;
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
+    customSynopsis = "java -jar beacon.jar [serve]",
+    description = {
+        "Starts the server (the default command): HTTP API, ingest stream, entities, Pekko Management.",
+        "It takes no other options than -h and -V: the environment configures it (application.conf lists",
+        "every variable), for instance:",
+        "",
+        "  BEACON_HTTP_PORT          HTTP API (8080)",
+        "  BEACON_MANAGEMENT_PORT    Pekko Management: /ready, /alive (8558)",
+        "  BEACON_CLUSTER_PORT       Pekko cluster, Artery (25520)",
+        "  BEACON_DATA_DIR           embedded Kafka log and H2 database (./data)",
+        "  BEACON_KAFKA_BOOTSTRAP    external Kafka (unset: an in-JVM broker on BEACON_KAFKA_EMBEDDED_PORT,",
+        "                            9092)",
+        "  BEACON_DB_URL             jdbc:postgresql://HOST:5432/DB (unset: H2 under the data directory),",
+        "                            with BEACON_DB_USER and BEACON_DB_PASSWORD",
+        "  BEACON_SIMULATOR          the demo traffic (on)"},
+    footer = {"",
+        "SIGTERM or Ctrl-C stops it gracefully: HTTP unbinds, the ingest stream drains and commits, then the "
+            + "actor system and the embedded broker stop. A start that cannot succeed (a port in use, a database "
+            + "or Kafka out of reach) says why in one line on stderr and exits with status 1."})
+final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+  private final PrintStream err;
 
-  private ServeCommand() {}
+  /** The server writes to its log, not to {@code out}; only a failed start goes to {@code err}. */
+  ServeCommand(PrintStream out, PrintStream err) {
+    this.err = err;
+  }
 
-  /** Runs the command with the arguments after {@code serve}; returns the exit status once stopped. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    for (var arg : args) {
-      if (arg.equals("--help") || arg.equals("-h")) {
-        out.print(USAGE);
-        return 0;
-      }
-    }
-    if (args.length > 0) {
-      err.println("serve: unknown option " + args[0]);
-      err.print(USAGE);
-      return 2;
-    }
+  /** Starts the server and waits until it has stopped; returns the exit status. */
+  @Override
+  public Integer call() {
     var started = new CompletableFuture<BeaconServer>();
     // Registered before the start: a SIGTERM that comes while it runs stops what it brings up.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

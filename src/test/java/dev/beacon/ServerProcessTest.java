@@ -168,7 +168,7 @@ class ServerProcessTest {
   void unknownServeOptionPrintsTheUsageAndExitsWithTwo() {
     var process = run(Map.of(), "serve", "--port", "80");
     assertThat(process.awaitExit(FAILS_WITHIN)).hasValue(2);
-    assertThat(process.stderr()).startsWith("serve: unknown option --port" + System.lineSeparator())
+    assertThat(process.stderr()).startsWith("serve: Unknown options: '--port', '80'" + System.lineSeparator())
         .contains("Usage: java -jar beacon.jar [serve]");
     assertThat(process.stdout()).isEmpty();
   }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.BeaconServer;
 import dev.beacon.common.BeaconConfig;
+import dev.beacon.common.CommandLines;
 import dev.beacon.common.Json;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.Topics;
@@ -52,18 +53,13 @@ public final class BenchCommand {
     this.workDir = workDir;
   }
 
+  /** Runs with the arguments after the word {@code bench}; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      out.print(BenchOptions.USAGE);
-      return 0;
-    }
-    var errors = new ArrayList<String>();
-    var options = BenchOptions.parse(args, errors);
-    if (!errors.isEmpty()) {
-      errors.forEach(e -> err.println("bench: " + e));
-      err.print(BenchOptions.USAGE);
-      return 2;
-    }
+    return CommandLines.execute(BenchArguments.class, args, out, err);
+  }
+
+  /** Runs every scenario with {@code options} and prints the results; returns the exit status. */
+  static int measure(BenchOptions options, PrintStream out, PrintStream err) {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     Path workDir;
     try {

@@ -1,19 +1,20 @@
 package dev.beacon.simulate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
+import dev.beacon.common.CommandLines;
 import dev.beacon.common.Json;
 import dev.beacon.ingest.EventProducer;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +22,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code java -jar beacon.jar simulate …}: simulated traffic into a running Beacon's Kafka
@@ -28,119 +35,117 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * Exit status 0 when every event was written, 1 when some were not or Kafka was unreachable,
  * 2 for bad arguments.
  */
-public final class SimulateCommand {
-  static final String USAGE = """
-      Usage: java -jar beacon.jar simulate --bootstrap HOST:PORT --organization ORG --campaigns a,b,c [options]
-
-      Writes simulated ad events and GA4 rows to a running Beacon's Kafka topic.
-
-        --bootstrap HOST:PORT   Kafka bootstrap servers (required)
-        --topic NAME            topic to write to (default beacon.events)
-        --organization ORG      organisation id (required)
-        --campaigns a,b,c       campaign ids (required except for replay)
-        --mode MODE             continuous (default), burst, journey or replay
-        --rate N                continuous: events per minute (default 600)
-        --duration MIN          continuous: minutes to run (default: until Ctrl-C)
-        --impression-rate R, --click-rate R, --conversion-rate R
-                                continuous, burst: shares of ad event types (default 0.7, 0.25, 0.05)
-        --count N               burst: number of events (default 100)
-        --file F                replay: a GA4 export, one JSON row per line
-        --speed X               replay: divide the file's spacing by X (default 1)
-        --seed S                seed of the traffic model (default 42)
-        --users N               users per organisation (default 5000)
-      """;
-  private static final Map<String, String> OPTION_FLAGS = Map.of(
-      "--rate", "eventsPerMinute", "--duration", "duration", "--count", "count", "--speed", "speed",
-      "--seed", "seed", "--users", "users", "--impression-rate", "impressionRate", "--click-rate", "clickRate",
-      "--conversion-rate", "conversionRate");
-  private static final List<String> OTHER_FLAGS = List.of("--bootstrap", "--topic", "--organization", "--campaigns",
-      "--mode", "--file");
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
+    customSynopsis = {"java -jar beacon.jar simulate --bootstrap HOST:PORT --organization ORG --campaigns a,b,c",
+        "           [options]"},
+    description = "Writes simulated ad events and GA4 rows to a running Beacon's Kafka topic.")
+public final class SimulateCommand implements Callable<Integer> {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+  @Spec
+  private CommandSpec spec;
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (required)")
+  private String bootstrap = "";
+  @Option(names = "--topic", paramLabel = "NAME", description = "topic to write to (default ${DEFAULT-VALUE})")
+  private String topic = "beacon.events";
+  @Option(names = "--organization", paramLabel = "ORG", description = "organisation id (required)")
+  private String organization;
+  @Option(names = "--campaigns", paramLabel = "a,b,c", description = "campaign ids (required except for replay)")
+  private String campaigns;
+  @Option(names = "--mode", paramLabel = "MODE", converter = Mode.Converter.class,
+      description = "continuous (default), burst, journey or replay")
+  private Mode mode = Mode.CONTINUOUS;
+  @Option(names = "--rate", paramLabel = "N", description = "continuous: events per minute (default 600)")
+  private Long eventsPerMinute;
+  @Option(names = "--duration", paramLabel = "MIN", description = "continuous: minutes to run (default: until Ctrl-C)")
+  private BigDecimal duration;
+  @Option(names = "--impression-rate", paramLabel = "R", description = "continuous, burst: share of impressions (default 0.7)")
+  private BigDecimal impressionRate;
+  @Option(names = "--click-rate", paramLabel = "R", description = "continuous, burst: share of clicks (default 0.25)")
+  private BigDecimal clickRate;
+  @Option(names = "--conversion-rate", paramLabel = "R", description = "continuous, burst: share of conversions (default 0.05)")
+  private BigDecimal conversionRate;
+  @Option(names = "--count", paramLabel = "N", description = "burst: number of events (default 100)")
+  private Long count;
+  @Option(names = "--file", paramLabel = "F", description = "replay: a GA4 export, one JSON row per line")
+  private Path file;
+  @Option(names = "--speed", paramLabel = "X", description = "replay: divide the file's spacing by X (default 1)")
+  private BigDecimal speed;
+  @Option(names = "--seed", paramLabel = "S", description = "seed of the traffic model (default 42)")
+  private Long seed;
+  @Option(names = "--users", paramLabel = "N", description = "users per organisation (default 5000)")
+  private Long users;
+  private final PrintStream out;
+  private final PrintStream err;
 
-  private SimulateCommand() {}
+  private SimulateCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   /** Runs the command with the arguments after {@code simulate}; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    var flags = new HashMap<String, String>();
-    var problems = new ArrayList<String>();
-    var list = new ArrayList<>(Arrays.asList(args));
-    if (!list.isEmpty() && list.get(0).equals("simulate")) list.remove(0);
-    for (int i = 0; i < list.size(); i++) {
-      var arg = list.get(i);
-      if (arg.equals("--help") || arg.equals("-h")) {
-        out.print(USAGE);
-        return 0;
-      }
-      var eq = arg.indexOf('=');
-      var flag = eq > 0 ? arg.substring(0, eq) : arg;
-      if (!OPTION_FLAGS.containsKey(flag) && !OTHER_FLAGS.contains(flag)) {
-        problems.add(arg + ": unknown argument");
-      } else if (eq > 0) {
-        flags.put(flag, arg.substring(eq + 1));
-      } else if (i + 1 < list.size()) {
-        flags.put(flag, list.get(++i));
-      } else {
-        problems.add(flag + ": needs a value");
-      }
+    var rest = args.length > 0 && args[0].equals("simulate") ? Arrays.copyOfRange(args, 1, args.length) : args;
+    return CommandLines.execute(SimulateCommand.class, rest, out, err);
+  }
+
+  @Override
+  public Integer call() {
+    if (bootstrap.isBlank()) {
+      return CommandLines.badUsage(spec, List.of("--bootstrap: required (the Kafka of a running Beacon, HOST:PORT)"));
     }
-    var bootstrap = flags.getOrDefault("--bootstrap", "");
-    if (bootstrap.isBlank()) problems.add("--bootstrap: required (the Kafka of a running Beacon, HOST:PORT)");
-    var body = body(flags, problems);
-    if (!problems.isEmpty()) return usage(err, problems);
     var settings = SimulatorSettings.defaults();
-    var checked = RequestValidation.validate(body, settings, RequestValidation.LOCAL_FILES);
-    if (checked instanceof RequestValidation.Invalid invalid) return usage(err, invalid.reasons());
+    var checked = RequestValidation.validate(body(), settings, RequestValidation.LOCAL_FILES);
+    if (checked instanceof RequestValidation.Invalid invalid) return CommandLines.badUsage(spec, invalid.reasons());
     var request = ((RequestValidation.Valid) checked).request();
-    var topic = flags.getOrDefault("--topic", "beacon.events");
     if (!topicExists(bootstrap, topic, err)) return 1;
     return simulate(request, bootstrap, topic, settings, out, err);
   }
 
-  private static ObjectNode body(Map<String, String> flags, List<String> problems) {
-    var body = Json.MAPPER.createObjectNode();
-    var mode = flags.getOrDefault("--mode", "continuous");
-    switch (mode) {
-      case "continuous" -> body.put("action", "start");
-      case "burst", "journey", "replay" -> body.put("action", mode);
-      default -> problems.add("--mode: unknown mode '" + mode + "' (continuous, burst, journey, replay)");
-    }
-    if (flags.containsKey("--organization")) body.put("organizationId", flags.get("--organization"));
-    if (flags.containsKey("--campaigns")) {
-      var campaigns = body.putArray("campaignIds");
-      for (var id : flags.get("--campaigns").split(",")) {
-        if (!id.isBlank()) campaigns.add(id.trim());
+  /** The simulator's request body, as the HTTP API takes it: its validation applies to both. */
+  private ObjectNode body() {
+    var body = Json.MAPPER.createObjectNode().put("action", mode.action);
+    if (organization != null) body.put("organizationId", organization);
+    if (campaigns != null) {
+      var ids = body.putArray("campaignIds");
+      for (var id : campaigns.split(",")) {
+        if (!id.isBlank()) ids.add(id.trim());
       }
     }
-    var options = body.putObject("options");
-    if (flags.containsKey("--file")) options.put("file", flags.get("--file"));
-    for (var entry : OPTION_FLAGS.entrySet()) {
-      var text = flags.get(entry.getKey());
-      if (text == null) continue;
-      try {
-        options.set(entry.getValue(), number(text.trim()));
-      } catch (NumberFormatException e) {
-        problems.add(entry.getKey() + ": must be a number, got '" + text + "'");
-      }
-    }
-    if (!options.has("seed")) options.put("seed", SimulatorSettings.defaults().seed());
+    // An option not given is null, which the validation reads as absent.
+    body.putObject("options")
+        .put("file", file == null ? null : file.toString())
+        .put("eventsPerMinute", eventsPerMinute)
+        .put("duration", duration)
+        .put("impressionRate", impressionRate)
+        .put("clickRate", clickRate)
+        .put("conversionRate", conversionRate)
+        .put("count", count)
+        .put("speed", speed)
+        .put("seed", seed == null ? SimulatorSettings.defaults().seed() : seed)
+        .put("users", users);
     return body;
   }
 
-  /** A whole number stays whole (seeds are 64-bit), anything else is read exactly as a decimal. */
-  private static JsonNode number(String text) {
-    var factory = Json.MAPPER.getNodeFactory();
-    try {
-      return factory.numberNode(Long.parseLong(text));
-    } catch (NumberFormatException notWhole) {
-      return factory.numberNode(new BigDecimal(text));
-    }
-  }
+  /** The kinds of run, each the simulator action it asks for. */
+  enum Mode {
+    CONTINUOUS("start"), BURST("burst"), JOURNEY("journey"), REPLAY("replay");
 
-  private static int usage(PrintStream err, List<String> problems) {
-    problems.forEach(p -> err.println("simulate: " + p));
-    err.println();
-    err.print(USAGE);
-    return 2;
+    final String action;
+
+    Mode(String action) {
+      this.action = action;
+    }
+
+    /** The lower-case names the usage gives. */
+    static final class Converter implements ITypeConverter<Mode> {
+      @Override
+      public Mode convert(String text) {
+        for (var mode : values()) {
+          if (mode.name().toLowerCase(Locale.ROOT).equals(text)) return mode;
+        }
+        throw new TypeConversionException("unknown mode '" + text + "' (continuous, burst, journey, replay)");
+      }
+    }
   }
 
   private static boolean topicExists(String bootstrap, String topic, PrintStream err) {

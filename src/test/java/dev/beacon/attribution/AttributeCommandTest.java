@@ -4,10 +4,8 @@ import static dev.beacon.testing.TestData.ATTRIBUTION_PATHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import dev.beacon.testing.CommandRun;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,19 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AttributeCommandTest {
   private static final String PATHS = ATTRIBUTION_PATHS.toString();
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    var code = AttributeCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CommandRun run(String... args) {
+    return CommandRun.of(AttributeCommand::run, args);
   }
 
   @Test
   void csvHasAHeaderAndOneRowPerChannel() {
     var result = run("--paths", PATHS, "--csv");
-    assertEquals(0, result.code(), result.err());
+    assertEquals(0, result.status(), result.err());
     var lines = result.out().lines().toList();
     assertEquals(String.join(",", AttributionReport.CSV_COLUMNS), lines.get(0));
     assertEquals(13, lines.size());
@@ -41,7 +34,7 @@ class AttributeCommandTest {
   @Test
   void theDefaultIsATableOfEveryChannel() {
     var result = run("--paths=" + PATHS);
-    assertEquals(0, result.code(), result.err());
+    assertEquals(0, result.status(), result.err());
     assertTrue(result.out().startsWith("4863 journeys, 717 conversions, value 24077.26"), result.out());
     for (var channel : new String[] {"search", "social", "email", "display", "video", "affiliate", "referral", "shopping", "push", "sms",
         "podcast", "print"}) {
@@ -52,7 +45,7 @@ class AttributeCommandTest {
   @Test
   void aMissingFileExitsWithTwoAndSaysSo() {
     var result = run("--paths", "no/such/paths.csv");
-    assertEquals(2, result.code());
+    assertEquals(2, result.status());
     assertTrue(result.err().contains("no/such/paths.csv") && result.err().contains("no such file"), result.err());
     assertTrue(result.out().isEmpty());
   }
@@ -62,7 +55,7 @@ class AttributeCommandTest {
     var file = dir.resolve("bad.csv");
     Files.writeString(file, HEADER_LINE + "a > b;1;2;0\na > b;x;2;0\n");
     var result = run("--paths", file.toString());
-    assertEquals(2, result.code());
+    assertEquals(2, result.status());
     assertTrue(result.err().startsWith("attribute: " + file + " line 3: total_conversions"), result.err());
   }
 
@@ -70,7 +63,7 @@ class AttributeCommandTest {
   void missingOrUnknownArgumentsExitWithTwoAndTheUsage() {
     for (var args : new String[][] {{}, {"--csv"}, {"--paths"}, {"--paths", PATHS, "--bogus"}}) {
       var result = run(args);
-      assertEquals(2, result.code(), String.join(" ", args));
+      assertEquals(2, result.status(), String.join(" ", args));
       assertTrue(result.err().contains("Usage: java -jar beacon.jar attribute --paths FILE [--csv]"), result.err());
     }
   }
@@ -78,7 +71,7 @@ class AttributeCommandTest {
   @Test
   void helpPrintsTheUsageAndSucceeds() {
     var result = run("--help");
-    assertEquals(0, result.code());
+    assertEquals(0, result.status());
     assertTrue(result.out().startsWith("Usage:"));
   }
 

@@ -2,9 +2,7 @@ package dev.beacon.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.beacon.testing.CommandRun;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -12,25 +10,18 @@ import org.junit.jupiter.api.Test;
 /** The command's argument handling; its run against a broker is in {@link SimulatorKafkaTest}. */
 class SimulateCommandTest {
 
-  private record Ran(int status, String out, String err) {}
-
-  private static Ran run(String line) {
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    var args = line.isBlank() ? new String[0] : line.trim().split("\\s+");
-    var status = SimulateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Ran(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CommandRun run(String line) {
+    return CommandRun.of(SimulateCommand::run, line.isBlank() ? new String[0] : line.trim().split("\\s+"));
   }
 
   @ParameterizedTest(name = "[{0}] → {1}")
   @CsvSource(delimiter = '|', value = {
       "''                                                                       | --bootstrap: required",
       "--organization acme --campaigns a                                        | --bootstrap: required",
-      "--bootstrap k:9092 --organization acme --campaigns a --rat 5             | --rat: unknown argument",
-      "--bootstrap k:9092 --organization acme --campaigns a --rate              | --rate: needs a value",
-      "--bootstrap k:9092 --organization acme --campaigns a --rate fast         | --rate: must be a number, got 'fast'",
-      "--bootstrap k:9092 --organization acme --campaigns a --mode party        | --mode: unknown mode 'party'",
+      "--bootstrap k:9092 --organization acme --campaigns a --rat 5             | Unknown options: '--rat', '5'",
+      "--bootstrap k:9092 --organization acme --campaigns a --rate              | Missing required parameter for option '--rate' (N)",
+      "--bootstrap k:9092 --organization acme --campaigns a --rate fast         | Invalid value for option '--rate': 'fast' is not a long",
+      "--bootstrap k:9092 --organization acme --campaigns a --mode party        | Invalid value for option '--mode': unknown mode 'party'",
       "--bootstrap k:9092 --campaigns a                                         | organizationId: required for start",
       "--bootstrap k:9092 --organization acme                                   | campaignIds: required for start",
       "--bootstrap k:9092 --organization acme --campaigns a --rate 0            | options.eventsPerMinute: must be between 1 and 600000",
@@ -50,7 +41,7 @@ class SimulateCommandTest {
   void helpPrintsTheUsageAndExitsWith0() {
     var ran = run("simulate --help");
     assertThat(ran.status()).isZero();
-    assertThat(ran.out()).contains("--bootstrap HOST:PORT").contains("--speed X");
+    assertThat(ran.out()).contains("--bootstrap=HOST:PORT").contains("--speed=X");
   }
 
   @Test

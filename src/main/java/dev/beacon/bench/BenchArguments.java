@@ -1,0 +1,96 @@
+package dev.beacon.bench;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import dev.beacon.common.CommandLines;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The command line of {@code java -jar beacon.jar bench}: its options, typed and with their
+ * defaults; once checked they become {@link BenchOptions} and the bench runs.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
+    customSynopsis = "java -jar beacon.jar bench [options]",
+    description = {
+        "Measures: raw Kafka read, the full pipeline on H2 and PostgreSQL (--db-url), latency at a fixed rate; "
+            + "prints a table."})
+public final class BenchArguments implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+  @Option(names = "--events", paramLabel = "N", description = "events per scenario (default ${DEFAULT-VALUE})")
+  private long events = 2_000_000;
+  @Option(names = "--campaigns", paramLabel = "N", description = "campaigns in the mix (default ${DEFAULT-VALUE})")
+  private int campaigns = 1_000;
+  @Option(names = "--users", paramLabel = "N", description = "users in the mix (default ${DEFAULT-VALUE})")
+  private int users = 100_000;
+  @Option(names = "--partitions", paramLabel = "N", description = "partitions of the bench topics (default ${DEFAULT-VALUE})")
+  private int partitions = 8;
+  @Option(names = "--rate", paramLabel = "N", description = "offered rate of the latency run, events/s (default ${DEFAULT-VALUE})")
+  private int latencyRate = 5_000;
+  @Option(names = "--latency-seconds", paramLabel = "N", description = "length of the latency run (default ${DEFAULT-VALUE})")
+  private int latencySeconds = 20;
+  @Option(names = "--db-url", paramLabel = "URL",
+      description = "also run on this PostgreSQL database (a schema is made and dropped)")
+  private String dbUrl;
+  @Option(names = "--db-user", paramLabel = "U", description = "(default ${DEFAULT-VALUE})")
+  private String dbUser = "beacon";
+  @Option(names = "--db-password", paramLabel = "P", description = "(default ${DEFAULT-VALUE})")
+  private String dbPassword = "beacon";
+  @Option(names = "--no-h2", description = "skip the H2 runs")
+  private boolean skipH2;
+  @Option(names = "--no-hot-key", description = "skip the hot-key variant")
+  private boolean skipHotKey;
+  @Option(names = "--no-retries", description = "skip the retries variant (the mix with 10%% of events sent twice, half "
+      + "of them within the same micro-batch, checked against an oracle)")
+  private boolean skipRetries;
+  @Option(names = "--batch-size", paramLabel = "N", description = "micro-batch size (default from application.conf)")
+  private int batchSize;
+  @Option(names = "--batch-window", paramLabel = "D", converter = ConfigDuration.class,
+      description = "micro-batch window, e.g. 100ms (default from application.conf)")
+  private String batchWindow;
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
+  private Path json;
+  @Option(names = "--seed", paramLabel = "S", description = "(default ${DEFAULT-VALUE})")
+  private long seed = 42;
+  @Option(names = "--no-journeys", description = "keep only the dedup window in journeys (no sessions, touchpoints, "
+      + "conversions, credits, read tables): what journeys cost")
+  private boolean skipJourneys;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private BenchArguments(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, dbUrl, dbUser,
+        dbPassword, !skipH2, !skipHotKey, !skipRetries, batchSize, batchWindow, json, seed, !skipJourneys);
+    var problems = options.problems();
+    if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
+    return BenchCommand.measure(options, out, err);
+  }
+
+  /** A duration as application.conf writes it (100ms, 1s), kept as written: it goes into the server's config. */
+  static final class ConfigDuration implements ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      try {
+        ConfigFactory.parseMap(Map.of("window", text)).getDuration("window");
+        return text;
+      } catch (ConfigException e) {
+        throw new TypeConversionException("'" + text + "' is not a duration (e.g. 100ms, 1s)");
+      }
+    }
+  }
+}
