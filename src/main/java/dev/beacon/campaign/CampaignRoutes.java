@@ -1,9 +1,10 @@
 package dev.beacon.campaign;
 
-import static dev.beacon.common.HttpJson.error;
 import static dev.beacon.common.HttpJson.ok;
 import static dev.beacon.common.HttpJson.onAnswer;
+import static dev.beacon.common.HttpJson.refuse;
 
+import dev.beacon.common.ApiError;
 import dev.beacon.common.QueryParams;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -20,7 +21,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Campaign metrics over HTTP, with the old real-time API's paths and field names:
  * {@code GET /api/campaigns/{id}/analytics/real-time}, {@code GET /api/campaigns/{id}/analytics/daily}
- * and {@code GET /api/analytics/real-time/dashboard}. Bad parameters → 400 with reasons.
+ * and {@code GET /api/analytics/real-time/dashboard}. Bad parameters → 400 with reasons; a campaign
+ * that has seen no event → 404.
  */
 final class CampaignRoutes extends AllDirectives {
   private static final long MAX_WINDOW_SECONDS = 86_400;
@@ -37,11 +39,11 @@ final class CampaignRoutes extends AllDirectives {
   public Route routes() {
     return get(() -> pathPrefix("api", () -> concat(
         path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("analytics").slash("real-time"),
-            campaignId -> withParams((org, window) -> onAnswer(queries.metrics(org, campaignId, window), m -> ok(m)))),
+            campaignId -> withParams((org, window) -> onAnswer(known(queries.metrics(org, campaignId, window)), m -> ok(m)))),
         path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("analytics").slash("daily"),
             this::daily),
         path(PathMatchers.segment("analytics").slash("real-time").slash("dashboard"),
-            () -> withParams((org, window) -> onAnswer(queries.dashboard(org, window), d -> ok(d)))))));
+            () -> withParams((org, window) -> onAnswer(known(queries.dashboard(org, window)), d -> ok(d)))))));
   }
 
   private interface WithParams {
@@ -66,7 +68,7 @@ final class CampaignRoutes extends AllDirectives {
           reasons.add("timeWindow: must be a whole number of seconds");
         }
       }
-      if (!reasons.isEmpty()) return error(StatusCodes.BAD_REQUEST, "bad parameters", reasons);
+      if (!reasons.isEmpty()) return refuse(new ApiError.BadRequest("bad parameters", reasons));
       return inner.apply(organizationId, duration);
     }));
   }
@@ -83,9 +85,14 @@ final class CampaignRoutes extends AllDirectives {
       if (reasons.isEmpty() && fromDate.plusDays(retention).isBefore(toDate)) {
         reasons.add("from: the range spans more than the " + retention + " days kept");
       }
-      if (!reasons.isEmpty()) return error(StatusCodes.BAD_REQUEST, "bad parameters", reasons);
-      return onAnswer(queries.daily(organizationId, campaignId, fromDate, toDate), d -> ok(d));
+      if (!reasons.isEmpty()) return refuse(new ApiError.BadRequest("bad parameters", reasons));
+      return onAnswer(known(queries.daily(organizationId, campaignId, fromDate, toDate)), d -> ok(d));
     })));
+  }
+
+  /** The entity's rejection of a campaign it never counted anything for is a 404. */
+  private static <T> CompletionStage<T> known(CompletionStage<T> answer) {
+    return ApiError.whenRejected(answer, Campaign.UNKNOWN_CAMPAIGN, ApiError.NotFound::new);
   }
 
   private static String requireOrganization(Optional<String> org, List<String> reasons) {
@@ -95,5 +102,4 @@ final class CampaignRoutes extends AllDirectives {
     }
     return org.get();
   }
-
 }

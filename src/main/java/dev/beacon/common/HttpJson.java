@@ -2,8 +2,9 @@ package dev.beacon.common;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -12,20 +13,27 @@ import java.util.function.Function;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JSON answers for every route, and the one mapping of failures to status codes: a rejection
- * naming something unknown → 404, other rejections → 400 with the reason, timeouts → 503,
- * anything else → 500, logged once.
+ * JSON answers for every route, and the one mapping of failures to status codes: each
+ * {@link ApiError} to its status (bad input 400, not found 404, conflict 409, too large 413,
+ * media type 415, unavailable 503 with Retry-After when a retry helps), an entity's rejection no
+ * feature typed → 400 with its reason, a timeout → 503, anything else → 500, logged once. Error
+ * bodies are {@link ErrorBody}; none quotes a library's message or class.
  */
 public final class HttpJson {
   private static final Logger log = LoggerFactory.getLogger(HttpJson.class);
+  private static final Duration TIMEOUT_RETRY_AFTER = Duration.ofSeconds(1);
 
   private HttpJson() {}
+
+  /** Every error body: what went wrong and the reasons, field by field where there is a field. */
+  public record ErrorBody(String error, List<String> reasons) {}
 
   public static Route ok(Object body) {
     return respond(StatusCodes.OK, body);
@@ -35,12 +43,23 @@ public final class HttpJson {
     return complete(status, body, Jackson.marshaller(Json.MAPPER));
   }
 
-  /** {@code {"error": message, "reasons": [...]}} with the given status. */
-  public static Route error(StatusCode status, String message, List<String> reasons) {
-    var body = new LinkedHashMap<String, Object>();
-    body.put("error", message);
-    body.put("reasons", reasons);
-    return respond(status, body);
+  /** The answer to a refused request. */
+  public static Route refuse(ApiError error) {
+    var body = new ErrorBody(error.getMessage(), error.reasons());
+    if (error instanceof ApiError.Unavailable u && u.retryAfter().isPresent()) {
+      return respondWithHeader(RetryAfter.create(u.retryAfter().get().toSeconds()), () -> respond(statusOf(error), body));
+    }
+    return respond(statusOf(error), body);
+  }
+
+  private static StatusCode statusOf(ApiError error) {
+    if (error instanceof ApiError.BadRequest) return StatusCodes.BAD_REQUEST;
+    if (error instanceof ApiError.NotFound) return StatusCodes.NOT_FOUND;
+    if (error instanceof ApiError.Conflict) return StatusCodes.CONFLICT;
+    if (error instanceof ApiError.TooLarge) return StatusCodes.PAYLOAD_TOO_LARGE;
+    if (error instanceof ApiError.UnsupportedMediaType) return StatusCodes.UNSUPPORTED_MEDIA_TYPE;
+    if (error instanceof ApiError.Unavailable) return StatusCodes.SERVICE_UNAVAILABLE;
+    throw new IllegalStateException("no status for " + error.getClass());
   }
 
   /** The route for an asynchronous answer: {@code onSuccess} for a value, the mapping above otherwise. */
@@ -50,15 +69,16 @@ public final class HttpJson {
 
   public static Route failure(Throwable error) {
     var cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof ApiError typed) return refuse(typed);
     if (cause instanceof StatusReply.ErrorMessage rejection) {
-      var message = rejection.getMessage();
-      var status = message.startsWith("unknown ") ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST;
-      return error(status, message, List.of(message));
+      return refuse(new ApiError.BadRequest(rejection.getMessage(), List.of(rejection.getMessage())));
     }
     if (cause instanceof TimeoutException || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
-      return error(StatusCodes.SERVICE_UNAVAILABLE, "timed out", List.of(cause.getMessage() == null ? "timeout" : cause.getMessage()));
+      log.warn("No answer in time: {}", cause.toString());
+      return refuse(new ApiError.Unavailable("timed out", List.of("no answer in time: try again"), TIMEOUT_RETRY_AFTER));
     }
     log.error("Request failed", cause);
-    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error", List.of(cause.getClass().getSimpleName()));
+    return respond(StatusCodes.INTERNAL_SERVER_ERROR,
+        new ErrorBody("internal error", List.of("unexpected failure: the server log has the details")));
   }
 }

@@ -1,10 +1,7 @@
 package dev.beacon.event;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.beacon.common.Json;
+import dev.beacon.common.JsonInput;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +14,7 @@ import java.util.List;
 public final class EventParser {
   private final EventSettings settings;
   private final Clock clock;
-  private final ObjectReader reader;
+  private final JsonInput input;
   private final List<WireFormat> formats;
   private final Labels labels = new Labels(100_000);
   private final Labels organizations = new Labels(10_000);
@@ -26,10 +23,7 @@ public final class EventParser {
     this.settings = settings;
     this.clock = clock;
     // one record is one event: content after the first JSON value makes the record malformed
-    // a reader made once: it resolves the tree deserializer once, not per event
-    this.reader = Json.mapper(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes())
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .readerFor(JsonNode.class);
+    this.input = new JsonInput(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes(), true);
     this.formats = List.of(new CampaignEventFormat(settings), new Ga4RowFormat(settings));
   }
 
@@ -46,15 +40,11 @@ public final class EventParser {
     if (bytes.length > settings.maxEventBytes()) {
       return new Invalid(List.of("body: event larger than " + settings.maxEventBytes() + " bytes"));
     }
-    JsonNode root;
     try {
-      root = reader.readTree(bytes);
-    } catch (JacksonException e) {
-      return new Invalid(List.of("body: malformed JSON: " + e.getOriginalMessage()));
-    } catch (java.io.IOException e) {
-      return new Invalid(List.of("body: unreadable: " + e.getMessage()));
+      return parse(input.read(bytes), defaultTime);
+    } catch (JsonInput.Unreadable e) {
+      return new Invalid(List.of(e.reason()));
     }
-    return parse(root, defaultTime);
   }
 
   /** Parses one already-read JSON event. */

@@ -1,10 +1,9 @@
 package dev.beacon.ingest;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.common.Json;
+import dev.beacon.common.JsonInput;
 import dev.beacon.event.EventParser;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,7 +36,7 @@ final class HttpIntake {
   private final IngestStats stats;
   private final Clock clock;
   private final int maxBatch;
-  private final ObjectMapper bodyMapper;
+  private final JsonInput bodies;
 
   public HttpIntake(EventParser parser, EventProducer producer, KafkaSettings kafka, IngestStats stats, Clock clock,
       int maxBatch, long maxBodyBytes) {
@@ -47,7 +46,7 @@ final class HttpIntake {
     this.stats = stats;
     this.clock = clock;
     this.maxBatch = maxBatch;
-    this.bodyMapper = Json.mapper(32, (int) maxBodyBytes, maxBodyBytes);
+    this.bodies = new JsonInput(32, (int) maxBodyBytes, maxBodyBytes, false);
   }
 
   /** What a request came to. */
@@ -72,11 +71,9 @@ final class HttpIntake {
   public CompletionStage<Outcome> accept(byte[] body, String campaignId) {
     JsonNode root;
     try {
-      root = bodyMapper.readTree(body);
-    } catch (JacksonException e) {
-      return done(new BadRequest(List.of("body: malformed JSON: " + e.getOriginalMessage())));
-    } catch (java.io.IOException e) {
-      return done(new BadRequest(List.of("body: unreadable: " + e.getMessage())));
+      root = bodies.read(body);
+    } catch (JsonInput.Unreadable e) {
+      return done(new BadRequest(List.of(e.reason())));
     }
     List<JsonNode> items;
     if (root != null && root.isObject() && root.has("events") && root.get("events").isArray()) {
@@ -128,7 +125,7 @@ final class HttpIntake {
           }
           log.warn("Kafka did not acknowledge {} events on {}: {}", accepted, kafka.topic(), cause.toString());
           return new Unavailable("Kafka did not acknowledge the " + accepted + " valid events within "
-              + kafka.produceTimeout().toSeconds() + " s (" + cause.getClass().getSimpleName() + "): none is accepted, "
+              + kafka.produceTimeout().toSeconds() + " s: none is accepted, "
               + "some may be written; send the request again, an event written twice counts once");
         });
   }
@@ -146,9 +143,9 @@ final class HttpIntake {
     return List.of();
   }
 
-  private byte[] toBytes(JsonNode item) {
+  private static byte[] toBytes(JsonNode item) {
     try {
-      return bodyMapper.writeValueAsBytes(item);
+      return Json.MAPPER.writeValueAsBytes(item);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a parsed JSON tree always serializes", e);
     }

@@ -1,23 +1,26 @@
 package dev.beacon.ingest;
 
-import static dev.beacon.common.HttpJson.error;
 import static dev.beacon.common.HttpJson.onAnswer;
+import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
+import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/analytics/real-time} and {@code POST /api/campaigns/{id}/analytics/real-time}
@@ -26,8 +29,9 @@ import org.apache.pekko.stream.Materializer;
  * {@code GET /api/analytics/real-time} (pipeline status).
  */
 final class IngestRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
   private static final long READ_TIMEOUT_MILLIS = 10_000;
-  private static final long RETRY_AFTER_SECONDS = 1;
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private final HttpIntake intake;
   private final PipelineStatus status;
   private final long maxBodyBytes;
@@ -53,16 +57,12 @@ final class IngestRoutes extends AllDirectives {
     return extractRequestEntity(entity -> {
       var mediaType = entity.getContentType().mediaType();
       if (!mediaType.equals(MediaTypes.APPLICATION_JSON) && !mediaType.subType().endsWith("+json")) {
-        return error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported content type",
-            List.of("Content-Type: must be application/json, got " + mediaType));
+        return refuse(new ApiError.UnsupportedMediaType("Content-Type: must be application/json, got " + mediaType));
       }
       var length = entity.getContentLengthOption();
       if (length.isPresent() && length.getAsLong() > maxBodyBytes) return tooLarge(length.getAsLong() + " bytes");
       return withSizeLimit(maxBodyBytes, () -> onComplete(read(entity), body -> {
-        if (body.isFailure()) {
-          return body.failed().get() instanceof EntityStreamSizeException ? tooLarge("more bytes")
-              : error(StatusCodes.BAD_REQUEST, "unreadable body", List.of("body: " + body.failed().get().getMessage()));
-        }
+        if (body.isFailure()) return unreadable(body.failed().get());
         return onAnswer(intake.accept(body.get(), campaignId), this::answer);
       }));
     });
@@ -74,25 +74,29 @@ final class IngestRoutes extends AllDirectives {
   }
 
   private Route tooLarge(String size) {
-    return error(StatusCodes.PAYLOAD_TOO_LARGE, "request too large",
-        List.of("body: " + size + ", at most " + maxBodyBytes + " bytes"));
+    return refuse(new ApiError.TooLarge("body: " + size + ", at most " + maxBodyBytes + " bytes"));
+  }
+
+  /** The body did not arrive whole; what the stream library says stays in the log. */
+  private Route unreadable(Throwable failure) {
+    if (failure instanceof EntityStreamSizeException) return tooLarge("more bytes");
+    log.debug("Request body not read: {}", failure.toString());
+    var reason = failure instanceof TimeoutException ? "body: not received within " + READ_TIMEOUT_MILLIS / 1000 + " s"
+        : "body: could not be read to its end";
+    return refuse(new ApiError.BadRequest("unreadable body", List.of(reason)));
   }
 
   private Route answer(HttpIntake.Outcome outcome) {
     if (outcome instanceof HttpIntake.Accepted a) {
-      var body = Map.of("accepted", a.accepted(), "rejected", a.rejected());
       // Nothing accepted and something refused: the request as a whole was bad input.
       var status = a.accepted() == 0 && !a.rejected().isEmpty() ? StatusCodes.BAD_REQUEST : StatusCodes.ACCEPTED;
-      return respond(status, body);
+      return respond(status, a);
     }
-    if (outcome instanceof HttpIntake.TooLarge t) {
-      return error(StatusCodes.PAYLOAD_TOO_LARGE, "request too large", List.of(t.reason()));
-    }
+    if (outcome instanceof HttpIntake.TooLarge t) return refuse(new ApiError.TooLarge(t.reason()));
     if (outcome instanceof HttpIntake.Unavailable u) {
-      return respondWithHeader(RetryAfter.create(RETRY_AFTER_SECONDS),
-          () -> error(StatusCodes.SERVICE_UNAVAILABLE, "Kafka unavailable: events not accepted", List.of(u.reason())));
+      return refuse(new ApiError.Unavailable("Kafka unavailable: events not accepted", List.of(u.reason()), RETRY_AFTER));
     }
     var bad = (HttpIntake.BadRequest) outcome;
-    return error(StatusCodes.BAD_REQUEST, "bad request", bad.reasons());
+    return refuse(new ApiError.BadRequest("bad request", bad.reasons()));
   }
 }

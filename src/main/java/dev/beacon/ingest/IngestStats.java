@@ -52,8 +52,8 @@ public final class IngestStats {
 
   public void rejected(Iterable<String> reasons) {
     for (var given : reasons) {
-      // Quoted values vary without bound; the reason without them is what is worth counting.
-      var reason = given.replaceAll("'[^']*'", "'…'");
+      // Quoted values and where in a document vary without bound; the reason without them is what is worth counting.
+      var reason = given.replaceAll("'[^']*'", "'…'").replaceAll(" at line \\d+, column \\d+", "");
       var key = rejectedByReason.size() < MAX_REASONS || rejectedByReason.containsKey(reason) ? reason : "other";
       rejectedByReason.computeIfAbsent(key, k -> new LongAdder()).increment();
     }

@@ -1,8 +1,9 @@
 package dev.beacon.ingest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -29,29 +30,32 @@ final class PipelineStatus implements AutoCloseable {
         AdminClientConfig.CLIENT_ID_CONFIG, "beacon-status"));
   }
 
-  public Map<String, Object> status() {
+  /**
+   * What {@code GET /api/analytics/real-time} answers. When the lag cannot be read,
+   * {@code consumerLag} is null, {@code consumerLagError} says why and {@code totalLag} is left
+   * out; otherwise {@code consumerLagError} is left out.
+   */
+  public record Status(
+      String topic, long accepted, long consumed, long applied, long deduplicated, long redelivered,
+      long deadLettered, Map<String, Long> rejectedByReason, double eventsPerSecond, Instant lastCommit,
+      long inFlightBatchSize, Map<Integer, Long> consumerLag,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long totalLag,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String consumerLagError) {}
+
+  public Status status() {
     var s = stats.snapshot();
-    var body = new LinkedHashMap<String, Object>();
-    body.put("topic", kafka.topic());
-    body.put("accepted", s.accepted());
-    body.put("consumed", s.consumed());
-    body.put("applied", s.applied());
-    body.put("deduplicated", s.deduplicated());
-    body.put("redelivered", s.redelivered());
-    body.put("deadLettered", s.deadLettered());
-    body.put("rejectedByReason", s.rejectedByReason());
-    body.put("eventsPerSecond", Math.round(s.eventsPerSecond() * 100) / 100.0);
-    body.put("lastCommit", s.lastCommit());
-    body.put("inFlightBatchSize", s.inFlightBatch());
+    Map<Integer, Long> lag = null;
+    Long totalLag = null;
+    String lagError = null;
     try {
-      var lag = lagPerPartition();
-      body.put("consumerLag", lag);
-      body.put("totalLag", lag.values().stream().mapToLong(Long::longValue).sum());
+      lag = lagPerPartition();
+      totalLag = lag.values().stream().mapToLong(Long::longValue).sum();
     } catch (Exception e) {
-      body.put("consumerLag", null);
-      body.put("consumerLagError", e.toString());
+      lagError = e.toString();
     }
-    return body;
+    return new Status(kafka.topic(), s.accepted(), s.consumed(), s.applied(), s.deduplicated(), s.redelivered(),
+        s.deadLettered(), s.rejectedByReason(), Math.round(s.eventsPerSecond() * 100) / 100.0, s.lastCommit(),
+        s.inFlightBatch(), lag, totalLag, lagError);
   }
 
   /** End offset minus committed offset, per partition of the topic. */

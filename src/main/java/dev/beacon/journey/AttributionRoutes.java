@@ -1,13 +1,23 @@
 package dev.beacon.journey;
 
+import static dev.beacon.common.HttpJson.ok;
+import static dev.beacon.common.HttpJson.onAnswer;
+import static dev.beacon.common.HttpJson.refuse;
+
 import dev.beacon.attribution.MarkovAttribution;
 import dev.beacon.attribution.RuleBasedAttribution;
 import dev.beacon.attribution.ShapleyAttribution;
-import static dev.beacon.common.HttpJson.error;
-import static dev.beacon.common.HttpJson.ok;
-import static dev.beacon.common.HttpJson.onAnswer;
-
+import dev.beacon.common.ApiError;
 import dev.beacon.common.QueryParams;
+import dev.beacon.journey.AttributionReplies.Amount;
+import dev.beacon.journey.AttributionReplies.Comparison;
+import dev.beacon.journey.AttributionReplies.DataDriven;
+import dev.beacon.journey.AttributionReplies.DataDrivenChannels;
+import dev.beacon.journey.AttributionReplies.Day;
+import dev.beacon.journey.AttributionReplies.LiveFeed;
+import dev.beacon.journey.AttributionReplies.ModelSummary;
+import dev.beacon.journey.AttributionReplies.RuleChannels;
+import dev.beacon.journey.AttributionReplies.Timeseries;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -22,11 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Attribution and journeys over HTTP: {@code /api/attribution/compare}, {@code /channels},
@@ -69,17 +77,17 @@ final class AttributionRoutes extends AllDirectives {
     Route apply(String organizationId, LocalDate from, LocalDate to);
   }
 
-  private interface Blocking {
-    Object get() throws Exception;
+  private interface Blocking<T> {
+    T get() throws Exception;
   }
 
   /** Runs a read off the actor threads; an organisation with nothing on the read side is 404. */
-  private Route answer(String organizationId, Blocking read) {
+  private <T> Route answer(String organizationId, Blocking<T> read) {
     var result = CompletableFuture.supplyAsync(() -> {
       try {
-        if (!queries.knows(organizationId)) throw new CompletionException(new StatusReply.ErrorMessage("unknown organization " + organizationId));
+        if (!queries.knows(organizationId)) throw new ApiError.NotFound("unknown organization " + organizationId);
         return read.get();
-      } catch (CompletionException e) {
+      } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
         throw new CompletionException(e);
@@ -88,9 +96,13 @@ final class AttributionRoutes extends AllDirectives {
     return onAnswer(result, body -> ok(body));
   }
 
+  private static Route badParameters(List<String> reasons) {
+    return refuse(new ApiError.BadRequest("bad parameters", reasons));
+  }
+
   private Route withOrganization(java.util.function.Function<String, Route> inner) {
     return parameterOptional("organizationId", org -> {
-      if (org.isEmpty() || org.get().isBlank()) return error(StatusCodes.BAD_REQUEST, "bad parameters", List.of("organizationId: required"));
+      if (org.isEmpty() || org.get().isBlank()) return badParameters(List.of("organizationId: required"));
       return inner.apply(org.get());
     });
   }
@@ -104,51 +116,13 @@ final class AttributionRoutes extends AllDirectives {
       var fromDate = QueryParams.date(from, "from", reasons).orElse(toDate.minusDays(29));
       if (reasons.isEmpty() && fromDate.isAfter(toDate)) reasons.add("from: must not be after to");
       if (reasons.isEmpty() && fromDate.plusDays(MAX_DAYS).isBefore(toDate)) reasons.add("from: at most " + MAX_DAYS + " days before to");
-      if (!reasons.isEmpty()) return error(StatusCodes.BAD_REQUEST, "bad parameters", reasons);
+      if (!reasons.isEmpty()) return badParameters(reasons);
       return inner.apply(org, fromDate, toDate);
     })));
   }
 
-  private Map<String, Object> compare(String org, LocalDate from, LocalDate to) throws Exception {
-    var byModel = queries.byModelAndChannel(org, from, to);
-    var models = new LinkedHashMap<String, Object>();
-    for (var model : RuleBasedAttribution.MODELS) models.put(model, summary(byModel.getOrDefault(model, Map.of())));
-    var first = byModel.getOrDefault(RuleBasedAttribution.FIRST_CLICK, Map.of());
-    var last = byModel.getOrDefault(RuleBasedAttribution.LAST_CLICK, Map.of());
-    var channels = new TreeMap<String, Object>();
-    for (var channel : union(first.keySet(), last.keySet())) {
-      var f = first.get(channel);
-      var l = last.get(channel);
-      var fc = f == null ? 0 : f.conversions();
-      var lc = l == null ? 0 : l.conversions();
-      var shift = new LinkedHashMap<String, Object>();
-      shift.put("firstClick", fc);
-      shift.put("lastClick", lc);
-      shift.put("shift", round(lc - fc));
-      shift.put("shiftPercent", fc == 0 ? null : round(100.0 * (lc - fc) / fc));
-      channels.put(channel, shift);
-    }
-    var body = new LinkedHashMap<String, Object>();
-    body.put("organizationId", org);
-    body.put("from", from);
-    body.put("to", to);
-    body.put("models", models);
-    body.put("firstToLastClickShift", channels);
-    body.put("sessions", queries.sessionsByChannel(org, from, to));
-    return body;
-  }
-
-  private static Map<String, Object> summary(Map<String, AttributionQueries.ChannelCredit> channels) {
-    double conversions = 0, revenue = 0;
-    for (var c : channels.values()) {
-      conversions += c.conversions();
-      revenue += c.revenue();
-    }
-    var body = new LinkedHashMap<String, Object>();
-    body.put("conversions", round(conversions));
-    body.put("revenue", round(revenue));
-    body.put("channels", List.copyOf(channels.values()));
-    return body;
+  private Comparison compare(String org, LocalDate from, LocalDate to) throws Exception {
+    return Comparison.of(org, from, to, queries.byModelAndChannel(org, from, to), queries.sessionsByChannel(org, from, to));
   }
 
   private Route channels(String org, Optional<String> model, LocalDate from, LocalDate to) {
@@ -156,23 +130,15 @@ final class AttributionRoutes extends AllDirectives {
     if (!RuleBasedAttribution.MODELS.contains(name) && !DATA_DRIVEN.contains(name)) {
       var known = new ArrayList<>(RuleBasedAttribution.MODELS);
       known.addAll(DATA_DRIVEN);
-      return error(StatusCodes.BAD_REQUEST, "bad parameters", List.of("model: unknown model '" + name + "', one of " + known));
+      return badParameters(List.of("model: unknown model '" + name + "', one of " + known));
     }
-    return answer(org, () -> {
-      var body = new LinkedHashMap<String, Object>();
-      body.put("organizationId", org);
-      body.put("model", name);
-      if (DATA_DRIVEN.contains(name)) {
-        body.put("note", "data-driven models use every journey path of the organisation, not a date range");
-        body.put("channels", name.equals("markov") ? MarkovAttribution.solve(queries.paths(org)).channels()
-            : ShapleyAttribution.solve(queries.paths(org)).channels());
-      } else {
-        body.put("from", from);
-        body.put("to", to);
-        body.putAll(summary(queries.byModelAndChannel(org, from, to).getOrDefault(name, Map.of())));
-      }
-      return body;
-    });
+    if (DATA_DRIVEN.contains(name)) {
+      return answer(org, () -> new DataDrivenChannels(org, name, DataDrivenChannels.NOTE,
+          name.equals("markov") ? MarkovAttribution.solve(queries.paths(org)).channels()
+              : ShapleyAttribution.solve(queries.paths(org)).channels()));
+    }
+    return answer(org, () -> RuleChannels.of(org, name, from, to,
+        ModelSummary.of(queries.byModelAndChannel(org, from, to).getOrDefault(name, Map.of()))));
   }
 
   private Route timeseries() {
@@ -181,46 +147,40 @@ final class AttributionRoutes extends AllDirectives {
       try {
         days = daysText.map(String::trim).map(Integer::parseInt).orElse(14);
       } catch (NumberFormatException e) {
-        return error(StatusCodes.BAD_REQUEST, "bad parameters", List.of("days: must be a whole number"));
+        return badParameters(List.of("days: must be a whole number"));
       }
-      if (days < 1 || days > MAX_DAYS) return error(StatusCodes.BAD_REQUEST, "bad parameters", List.of("days: must be between 1 and " + MAX_DAYS));
+      if (days < 1 || days > MAX_DAYS) return badParameters(List.of("days: must be between 1 and " + MAX_DAYS));
       var to = LocalDate.now(clock.withZone(ZoneOffset.UTC));
       var from = to.minusDays(days - 1L);
       return answer(org, () -> {
-        var byDay = new TreeMap<LocalDate, Map<String, Object>>();
+        var byDay = new TreeMap<LocalDate, Map<String, Amount>>();
         for (var d = from; !d.isAfter(to); d = d.plusDays(1)) {
-          var row = new LinkedHashMap<String, Object>();
-          row.put("date", d);
-          for (var model : RuleBasedAttribution.MODELS) row.put(model, Map.of("conversions", 0.0, "revenue", 0.0));
-          byDay.put(d, row);
+          var models = new LinkedHashMap<String, Amount>();
+          for (var model : RuleBasedAttribution.MODELS) models.put(model, Amount.NONE);
+          byDay.put(d, models);
         }
         for (var credit : queries.daily(org, from, to)) {
-          byDay.get(credit.day()).put(credit.model(), Map.of("conversions", credit.conversions(), "revenue", credit.revenue()));
+          byDay.get(credit.day()).put(credit.model(), new Amount(credit.conversions(), credit.revenue()));
         }
-        return Map.of("organizationId", org, "days", List.copyOf(byDay.values()));
+        return new Timeseries(org, byDay.entrySet().stream().map(day -> new Day(day.getKey(), day.getValue())).toList());
       });
     }));
   }
 
-  private Map<String, Object> dataDriven(String org) throws Exception {
+  private DataDriven dataDriven(String org) throws Exception {
     var paths = queries.paths(org);
     var markov = MarkovAttribution.solve(paths);
-    var body = new LinkedHashMap<String, Object>();
-    body.put("organizationId", org);
-    body.put("journeys", paths.journeys());
-    body.put("conversionProbability", markov.conversionProbability());
-    body.put("totalConversions", markov.totalConversions());
-    body.put("totalValue", markov.totalValue());
-    body.put("channels", markov.channels());
-    body.put("shapley", paths.channels().size() <= ShapleyAttribution.MAX_CHANNELS ? ShapleyAttribution.solve(paths).channels() : null);
-    return body;
+    var shapley = paths.channels().size() <= ShapleyAttribution.MAX_CHANNELS ? ShapleyAttribution.solve(paths).channels() : null;
+    return new DataDriven(org, paths.journeys(), markov.conversionProbability(), markov.totalConversions(),
+        markov.totalValue(), markov.channels(), shapley);
   }
 
   private Route journey(String userId) {
     return withOrganization(org -> {
       var entityId = JourneyBucket.entityId(org, userId, settings.bucketsPerOrganization());
-      return onAnswer(sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
-          .<JourneyBucket.UserJourneyView>askWithStatus(replyTo -> new JourneyBucket.GetUserJourney(userId, replyTo), timeout), view -> ok(view));
+      var view = sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
+          .<JourneyBucket.UserJourneyView>askWithStatus(replyTo -> new JourneyBucket.GetUserJourney(userId, replyTo), timeout);
+      return onAnswer(ApiError.whenRejected(view, JourneyBucket.UNKNOWN_USER, ApiError.NotFound::new), v -> ok(v));
     });
   }
 
@@ -230,21 +190,10 @@ final class AttributionRoutes extends AllDirectives {
       try {
         limit = limitText.map(String::trim).map(Integer::parseInt).orElse(20);
       } catch (NumberFormatException e) {
-        return error(StatusCodes.BAD_REQUEST, "bad parameters", List.of("limit: must be a whole number"));
+        return badParameters(List.of("limit: must be a whole number"));
       }
-      if (limit < 1 || limit > 1000) return error(StatusCodes.BAD_REQUEST, "bad parameters", List.of("limit: must be between 1 and 1000"));
-      return answer(org, () -> Map.of("organizationId", org, "events", queries.liveFeed(org, limit)));
+      if (limit < 1 || limit > 1000) return badParameters(List.of("limit: must be between 1 and 1000"));
+      return answer(org, () -> new LiveFeed(org, queries.liveFeed(org, limit)));
     }));
-  }
-
-  private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-    var all = new java.util.TreeSet<>(a);
-    all.addAll(b);
-    return all;
-  }
-
-
-  private static double round(double value) {
-    return Math.round(value * 1_000_000.0) / 1_000_000.0;
   }
 }

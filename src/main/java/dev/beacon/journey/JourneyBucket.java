@@ -104,6 +104,9 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   /** One user's journey as this bucket knows it; an unknown (or long idle) user is an error reply. */
   public record GetUserJourney(String userId, ActorRef<StatusReply<UserJourneyView>> replyTo) implements Command {}
 
+  /** Why {@link GetUserJourney} found nothing: the bucket holds no journey of that user. */
+  public static final String UNKNOWN_USER = "unknown user";
+
   /**
    * A user's stored sessions (oldest first), their touchpoints as the models see them (one per
    * session, repeats of a channel on one UTC day collapsed) and the user's latest conversions.
@@ -258,7 +261,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   private ReplyEffect<Event, JourneyState> onGetUserJourney(JourneyState state, GetUserJourney cmd) {
     var journey = state.journey(cmd.userId(), settings);
-    if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error("unknown user"));
+    if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
     var view = new UserJourneyView(cmd.userId(), journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
         journey.conversions());
     return Effect().reply(cmd.replyTo(), StatusReply.success(view));

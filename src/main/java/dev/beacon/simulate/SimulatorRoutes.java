@@ -1,14 +1,14 @@
 package dev.beacon.simulate;
 
-import static dev.beacon.common.HttpJson.error;
 import static dev.beacon.common.HttpJson.onAnswer;
+import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
-import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
-import dev.beacon.common.Json;
-import java.util.LinkedHashMap;
+import dev.beacon.common.JsonInput;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -23,7 +23,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * (the simulator's status).
  */
 final class SimulatorRoutes extends AllDirectives {
-  private static final long MAX_BODY_BYTES = 256 * 1024;
+  private static final int MAX_BODY_BYTES = 256 * 1024;
+  private static final JsonInput BODIES = new JsonInput(64, MAX_BODY_BYTES, MAX_BODY_BYTES, false);
   private final Simulator simulator;
 
   public SimulatorRoutes(Simulator simulator) {
@@ -37,17 +38,27 @@ final class SimulatorRoutes extends AllDirectives {
             get(() -> HttpJson.ok(simulator.status())))));
   }
 
+  /** 202: a run started (and whether it replaced one), with the simulator's status. */
+  record Started(String action, boolean started, boolean replaced, Simulator.Status status) {}
+
+  /** 200: a stop, whether something was running, and the status after it. */
+  record Stopped(String action, boolean stopped, Simulator.Status status) {}
+
+  /** 200: what a burst or a journey sent; a journey also names its user and the events it sent. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Sent(String action, long sent, long failed, String userId, List<String> events) {}
+
   private Route command() {
     return withSizeLimit(MAX_BODY_BYTES, () -> entity(Unmarshaller.entityToString(), text -> {
       JsonNode body;
       try {
-        body = Json.MAPPER.readTree(text);
-      } catch (JacksonException e) {
-        return error(StatusCodes.BAD_REQUEST, "bad request", List.of("body: malformed JSON: " + e.getOriginalMessage()));
+        body = BODIES.read(text);
+      } catch (JsonInput.Unreadable e) {
+        return refuse(new ApiError.BadRequest("bad request", List.of(e.reason())));
       }
       var checked = simulator.validate(body);
       if (checked instanceof RequestValidation.Invalid invalid) {
-        return error(StatusCodes.BAD_REQUEST, "invalid simulation request", invalid.reasons());
+        return refuse(new ApiError.BadRequest("invalid simulation request", invalid.reasons()));
       }
       var request = ((RequestValidation.Valid) checked).request();
       return onAnswer(simulator.handle(request), this::answer);
@@ -55,31 +66,19 @@ final class SimulatorRoutes extends AllDirectives {
   }
 
   private Route answer(Simulator.Outcome outcome) {
-    var body = new LinkedHashMap<String, Object>();
     if (outcome instanceof Simulator.Started started) {
-      body.put("action", started.action().wireName());
-      body.put("started", true);
-      body.put("replaced", started.replaced());
-      body.put("status", started.status());
-      return respond(StatusCodes.ACCEPTED, body);
+      return respond(StatusCodes.ACCEPTED,
+          new Started(started.action().wireName(), true, started.replaced(), started.status()));
     }
     if (outcome instanceof Simulator.Stopped stopped) {
-      body.put("action", "stop");
-      body.put("stopped", stopped.wasRunning());
-      body.put("status", stopped.status());
-      return HttpJson.ok(body);
+      return HttpJson.ok(new Stopped("stop", stopped.wasRunning(), stopped.status()));
     }
     if (outcome instanceof Simulator.Sent sent) {
-      body.put("action", sent.action().wireName());
-      body.put("sent", sent.sent());
-      body.put("failed", sent.failed());
-      if (sent.userId() != null) {
-        body.put("userId", sent.userId());
-        body.put("events", sent.events());
-      }
-      return HttpJson.ok(body);
+      var journey = sent.userId() != null;
+      return HttpJson.ok(new Sent(sent.action().wireName(), sent.sent(), sent.failed(), sent.userId(),
+          journey ? sent.events() : null));
     }
     var refused = (Simulator.Refused) outcome;
-    return error(StatusCodes.SERVICE_UNAVAILABLE, refused.reason(), List.of(refused.reason()));
+    return refuse(new ApiError.Unavailable(refused.reason(), List.of(refused.reason()), null));
   }
 }

@@ -9,7 +9,6 @@ import static dev.beacon.event.EventFixtures.reasons;
 import static dev.beacon.event.EventFixtures.valid;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,9 +89,23 @@ class HostileInputTest {
   @Test
   void deepArraysAreRefusedLikeDeepObjects() {
     var body = CLICK + ",\"metadata\":{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}}";
-    var reasons = refused(body);
-    assertEquals(1, reasons.size());
-    assertTrue(reasons.get(0).startsWith("body: malformed JSON"), reasons::toString);
+    assertEquals(List.of("body: JSON nested deeper than 16 levels"), refused(body));
+  }
+
+  @Test
+  void aDuplicateKeyIsRefusedNamingItNotReadAsItsLastValue() {
+    // the last value would win: a record could pass as one campaign and be counted for another
+    assertEquals(List.of("campaignId: duplicate key (a key may appear once per object)"),
+        refused(CLICK + ",\"campaignId\":\"other\"}"));
+    assertEquals(List.of("metadata.userId: duplicate key (a key may appear once per object)"),
+        refused(CLICK + ",\"metadata\":{\"userId\":\"u1\",\"sessionId\":\"s\",\"userId\":\"u2\"}}"));
+  }
+
+  @Test
+  void malformedJsonSaysWhereInOurWordsNotTheParsers() {
+    assertEquals(List.of("body: malformed JSON at line 1, column 71"), refused(CLICK + ",\"value\" 1}"));
+    assertEquals(List.of("body: malformed JSON at line 1, column 63: the document ends early"), refused(CLICK + ","));
+    assertEquals(List.of("body: malformed JSON at line 1, column 63: content after the JSON value"), refused(CLICK + "} {}"));
   }
 
   @Test

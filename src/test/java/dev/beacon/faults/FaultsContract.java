@@ -107,7 +107,9 @@ abstract class FaultsContract {
       Map.entry(bytes("{\"hello\":\"world\"}"), "unknown format"),
       Map.entry(bytes("{\"eventType\":[\"click\"],\"campaignId\":{\"id\":1},\"organizationId\":7}"), "eventType"),
       Map.entry(bytes("{\"event_name\":\"purchase\",\"event_timestamp\":\"yesterday\"}"), "event_timestamp"),
-      Map.entry(bytes("{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"), "malformed JSON"),
+      Map.entry(bytes("{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"), "nested deeper than"),
+      Map.entry(bytes("{\"eventType\":\"click\",\"campaignId\":\"camp0\",\"campaignId\":\"camp1\",\"organizationId\":\"org0\"}"),
+          "campaignId: duplicate key"),
       Map.entry(bytes("{\"eventType\":\"click\",\"pad\":\"" + "x".repeat(40_000) + "\"}"), "larger than"));
 
   static byte[] bytes(String text) {

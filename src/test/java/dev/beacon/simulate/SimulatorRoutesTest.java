@@ -81,6 +81,7 @@ class SimulatorRoutesTest {
     assertThat(answer.body().get("action").asText()).isEqualTo("burst");
     assertThat(answer.body().get("sent").asLong()).isEqualTo(40);
     assertThat(answer.body().get("failed").asLong()).isZero();
+    assertThat(answer.body().has("userId")).as("only a journey names its user").isFalse();
     assertThat(sink.records.size() - before).isEqualTo(40);
   }
 
@@ -147,6 +148,13 @@ class SimulatorRoutesTest {
     var answer = post("{\"action\":");
     assertThat(answer.status()).isEqualTo(400);
     assertThat(reasons(answer)).singleElement().asString().startsWith("body: malformed JSON");
+  }
+
+  @Test
+  void aDuplicateKeyAnswers400NamingIt() throws Exception {
+    var answer = post("{\"action\":\"burst\",\"campaignIds\":[\"c1\"],\"organizationId\":\"org_456\",\"action\":\"start\"}");
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(reasons(answer)).containsExactly("action: duplicate key (a key may appear once per object)");
   }
 
   @Test

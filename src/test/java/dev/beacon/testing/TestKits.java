@@ -2,6 +2,9 @@ package dev.beacon.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 
 /** Configuration for actor testkits. */
@@ -19,5 +22,23 @@ public final class TestKits {
         .withFallback(application.withOnlyPath("pekko.actor.serializers"))
         .withFallback(application.withOnlyPath("pekko.actor.serialization-bindings"))
         .resolve();
+  }
+
+  /**
+   * An actor testkit whose system is a cluster of one (joined to itself) with the in-memory
+   * journal: sharded entities run there as in Beacon, without a database.
+   */
+  public static ActorTestKit clusterOfOne(String name) {
+    var config = ConfigFactory.parseString("""
+        pekko.loglevel = WARNING
+        pekko.actor.provider = cluster
+        pekko.remote.artery.canonical.hostname = 127.0.0.1
+        pekko.remote.artery.canonical.port = 0
+        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+        """).withFallback(eventSourcedConfig());
+    var testKit = ActorTestKit.create(name, config);
+    var cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    return testKit;
   }
 }
