@@ -268,7 +268,7 @@ public final class BenchCommand {
     } else {
       text.append("beacon.db.url = \"\"\n");
     }
-    var config = BeaconConfig.withDerived(ConfigFactory.parseString(text.toString()).withFallback(ConfigFactory.load()).resolve());
+    var config = BeaconConfig.load(ConfigFactory.parseString(text.toString()));
     return BeaconServer.start(config);
   }
 
@@ -378,8 +378,9 @@ public final class BenchCommand {
     params.put("campaigns", options.campaigns());
     params.put("users", options.users());
     params.put("partitions", options.partitions());
-    params.put("batchSize", options.batchSize() > 0 ? options.batchSize() : ConfigFactory.load().getInt("beacon.ingest.batch-size"));
-    params.put("batchWindow", options.batchWindow() != null ? options.batchWindow() : ConfigFactory.load().getString("beacon.ingest.batch-window"));
+    var ingest = BeaconConfig.load().getConfig("beacon.ingest");
+    params.put("batchSize", options.batchSize() > 0 ? options.batchSize() : ingest.getInt("batch-size"));
+    params.put("batchWindow", options.batchWindow() != null ? options.batchWindow() : ingest.getString("batch-window"));
     params.put("latencyRate", options.latencyRate());
     params.put("latencySeconds", options.latencySeconds());
     params.put("postgres", options.dbUrl() != null);

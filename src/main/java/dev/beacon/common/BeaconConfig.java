@@ -16,6 +16,16 @@ public final class BeaconConfig {
     return withDerived(ConfigFactory.load());
   }
 
+  /**
+   * The process configuration with {@code overrides} over application.conf, resolved after they
+   * are merged, so that a value derived from another in application.conf (the consumer's poll
+   * size from the batch size) follows an override of it. System properties still win.
+   */
+  public static Config load(Config overrides) {
+    return withDerived(ConfigFactory.defaultOverrides().withFallback(overrides)
+        .withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference()).resolve());
+  }
+
   /** Adds the derived journal settings to an already resolved configuration (tests build theirs). */
   public static Config withDerived(Config resolved) {
     var db = DatabaseSettings.from(resolved.getConfig("beacon"));
