@@ -24,6 +24,11 @@ import picocli.CommandLine.TypeConversionException;
         "Measures: raw Kafka read, the full pipeline on H2 and PostgreSQL (--db-url), latency at a fixed rate; "
             + "prints a table."})
 public final class BenchArguments implements Callable<Integer> {
+  /** Runs with the arguments after the word {@code bench}; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return CommandLines.execute(BenchArguments.class, args, out, err);
+  }
+
   @Spec
   private CommandSpec spec;
   @Option(names = "--events", paramLabel = "N", description = "events per scenario (default ${DEFAULT-VALUE})")

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.BeaconServer;
 import dev.beacon.common.BeaconConfig;
-import dev.beacon.common.CommandLines;
 import dev.beacon.common.Json;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.Topics;
@@ -51,11 +50,6 @@ public final class BenchCommand {
     this.options = options;
     this.out = out;
     this.workDir = workDir;
-  }
-
-  /** Runs with the arguments after the word {@code bench}; returns the exit status. */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    return CommandLines.execute(BenchArguments.class, args, out, err);
   }
 
   /** Runs every scenario with {@code options} and prints the results; returns the exit status. */
