@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.util.ArrayDeque;
 
@@ -21,6 +22,8 @@ import java.util.ArrayDeque;
  */
 public final class JsonInput {
   private final ObjectMapper mapper;
+  /** Made once: it resolves the tree deserializer once, not per document. */
+  private final ObjectReader trees;
   private final int maxDepth;
   private final int maxStringLength;
   private final long maxDocumentLength;
@@ -29,6 +32,7 @@ public final class JsonInput {
   /** {@code oneValue}: content after the first JSON value makes the document malformed. */
   public JsonInput(int maxDepth, int maxStringLength, long maxDocumentLength, boolean oneValue) {
     this.mapper = Json.mapper(maxDepth, maxStringLength, maxDocumentLength, StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    this.trees = mapper.readerFor(JsonNode.class);
     this.maxDepth = maxDepth;
     this.maxStringLength = maxStringLength;
     this.maxDocumentLength = maxDocumentLength;
@@ -66,7 +70,7 @@ public final class JsonInput {
   /** {@code length}: of the input in the parser's unit (bytes or chars), to tell a document that ends early. */
   private JsonNode read(JsonParser parser, long length) throws Unreadable, IOException {
     try {
-      JsonNode root = mapper.readTree(parser);
+      JsonNode root = trees.readTree(parser);
       var end = parser.currentLocation();
       if (oneValue && root != null && hasMore(parser)) {
         throw new Unreadable(malformed(end) + ": content after the JSON value");
