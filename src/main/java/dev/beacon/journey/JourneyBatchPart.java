@@ -37,14 +37,20 @@ public final class JourneyBatchPart implements BatchPart {
 
   /** The bucket entity id → indexes of the deliveries with a user that it judges. */
   public static Map<String, List<Integer>> shares(List<Delivered> batch, int buckets) {
-    var shares = new LinkedHashMap<String, List<Integer>>();
+    // grouped by organisation and bucket number: the entity id is made once per bucket, not per event
+    var byBucket = new LinkedHashMap<Bucket, List<Integer>>();
     for (int i = 0; i < batch.size(); i++) {
       var e = batch.get(i).event();
       if (!e.hasUser()) continue;
-      shares.computeIfAbsent(JourneyBucket.entityId(e.organizationId(), e.userId(), buckets), k -> new ArrayList<>()).add(i);
+      var bucket = new Bucket(e.organizationId(), JourneyBucket.bucketOf(e.userId(), buckets));
+      byBucket.computeIfAbsent(bucket, k -> new ArrayList<>()).add(i);
     }
+    var shares = new LinkedHashMap<String, List<Integer>>(byBucket.size() * 2);
+    byBucket.forEach((bucket, share) -> shares.put(JourneyBucket.entityId(bucket.organizationId(), bucket.number()), share));
     return shares;
   }
+
+  private record Bucket(String organizationId, int number) {}
 
   @Override
   public CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before,

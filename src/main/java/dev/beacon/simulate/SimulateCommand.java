@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,8 +83,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   /** Runs the command with the arguments after {@code simulate}; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    var rest = args.length > 0 && args[0].equals("simulate") ? Arrays.copyOfRange(args, 1, args.length) : args;
-    return CommandLines.execute(SimulateCommand.class, rest, out, err);
+    return CommandLines.execute(SimulateCommand.class, args, out, err);
   }
 
   @Override

@@ -39,7 +39,7 @@ class SimulateCommandTest {
 
   @Test
   void helpPrintsTheUsageAndExitsWith0() {
-    var ran = run("simulate --help");
+    var ran = run("--help");
     assertThat(ran.status()).isZero();
     assertThat(ran.out()).contains("--bootstrap=HOST:PORT").contains("--speed=X");
   }
