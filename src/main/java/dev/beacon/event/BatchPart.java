@@ -32,11 +32,27 @@ public interface BatchPart {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** An entity's verdict per delivery of its share, in the share's order, and the reasons of the failed ones by that index. */
-  record Judgement(List<Verdict> verdicts, Map<Integer, String> failures) {
+  /**
+   * The names of the counts the part's entities report with their judgements ({@link
+   * Judgement#tallies()}), which the pipeline status shows from zero.
+   */
+  default List<String> tallyNames() {
+    return List.of();
+  }
+
+  /**
+   * An entity's verdict per delivery, in the share's order, the reasons of the failed ones by
+   * that index, and counts of what else it noticed, by name (say, events too late for journeys).
+   */
+  record Judgement(List<Verdict> verdicts, Map<Integer, String> failures, Map<String, Long> tallies) {
     public Judgement {
       verdicts = List.copyOf(verdicts);
       failures = Map.copyOf(failures);
+      tallies = Map.copyOf(tallies);
+    }
+
+    public Judgement(List<Verdict> verdicts, Map<Integer, String> failures) {
+      this(verdicts, failures, Map.of());
     }
   }
 }

@@ -6,7 +6,9 @@ import dev.beacon.event.EventParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
@@ -33,6 +35,7 @@ final class BatchProcessor {
     this.deadLetters = deadLetters;
     this.stats = stats;
     this.timeout = timeout;
+    for (var part : parts) stats.tallies(part.tallyNames());
   }
 
   /**
@@ -65,11 +68,12 @@ final class BatchProcessor {
     for (var r : rejected) all.add(deadLetters.send(r.record(), r.reasons()).toCompletableFuture());
     // Every entity's slot is taken now, in batch order, even where the command must wait.
     var judged = CompletableFuture.completedFuture(BatchVerdicts.none(delivered.size()));
-    for (var part : parts) judged = judge(part, delivered, judged);
+    var tallies = new ConcurrentHashMap<String, Long>();
+    for (var part : parts) judged = judge(part, delivered, judged, tallies);
     all.add(judged);
     var verdicts = judged;
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .thenCompose(v -> counted(delivered, verdicts.join(), rejected));
+        .thenCompose(v -> counted(delivered, verdicts.join(), rejected, tallies));
   }
 
   /** Restarting the stream: earlier batches are no longer waited for. */
@@ -79,7 +83,7 @@ final class BatchProcessor {
 
   /** Each entity of a part gets its share once the parts before have judged the whole batch. */
   private CompletableFuture<BatchVerdicts> judge(BatchPart part, List<Delivered> delivered,
-      CompletableFuture<BatchVerdicts> before) {
+      CompletableFuture<BatchVerdicts> before, Map<String, Long> tallies) {
     var shares = part.shares(delivered);
     var replies = new ArrayList<CompletableFuture<BatchPart.Judgement>>(shares.size());
     shares.forEach((entityId, share) -> {
@@ -90,16 +94,22 @@ final class BatchProcessor {
     var all = new ArrayList<CompletableFuture<?>>(replies);
     all.add(part.alongside(delivered, shares, timeout).toCompletableFuture());
     var shareList = List.copyOf(shares.values());
-    return before.thenCombine(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)),
-        (judged, v) -> judged.with(shareList, replies.stream().map(CompletableFuture::join).toList()));
+    return before.thenCombine(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), (judged, v) -> {
+      var judgements = replies.stream().map(CompletableFuture::join).toList();
+      for (var j : judgements) j.tallies().forEach((name, n) -> tallies.merge(name, n, Long::sum));
+      return judged.with(shareList, judgements);
+    });
   }
 
   /**
    * One verdict per delivery, counted once the whole batch is persisted: so that consumed =
    * applied + redelivered + deduplicated + dead-lettered over the batches that completed. Events
-   * an entity could not apply go to the dead-letter topic before the batch completes.
+   * an entity could not apply go to the dead-letter topic before the batch completes. The parts'
+   * tallies count with the batch too (a batch applied again after a failure reports what its
+   * entities had not persisted yet).
    */
-  private CompletionStage<Done> counted(List<Delivered> delivered, BatchVerdicts verdicts, List<Rejected> rejected) {
+  private CompletionStage<Done> counted(List<Delivered> delivered, BatchVerdicts verdicts, List<Rejected> rejected,
+      Map<String, Long> tallies) {
     int applied = 0;
     int redelivered = 0;
     int duplicates = 0;
@@ -117,6 +127,7 @@ final class BatchProcessor {
     return CompletableFuture.allOf(failed.toArray(CompletableFuture[]::new)).thenApply(v -> {
       for (var r : rejected) stats.rejected(r.reasons());
       stats.judged(delivered.size() + rejected.size(), counts[0], counts[1], counts[2], deadLettered);
+      stats.tallied(tallies);
       return Done.getInstance();
     });
   }

@@ -25,6 +25,8 @@ public final class IngestStats {
   private final LongAdder deduplicated = new LongAdder();
   private final LongAdder deadLettered = new LongAdder();
   private final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> tallies = new ConcurrentHashMap<>();
+  private MeterRegistry registry;
   private final AtomicLong lastCommitMillis = new AtomicLong();
   private final AtomicLong inFlightBatch = new AtomicLong();
   private final LongAdder batches = new LongAdder();
@@ -36,6 +38,8 @@ public final class IngestStats {
   }
 
   public void bindTo(MeterRegistry registry) {
+    this.registry = registry;
+    tallies.forEach((name, adder) -> bindTally(name, adder));
     registry.more().counter("beacon.ingest.accepted", java.util.List.of(), accepted);
     registry.more().counter("beacon.ingest.consumed", java.util.List.of(), consumed);
     registry.more().counter("beacon.ingest.applied", java.util.List.of(), applied);
@@ -44,6 +48,32 @@ public final class IngestStats {
     registry.more().counter("beacon.ingest.dead.lettered", java.util.List.of(), deadLettered);
     registry.gauge("beacon.ingest.in.flight.batch", inFlightBatch);
     registry.more().counter("beacon.ingest.batches", java.util.List.of(), batches);
+  }
+
+  /** Counts the batch parts report by these names, from zero (the status shows each). */
+  synchronized void tallies(Iterable<String> names) {
+    for (var name : names) {
+      if (tallies.containsKey(name)) continue;
+      var adder = new LongAdder();
+      tallies.put(name, adder);
+      if (registry != null) bindTally(name, adder);
+    }
+  }
+
+  private void bindTally(String name, LongAdder adder) {
+    registry.more().counter("beacon.ingest.tally", java.util.List.of(io.micrometer.core.instrument.Tag.of("name", name)), adder);
+  }
+
+  /** Adds a completed batch's tallies; a name no part declared is counted too. */
+  void tallied(Map<String, Long> counts) {
+    counts.forEach((name, n) -> {
+      var adder = tallies.get(name);
+      if (adder == null) {
+        tallies(java.util.List.of(name));
+        adder = tallies.get(name);
+      }
+      adder.add(n);
+    });
   }
 
   public void accepted(int n) {
@@ -110,13 +140,16 @@ public final class IngestStats {
     var rejected = new TreeMap<String, Long>();
     rejectedByReason.forEach((reason, count) -> rejected.put(reason, count.sum()));
     var commit = lastCommitMillis.get();
+    var tallied = new TreeMap<String, Long>();
+    tallies.forEach((name, count) -> tallied.put(name, count.sum()));
     return new Snapshot(accepted.sum(), consumed.sum(), applied.sum(), redelivered.sum(), deduplicated.sum(),
         deadLettered.sum(), rejected, eventsPerSecond(), commit == 0 ? null : Instant.ofEpochMilli(commit),
-        inFlightBatch.get(), batches.sum());
+        inFlightBatch.get(), batches.sum(), tallied);
   }
 
+  /** @param tallies what the batch parts counted beside the verdicts, by name ({@code tooLateForJourneys}, …) */
   public record Snapshot(
       long accepted, long consumed, long applied, long redelivered, long deduplicated, long deadLettered,
       Map<String, Long> rejectedByReason, double eventsPerSecond, Instant lastCommit, long inFlightBatch,
-      long batches) {}
+      long batches, Map<String, Long> tallies) {}
 }

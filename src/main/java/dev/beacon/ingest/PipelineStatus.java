@@ -1,5 +1,6 @@
 package dev.beacon.ingest;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +34,16 @@ final class PipelineStatus implements AutoCloseable {
   /**
    * What {@code GET /api/analytics/real-time} answers. When the lag cannot be read,
    * {@code consumerLag} is null, {@code consumerLagError} says why and {@code totalLag} is left
-   * out; otherwise {@code consumerLagError} is left out.
+   * out; otherwise {@code consumerLagError} is left out. The batch parts' tallies (such as
+   * {@code tooLateForJourneys} and {@code restatedConversions}) are fields of their own.
    */
   public record Status(
       String topic, long accepted, long consumed, long applied, long deduplicated, long redelivered,
       long deadLettered, Map<String, Long> rejectedByReason, double eventsPerSecond, Instant lastCommit,
       long inFlightBatchSize, Map<Integer, Long> consumerLag,
       @JsonInclude(JsonInclude.Include.NON_NULL) Long totalLag,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String consumerLagError) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) String consumerLagError,
+      @JsonAnyGetter Map<String, Long> tallies) {}
 
   public Status status() {
     var s = stats.snapshot();
@@ -55,7 +58,7 @@ final class PipelineStatus implements AutoCloseable {
     }
     return new Status(kafka.topic(), s.accepted(), s.consumed(), s.applied(), s.deduplicated(), s.redelivered(),
         s.deadLettered(), s.rejectedByReason(), Math.round(s.eventsPerSecond() * 100) / 100.0, s.lastCommit(),
-        s.inFlightBatch(), lag, totalLag, lagError);
+        s.inFlightBatch(), lag, totalLag, lagError, s.tallies());
   }
 
   /** End offset minus committed offset, per partition of the topic. */

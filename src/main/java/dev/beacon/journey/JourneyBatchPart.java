@@ -17,6 +17,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * another delivery, failed) and builds the journeys of the events it applied.
  */
 public final class JourneyBatchPart implements BatchPart {
+  /** Events later than the allowed lateness: counted in campaigns, no journey changed. */
+  public static final String TOO_LATE = "tooLateForJourneys";
+  /** Conversions whose credits a late event changed, each restated once. */
+  public static final String RESTATED = "restatedConversions";
+
   private final ClusterSharding sharding;
   private final int buckets;
 
@@ -53,10 +58,16 @@ public final class JourneyBatchPart implements BatchPart {
   private record Bucket(String organizationId, int number) {}
 
   @Override
+  public List<String> tallyNames() {
+    return List.of(TOO_LATE, RESTATED);
+  }
+
+  @Override
   public CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before,
       Duration timeout) {
     return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
         .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(share, replyTo), timeout)
-        .thenApply(admitted -> new Judgement(admitted.verdicts(), admitted.failures()));
+        .thenApply(admitted -> new Judgement(admitted.verdicts(), admitted.failures(),
+            Map.of(TOO_LATE, (long) admitted.tooLate(), RESTATED, (long) admitted.restated())));
   }
 }

@@ -94,7 +94,8 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    * position its event was applied at, a retry of an event applied from another delivery, or
    * failed (with its reason, by index), which the ingest dead-letters.
    */
-  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures) implements CborSerializable {
+  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures, int tooLate, int restated)
+      implements CborSerializable {
     public Admitted {
       verdicts = List.copyOf(verdicts);
       failures = Map.copyOf(failures);
@@ -126,12 +127,17 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   /**
    * One admitting batch: the ids to record; the admitted events, compact, in the order admitted
-   * (replay groups them by user, users in the order the batch first names them, each user's in
-   * their order); and the facts they produced, for the read side, grouped the same way.
+   * (replay groups them by user, users in the order the batch first names them); and the facts
+   * they produced, for the read side, grouped the same way. Where late events changed what a
+   * journey had produced, the batch restates it: the withdrawn sessions, engagements and
+   * conversions (their old credits) come off the read side, their new versions are among the
+   * facts added, and the path changes include the opposite of the withdrawn ones.
    */
   public record JourneysUpdated(String organizationId, List<JourneyState.Seen> seen, long appliedAtMillis,
       List<Hit> hits, List<SessionStarted> sessionsStarted, List<SessionEngaged> sessionsEngaged,
-      List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed) implements Event {
+      List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed,
+      List<SessionStarted> sessionsWithdrawn, List<SessionEngaged> engagementsWithdrawn,
+      List<Conversion> conversionsWithdrawn) implements Event {
     public JourneysUpdated {
       seen = List.copyOf(seen);
       hits = List.copyOf(hits);
@@ -140,6 +146,17 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
       conversions = List.copyOf(conversions);
       pathChanges = List.copyOf(pathChanges);
       feed = List.copyOf(feed);
+      sessionsWithdrawn = List.copyOf(sessionsWithdrawn);
+      engagementsWithdrawn = List.copyOf(engagementsWithdrawn);
+      conversionsWithdrawn = List.copyOf(conversionsWithdrawn);
+    }
+
+    /** A batch that restates nothing (as every batch written before event time came in). */
+    public JourneysUpdated(String organizationId, List<JourneyState.Seen> seen, long appliedAtMillis,
+        List<Hit> hits, List<SessionStarted> sessionsStarted, List<SessionEngaged> sessionsEngaged,
+        List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed) {
+      this(organizationId, seen, appliedAtMillis, hits, sessionsStarted, sessionsEngaged, conversions, pathChanges, feed,
+          List.of(), List.of(), List.of());
     }
   }
 
@@ -204,14 +221,17 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    */
   Decision decide(JourneyState state, List<Delivered> events, long now) {
     var admission = state.admit(events, now, settings);
-    if (admission.toRecord().isEmpty()) return new Decision(admitted(admission, Map.of()), null);
-    if (!settings.tracking()) return new Decision(admitted(admission, Map.of()), new IdsRecorded(admission.toRecord(), now));
-    var prepared = prepare(state, admission);
-    var reply = admitted(prepared.admission(), prepared.failures());
-    if (prepared.admission().toRecord().isEmpty()) return new Decision(reply, null);
+    if (admission.toRecord().isEmpty()) return new Decision(admitted(admission, Map.of(), null), null);
+    if (!settings.tracking()) {
+      return new Decision(admitted(admission, Map.of(), null), new IdsRecorded(admission.toRecord(), now));
+    }
+    var prepared = prepare(state, admission, now);
     var facts = prepared.update().facts();
+    var reply = admitted(prepared.admission(), prepared.failures(), facts);
+    if (prepared.admission().toRecord().isEmpty()) return new Decision(reply, null);
     var event = new JourneysUpdated(organizationId, prepared.admission().toRecord(), now, prepared.hits(),
-        facts.sessionsStarted, facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed);
+        facts.sessionsStarted, facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed,
+        facts.sessionsWithdrawn, facts.engagementsWithdrawn, facts.conversionsWithdrawn);
     planned = new Planned(event, prepared.update());
     return new Decision(reply, event);
   }
@@ -224,7 +244,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    * An event the logic cannot handle fails alone (the ingest dead-letters it), not the batch: a
    * failed batch would come back after the restart and fail again, for ever.
    */
-  private Prepared prepare(JourneyState state, JourneyState.Admission admission) {
+  private Prepared prepare(JourneyState state, JourneyState.Admission admission, long now) {
     var errors = new HashMap<Integer, String>();
     var hits = new ArrayList<Hit>(admission.admitted().size());
     var hitOf = new ArrayList<Integer>(admission.admitted().size());
@@ -238,7 +258,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     }
     var failedHits = new HashSet<Integer>();
     // planned on the unchanged state; the event handler commits this plan (replay plans the same hits again)
-    var update = state.planSafely(hits, logic, failedHits);
+    var update = state.planSafely(hits, logic, now, failedHits);
     if (errors.isEmpty() && failedHits.isEmpty()) return new Prepared(admission, hits, update, Map.of());
     for (var h : failedHits) errors.put(hitOf.get(h), "the journey logic threw on it");
     var kept = new ArrayList<Hit>(hits.size());
@@ -255,8 +275,10 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     return new Prepared(remaining, kept, update, failures);
   }
 
-  private static Admitted admitted(JourneyState.Admission admission, Map<Integer, String> failures) {
-    return new Admitted(List.of(admission.verdicts()), failures);
+  private static Admitted admitted(JourneyState.Admission admission, Map<Integer, String> failures,
+      JourneyLogic.Facts facts) {
+    return new Admitted(List.of(admission.verdicts()), failures, facts == null ? 0 : facts.tooLate,
+        facts == null ? 0 : facts.conversionsWithdrawn.size());
   }
 
   private ReplyEffect<Event, JourneyState> onGetUserJourney(JourneyState state, GetUserJourney cmd) {
@@ -283,6 +305,6 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     // Pekko applies a persisted event right after the command handler made it: commit that plan
     // instead of working the hits out twice. Recovery reads events back and plans them anew.
     if (plan != null && plan.event() == event) return state.commit(plan.update(), settings);
-    return state.apply(event.hits(), logic);
+    return state.apply(event.hits(), logic, event.appliedAtMillis());
   }
 }

@@ -12,11 +12,13 @@ import java.util.List;
 /**
  * The journal form of {@link JourneyBucket.Event}s: every admitting batch of a bucket persists one,
  * the read side reads each back, so their size and speed set much of the pipeline's cost.
- * Bound in application.conf; manifests {@value #IDS_RECORDED} and {@value #JOURNEYS_UPDATED}.
+ * Bound in application.conf; manifests {@value #IDS_RECORDED} and {@value #JOURNEYS_UPDATED}
+ * (which adds the withdrawn facts of restatements to {@value #JOURNEYS_UPDATED_1}, still read).
  */
 public final class JourneyEventSerializer extends CompactSerializer {
   static final String IDS_RECORDED = "IdsRecorded.1";
-  static final String JOURNEYS_UPDATED = "JourneysUpdated.1";
+  static final String JOURNEYS_UPDATED_1 = "JourneysUpdated.1";
+  static final String JOURNEYS_UPDATED = "JourneysUpdated.2";
 
   @Override
   public int identifier() {
@@ -45,6 +47,9 @@ public final class JourneyEventSerializer extends CompactSerializer {
       out.list(e.conversions(), JourneyEventSerializer::writeConversion);
       out.list(e.pathChanges(), JourneyEventSerializer::writePathChange);
       out.list(e.feed(), JourneyEventSerializer::writeFeedItem);
+      out.list(e.sessionsWithdrawn(), JourneyEventSerializer::writeSessionStarted);
+      out.list(e.engagementsWithdrawn(), JourneyEventSerializer::writeSessionEngaged);
+      out.list(e.conversionsWithdrawn(), JourneyEventSerializer::writeConversion);
     } else {
       throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
     }
@@ -54,10 +59,16 @@ public final class JourneyEventSerializer extends CompactSerializer {
   protected Object read(String manifest, CompactInput in) throws IOException {
     return switch (manifest) {
       case IDS_RECORDED -> new JourneyBucket.IdsRecorded(in.list(JourneyEventSerializer::readSeen), in.integer());
-      case JOURNEYS_UPDATED -> new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
+      case JOURNEYS_UPDATED_1 -> new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
           in.integer(), in.list(JourneyEventSerializer::readHit), in.list(JourneyEventSerializer::readSessionStarted),
           in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
           in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem));
+      case JOURNEYS_UPDATED -> new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
+          in.integer(), in.list(JourneyEventSerializer::readHit), in.list(JourneyEventSerializer::readSessionStarted),
+          in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
+          in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem),
+          in.list(JourneyEventSerializer::readSessionStarted), in.list(JourneyEventSerializer::readSessionEngaged),
+          in.list(JourneyEventSerializer::readConversion));
       default -> throw unknownManifest(manifest);
     };
   }

@@ -7,6 +7,9 @@ import dev.beacon.attribution.Touchpoint;
 import dev.beacon.event.Event;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -62,8 +65,87 @@ class JourneyLogic {
         e.durationMillis(), e.valueMicros(), e.transactionId(), settings.conversionEvents().contains(e.name()));
   }
 
-  /** Applies one user's hits, in order, to the user's journey; adds what happened to {@code facts}. */
+  /**
+   * The order of event time: by timestamp; at one instant a touch before a conversion, then by
+   * every other field, so that any arrival order of the same events sorts to one sequence.
+   */
+  static final Comparator<Hit> EVENT_TIME = Comparator.comparingLong(Hit::timestampMillis)
+      .thenComparing(Hit::conversion)
+      .thenComparing(Hit::name)
+      .thenComparing(Hit::sessionId, Comparator.nullsFirst(Comparator.naturalOrder()))
+      .thenComparing(Hit::channel)
+      .thenComparing(Hit::campaign)
+      .thenComparingLong(Hit::engagementMillis)
+      .thenComparingLong(Hit::valueMicros)
+      .thenComparing(Hit::transactionId, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+  /**
+   * Applies one user's newly admitted hits to the user's journey in event time; adds what
+   * happened to {@code facts}. A hit earlier than {@link UserJourney#lateBefore} is too late: it
+   * is counted and changes nothing. The rest join the user's recent hits: when they all come
+   * after the latest recent one (events in order, the usual case) they continue the journey;
+   * otherwise the journey is derived again from the settled journey and every recent hit in
+   * event-time order, and what that changes is restated ({@link Facts#restate}). Then recent hits
+   * beyond the allowed lateness (or the bound per user) are settled.
+   */
   UserJourney apply(String userId, UserJourney before, List<Hit> hits, Facts facts) {
+    var lateBefore = before.lateBefore(settings.allowedLateness());
+    var arrived = new ArrayList<Hit>(hits.size());
+    for (var hit : hits) {
+      if (hit.timestampMillis() < lateBefore) facts.tooLate++;
+      else arrived.add(hit);
+    }
+    if (arrived.isEmpty()) return before;
+    arrived.sort(EVENT_TIME);
+    var recent = before.recent();
+    var settled = before.settledJourney();
+    List<Hit> merged;
+    UserJourney after;
+    if (recent.isEmpty() || EVENT_TIME.compare(arrived.get(0), recent.get(recent.size() - 1)) >= 0) {
+      merged = new ArrayList<>(recent.size() + arrived.size());
+      merged.addAll(recent);
+      merged.addAll(arrived);
+      after = fold(userId, before.bare(), arrived, facts);
+    } else {
+      merged = mergeInOrder(recent, arrived);
+      var was = new Facts();
+      fold(userId, settled, recent, was);
+      var now = new Facts();
+      after = fold(userId, settled, merged, now);
+      facts.restate(was, now, arrived);
+    }
+    return settle(userId, after, settled, merged, before.settledBefore()).touchedAt(before.touchedAtMillis());
+  }
+
+  private static List<Hit> mergeInOrder(List<Hit> a, List<Hit> b) {
+    var merged = new ArrayList<Hit>(a.size() + b.size());
+    int i = 0;
+    int j = 0;
+    while (i < a.size() || j < b.size()) {
+      if (j == b.size() || (i < a.size() && EVENT_TIME.compare(a.get(i), b.get(j)) <= 0)) merged.add(a.get(i++));
+      else merged.add(b.get(j++));
+    }
+    return merged;
+  }
+
+  /**
+   * Keeps as recent the hits within the allowed lateness of the latest event, at most
+   * {@code maxRecentEventsPerUser}; the hits before the cut are applied to the settled journey for
+   * good, and an event earlier than the cut will be too late.
+   */
+  private UserJourney settle(String userId, UserJourney after, UserJourney settled, List<Hit> merged, long settledBefore) {
+    var cut = Math.max(settledBefore, after.lastActiveMillis() - settings.allowedLateness().toMillis());
+    var max = settings.maxRecentEventsPerUser();
+    if (merged.size() > max) cut = Math.max(cut, merged.get(merged.size() - max - 1).timestampMillis() + 1);
+    int k = 0;
+    while (k < merged.size() && merged.get(k).timestampMillis() < cut) k++;
+    if (k == merged.size()) return after.withRecent(List.of(), null, cut);
+    var newlySettled = k == 0 ? settled : fold(userId, settled, merged.subList(0, k), new Facts());
+    return after.withRecent(merged.subList(k, merged.size()), newlySettled, cut);
+  }
+
+  /** Applies hits, in the given order, to a journey with nothing recent; adds what happened to {@code facts}. */
+  private UserJourney fold(String userId, UserJourney before, List<Hit> hits, Facts facts) {
     var sessions = new ArrayList<>(before.sessions());
     var conversions = new ArrayList<>(before.conversions());
     var transactionIds = new ArrayList<>(before.transactionIds());
@@ -90,6 +172,7 @@ class JourneyLogic {
             updated.channel(), updated.campaign()));
       }
       facts.feed.add(new FeedItem(hit.timestampMillis(), hit.name(), userId, updated.channel(), updated.campaign()));
+      facts.feedHits.add(hit);
       if (hit.conversion() && (hit.transactionId() == null || !transactionIds.contains(hit.transactionId()))) {
         var conversion = convert(userId, hit, updated.sessionId(), sessions);
         conversions.add(conversion);
@@ -107,7 +190,8 @@ class JourneyLogic {
       dropOldest(sessions, settings.maxTouchpoints());
       lastActive = Math.max(lastActive, hit.timestampMillis());
     }
-    var after = new UserJourney(sessions, conversions, transactionIds, lastConversion, lastActive);
+    var after = new UserJourney(sessions, conversions, transactionIds, lastConversion, lastActive, List.of(), null,
+        before.settledBefore(), before.touchedAtMillis());
     if (!pathMayChange) return after;
     var openBefore = before.openPath(settings.lookback());
     var openAfter = after.openPath(settings.lookback());
@@ -158,12 +242,45 @@ class JourneyLogic {
     return LocalDate.ofEpochDay(Math.floorDiv(millis, DAY_MILLIS));
   }
 
-  /** What one batch produced, in the order it happened per user; users in the order the batch first named them. */
+  /**
+   * What one batch produced, in the order it happened per user; users in the order the batch
+   * first named them. A restatement withdraws what the journey had produced before a late event
+   * changed it (the read side takes it off) and adds what it produces now.
+   */
   static final class Facts {
     final List<SessionStarted> sessionsStarted = new ArrayList<>();
     final List<SessionEngaged> sessionsEngaged = new ArrayList<>();
     final List<Conversion> conversions = new ArrayList<>();
     final List<PathChange> pathChanges = new ArrayList<>();
     final List<FeedItem> feed = new ArrayList<>();
+    /** The hit of each feed item, by position. */
+    final List<Hit> feedHits = new ArrayList<>();
+    final List<SessionStarted> sessionsWithdrawn = new ArrayList<>();
+    final List<SessionEngaged> engagementsWithdrawn = new ArrayList<>();
+    final List<Conversion> conversionsWithdrawn = new ArrayList<>();
+    /** Hits too late to change a journey. */
+    int tooLate;
+
+    /**
+     * Adds the difference between what a user's recent hits produced ({@code was}) and what they
+     * produce with the hits that just {@code arrived} ({@code now}): facts only in {@code was}
+     * are withdrawn, facts only in {@code now} added, facts in both left alone. Path changes
+     * are withdrawn by their opposite. The feed gets the arrived hits only.
+     */
+    void restate(Facts was, Facts now, List<Hit> arrived) {
+      Multisets.difference(was.sessionsStarted, now.sessionsStarted, sessionsWithdrawn, sessionsStarted);
+      Multisets.difference(was.sessionsEngaged, now.sessionsEngaged, engagementsWithdrawn, sessionsEngaged);
+      Multisets.difference(was.conversions, now.conversions, conversionsWithdrawn, conversions);
+      var pathsOut = new ArrayList<PathChange>();
+      Multisets.difference(was.pathChanges, now.pathChanges, pathsOut, pathChanges);
+      for (var p : pathsOut) pathChanges.add(new PathChange(p.userId(), p.path(), -p.conversions(), -p.value(), -p.nulls()));
+      var arrivedHits = Collections.newSetFromMap(new IdentityHashMap<Hit, Boolean>());
+      arrivedHits.addAll(arrived);
+      for (int i = 0; i < now.feed.size(); i++) {
+        if (!arrivedHits.contains(now.feedHits.get(i))) continue;
+        feed.add(now.feed.get(i));
+        feedHits.add(now.feedHits.get(i));
+      }
+    }
   }
 }

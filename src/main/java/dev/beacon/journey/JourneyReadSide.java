@@ -53,15 +53,11 @@ final class JourneyReadSide {
       var org = e.organizationId();
       for (var s : e.sessionsStarted()) sessions.computeIfAbsent(new SessionKey(org, s.day(), s.channel()), k -> new Sums()).a++;
       for (var s : e.sessionsEngaged()) sessions.computeIfAbsent(new SessionKey(org, s.day(), s.channel()), k -> new Sums()).b++;
-      for (var c : e.conversions()) {
-        c.credits().forEach((model, list) -> {
-          for (var credit : list) {
-            var sums = credits.computeIfAbsent(new CreditKey(org, c.day(), credit.channel(), credit.campaign(), model), k -> new Sums());
-            sums.a += credit.conversions();
-            sums.b += credit.value();
-          }
-        });
-      }
+      // a restatement: what a late event changed comes off first, its new version is among the facts added
+      for (var s : e.sessionsWithdrawn()) sessions.computeIfAbsent(new SessionKey(org, s.day(), s.channel()), k -> new Sums()).a--;
+      for (var s : e.engagementsWithdrawn()) sessions.computeIfAbsent(new SessionKey(org, s.day(), s.channel()), k -> new Sums()).b--;
+      for (var c : e.conversionsWithdrawn()) addCredits(credits, org, c, -1);
+      for (var c : e.conversions()) addCredits(credits, org, c, 1);
       for (var p : e.pathChanges()) {
         var sums = paths.computeIfAbsent(new PathKey(org, String.join(PATH_SEPARATOR, p.path())), k -> new Sums());
         sums.a += p.conversions();
@@ -74,6 +70,16 @@ final class JourneyReadSide {
     writeCredits(connection, slice, credits);
     writePaths(connection, slice, paths);
     writeFeed(connection, events, organizations);
+  }
+
+  private static void addCredits(Map<CreditKey, Sums> credits, String org, Conversion c, int sign) {
+    c.credits().forEach((model, list) -> {
+      for (var credit : list) {
+        var sums = credits.computeIfAbsent(new CreditKey(org, c.day(), credit.channel(), credit.campaign(), model), k -> new Sums());
+        sums.a += sign * credit.conversions();
+        sums.b += sign * credit.value();
+      }
+    });
   }
 
   private static void writeSessions(Connection connection, int slice, Map<SessionKey, Sums> sessions) throws SQLException {

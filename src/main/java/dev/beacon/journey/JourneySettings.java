@@ -20,6 +20,10 @@ import java.util.Set;
  * @param maxTouchpoints sessions (one touchpoint each) kept per user, oldest dropped first
  * @param maxConversions conversions kept per user for the journey query, oldest dropped first
  * @param maxTransactionIds transaction ids remembered per user for conversion dedup, oldest dropped first
+ * @param allowedLateness an event this much earlier than its user's latest event still lands where
+ *     it happened (the journey is derived again); an earlier one changes no journey
+ * @param maxRecentEventsPerUser events kept per user to derive the journey again, the oldest settled
+ *     first (an event earlier than a settled one is too late)
  * @param tracking whether journeys (sessions, touchpoints, conversions, credits) are kept; off
  *     keeps only the dedup window of event ids
  */
@@ -39,6 +43,8 @@ public record JourneySettings(
     int maxTouchpoints,
     int maxConversions,
     int maxTransactionIds,
+    Duration allowedLateness,
+    int maxRecentEventsPerUser,
     boolean tracking) {
 
   public JourneySettings {
@@ -47,6 +53,8 @@ public record JourneySettings(
     atLeastOne(maxTouchpoints, "max-touchpoints-per-user");
     atLeastOne(maxConversions, "max-conversions-per-user");
     atLeastOne(maxTransactionIds, "max-transaction-ids-per-user");
+    atLeastOne(maxRecentEventsPerUser, "max-recent-events-per-user");
+    if (allowedLateness.isNegative()) throw new IllegalArgumentException("beacon.journey.allowed-lateness: must not be negative");
     if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
       throw new IllegalArgumentException("beacon.journey.session-timeout: must be positive");
     }
@@ -60,7 +68,8 @@ public record JourneySettings(
         c.getDuration("session-timeout"), c.getDuration("engaged-after"), c.getInt("engaged-page-views"),
         Set.copyOf(c.getStringList("conversion-events")), c.getDuration("lookback"), c.getDuration("half-life"),
         c.getInt("max-users-per-bucket"), c.getDuration("user-retention"), c.getInt("max-touchpoints-per-user"),
-        c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"), c.getBoolean("tracking"));
+        c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"),
+        c.getDuration("allowed-lateness"), c.getInt("max-recent-events-per-user"), c.getBoolean("tracking"));
   }
 
   /** The rule-based models with this lookback and half-life. */

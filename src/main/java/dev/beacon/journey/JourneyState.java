@@ -16,10 +16,12 @@ import java.util.Set;
 /**
  * What a bucket of users keeps: the ids of its users' recent events (as 64-bit digests) with the
  * Kafka position each was first read at, oldest first, bounded by time and count; and each user's
- * journey ({@link UserJourney}), least recently active first, bounded by count and by idle time.
- * Idle time is measured in event time, against the latest event time the bucket has seen (the
- * watermark), so that the state is a function of the events alone and replays of old data keep
- * their users. Mutable, confined to the entity; snapshots take a {@link #copy()}.
+ * journey ({@link UserJourney}), least recently touched first, bounded by count and by idle time;
+ * the latest event time the bucket has seen (the watermark). Idle time is measured from when a
+ * batch last brought the user an event to the latest batch's {@code appliedAtMillis} (processing
+ * time, persisted with each batch, so the state is still a function of the journal): a user
+ * whose history is imported today stays, however old the events. Mutable, confined to the
+ * entity; snapshots take a {@link #copy()}.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
     isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -27,6 +29,7 @@ final class JourneyState implements CborSerializable {
   LinkedHashMap<Long, Seen> recentIds = new LinkedHashMap<>();
   LinkedHashMap<String, UserJourney> users = new LinkedHashMap<>();
   long watermarkMillis = UserJourney.NEVER;
+  long appliedAtMillis = UserJourney.NEVER;
 
   /** Where and when an event id was first read. */
   public record Seen(long digest, int partition, long offset, long appliedAtMillis) implements CborSerializable {}
@@ -67,7 +70,7 @@ final class JourneyState implements CborSerializable {
   }
 
   /** What a batch of hits would make of the users it names, and the facts it produced; not applied yet. */
-  record Update(Map<String, UserJourney> users, long watermarkMillis, JourneyLogic.Facts facts) {}
+  record Update(Map<String, UserJourney> users, long watermarkMillis, long appliedAtMillis, JourneyLogic.Facts facts) {}
 
   /**
    * Judges each delivery on its own. The first delivery of an id not seen within the window is
@@ -128,10 +131,10 @@ final class JourneyState implements CborSerializable {
 
   /**
    * What these hits would do to their users' journeys, without changing this state: users in the
-   * order the hits first name them, each user's hits in their given order. A user idle past the
-   * retention starts afresh (the old journey is over, whether or not a sweep dropped it yet).
+   * order the hits first name them, each user's hits in event time ({@link JourneyLogic}).
+   * {@code appliedAtMillis} is when the batch was applied: each user it names is touched then.
    */
-  Update plan(List<Hit> hits, JourneyLogic logic) {
+  Update plan(List<Hit> hits, JourneyLogic logic, long appliedAtMillis) {
     var byUser = new LinkedHashMap<String, List<Hit>>();
     var watermark = watermarkMillis;
     for (var hit : hits) {
@@ -140,13 +143,11 @@ final class JourneyState implements CborSerializable {
     }
     var facts = new JourneyLogic.Facts();
     var updated = new LinkedHashMap<String, UserJourney>();
-    var retention = logic.settings().userRetention();
     for (var entry : byUser.entrySet()) {
-      var before = users.get(entry.getKey());
-      if (before == null || before.idleAt(watermark, retention)) before = UserJourney.EMPTY;
-      updated.put(entry.getKey(), logic.apply(entry.getKey(), before, entry.getValue(), facts));
+      var before = users.getOrDefault(entry.getKey(), UserJourney.EMPTY);
+      updated.put(entry.getKey(), logic.apply(entry.getKey(), before, entry.getValue(), facts).touchedAt(appliedAtMillis));
     }
-    return new Update(updated, watermark, facts);
+    return new Update(updated, watermark, appliedAtMillis, facts);
   }
 
   /**
@@ -154,18 +155,18 @@ final class JourneyState implements CborSerializable {
    * its index in {@code hits} added to {@code failed}, instead of failing the whole batch, which
    * would fail every batch after it too. Only a user whose hits throw is searched, hit by hit.
    */
-  Update planSafely(List<Hit> hits, JourneyLogic logic, Set<Integer> failed) {
+  Update planSafely(List<Hit> hits, JourneyLogic logic, long appliedAtMillis, Set<Integer> failed) {
     try {
-      return plan(hits, logic);
+      return plan(hits, logic, appliedAtMillis);
     } catch (RuntimeException whole) {
       var byUser = new LinkedHashMap<String, List<Integer>>();
       for (int k = 0; k < hits.size(); k++) byUser.computeIfAbsent(hits.get(k).userId(), u -> new ArrayList<>()).add(k);
       for (var indexes : byUser.values()) {
-        if (!throwsOn(indexes.stream().map(hits::get).toList(), logic)) continue;
+        if (!throwsOn(indexes.stream().map(hits::get).toList(), logic, appliedAtMillis)) continue;
         var good = new ArrayList<Hit>();
         for (var k : indexes) {
           good.add(hits.get(k));
-          if (throwsOn(good, logic)) {
+          if (throwsOn(good, logic, appliedAtMillis)) {
             good.remove(good.size() - 1);
             failed.add(k);
           }
@@ -173,13 +174,13 @@ final class JourneyState implements CborSerializable {
       }
       var kept = new ArrayList<Hit>();
       for (int k = 0; k < hits.size(); k++) if (!failed.contains(k)) kept.add(hits.get(k));
-      return plan(kept, logic);
+      return plan(kept, logic, appliedAtMillis);
     }
   }
 
-  private boolean throwsOn(List<Hit> hits, JourneyLogic logic) {
+  private boolean throwsOn(List<Hit> hits, JourneyLogic logic, long appliedAtMillis) {
     try {
-      plan(hits, logic);
+      plan(hits, logic, appliedAtMillis);
       return false;
     } catch (RuntimeException e) {
       return true;
@@ -194,24 +195,25 @@ final class JourneyState implements CborSerializable {
       users.put(userId, journey);
     });
     watermarkMillis = Math.max(watermarkMillis, update.watermarkMillis());
+    appliedAtMillis = Math.max(appliedAtMillis, update.appliedAtMillis());
     var it = users.values().iterator();
     while (it.hasNext()) {
       var journey = it.next();
-      if (users.size() <= settings.maxUsers() && !journey.idleAt(watermarkMillis, settings.userRetention())) break;
+      if (users.size() <= settings.maxUsers() && !journey.idleAt(appliedAtMillis, settings.userRetention())) break;
       it.remove();
     }
     return this;
   }
 
   /** Replays hits through the same logic the command handler planned them with. */
-  JourneyState apply(List<Hit> hits, JourneyLogic logic) {
-    return commit(plan(hits, logic), logic.settings());
+  JourneyState apply(List<Hit> hits, JourneyLogic logic, long appliedAtMillis) {
+    return commit(plan(hits, logic, appliedAtMillis), logic.settings());
   }
 
   /** The user's journey, or null when the user is unknown here or idle past the retention. */
   UserJourney journey(String userId, JourneySettings settings) {
     var journey = users.get(userId);
-    return journey == null || journey.idleAt(watermarkMillis, settings.userRetention()) ? null : journey;
+    return journey == null || journey.idleAt(appliedAtMillis, settings.userRetention()) ? null : journey;
   }
 
   JourneyState copy() {
@@ -220,6 +222,7 @@ final class JourneyState implements CborSerializable {
     // journeys are immutable: sharing them is copying them
     copy.users.putAll(users);
     copy.watermarkMillis = watermarkMillis;
+    copy.appliedAtMillis = appliedAtMillis;
     return copy;
   }
 }

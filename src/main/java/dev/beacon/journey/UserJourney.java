@@ -8,15 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a bucket keeps of one user: the latest sessions (one touchpoint each) in the order they
- * started, the latest counted conversions with their credits, the latest transaction ids (for
- * conversion dedup), when the user last converted and was last active (event time, millis).
- * Immutable: {@link JourneyLogic} returns a new one, so the command handler can work out what a
- * batch would do without touching the state. Lists, not sets: their order decides what is
- * dropped first and must survive a snapshot.
+ * What a bucket keeps of one user. The journey as the queries and the models see it: the latest
+ * sessions (one touchpoint each) in the order they started, the latest counted conversions with
+ * their credits, the latest transaction ids (for conversion dedup), when the user last converted
+ * and the user's latest event time (millis). And what it takes to put a late event where it
+ * happened ({@link JourneyLogic}): the user's {@code recent} events within the allowed lateness
+ * of the latest one, in event-time order, and the {@code settled} journey they were applied to
+ * (null when nothing is recent: then this journey is settled); an event earlier than
+ * {@code settledBefore} can no longer change the journey. {@code touchedAtMillis} is when a batch
+ * last brought the user an event (processing time, for the idle retention).
+ *
+ * <p>Immutable: {@link JourneyLogic} returns a new one, so the command handler can work out what
+ * a batch would do without touching the state. Lists, not sets: their order decides what is
+ * dropped first and must survive a snapshot. A journey written before event time came in (no
+ * recent events, no settled journey) reads as settled.
  */
 record UserJourney(List<Session> sessions, List<Conversion> conversions, List<String> transactionIds,
-    long lastConversionMillis, long lastActiveMillis) implements CborSerializable {
+    long lastConversionMillis, long lastActiveMillis, List<Hit> recent, UserJourney settled, long settledBefore,
+    long touchedAtMillis) implements CborSerializable {
 
   static final long NEVER = Long.MIN_VALUE;
   static final UserJourney EMPTY = new UserJourney(List.of(), List.of(), List.of(), NEVER, NEVER);
@@ -25,6 +34,48 @@ record UserJourney(List<Session> sessions, List<Conversion> conversions, List<St
     sessions = List.copyOf(sessions);
     conversions = List.copyOf(conversions);
     transactionIds = List.copyOf(transactionIds);
+    recent = recent == null ? List.of() : List.copyOf(recent);
+    if (recent.isEmpty()) settled = null;
+    // a snapshot from before the retention counted in processing time: its latest event time stands in
+    if (touchedAtMillis == 0) touchedAtMillis = lastActiveMillis;
+  }
+
+  /** A settled journey: nothing recent. */
+  UserJourney(List<Session> sessions, List<Conversion> conversions, List<String> transactionIds,
+      long lastConversionMillis, long lastActiveMillis) {
+    this(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, List.of(), null, NEVER, NEVER);
+  }
+
+  /** The journey the recent events were applied to: this one when nothing is recent. */
+  UserJourney settledJourney() {
+    return settled == null ? this : settled;
+  }
+
+  /** This journey with these recent events applied to {@code settled}, settled before {@code settledBefore}. */
+  UserJourney withRecent(List<Hit> recent, UserJourney settled, long settledBefore) {
+    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, recent,
+        recent.isEmpty() ? null : settled.bare(), settledBefore, touchedAtMillis);
+  }
+
+  /** The journey alone, without what re-deriving it takes. */
+  UserJourney bare() {
+    if (recent.isEmpty()) return this;
+    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, List.of(),
+        null, settledBefore, touchedAtMillis);
+  }
+
+  UserJourney touchedAt(long millis) {
+    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, recent,
+        settled, settledBefore, millis);
+  }
+
+  /**
+   * The earliest event time that can still change this journey: events before it are too late.
+   * The allowed lateness before the latest event, or later where the recent events were bounded.
+   */
+  long lateBefore(Duration allowedLateness) {
+    if (lastActiveMillis == NEVER) return settledBefore;
+    return Math.max(settledBefore, lastActiveMillis - allowedLateness.toMillis());
   }
 
   /** One touch per stored session, in the order the sessions started. */
@@ -58,7 +109,8 @@ record UserJourney(List<Session> sessions, List<Conversion> conversions, List<St
     return path;
   }
 
+  /** Whether no batch brought this user an event within the retention before {@code nowMillis} (processing time). */
   boolean idleAt(long nowMillis, Duration retention) {
-    return lastActiveMillis < nowMillis - retention.toMillis();
+    return nowMillis != NEVER && touchedAtMillis < nowMillis - retention.toMillis();
   }
 }

@@ -22,6 +22,7 @@ public final class JourneyJournalSamples {
     return Map.of(
         "journey-events/IdsRecorded.1", new JourneyBucket.IdsRecorded(seen(), 1_715_342_500_000L),
         "journey-events/JourneysUpdated.1", journeysUpdated(),
+        "journey-events/JourneysUpdated.2", restating(),
         "jackson-cbor/dev.beacon.journey.JourneyState", state());
   }
 
@@ -51,6 +52,20 @@ public final class JourneyJournalSamples {
             new FeedItem(AT + 60_000, "purchase", USER, "Paid Search", "brand")));
   }
 
+  /** A batch that restates: what a late event changed comes off, its new version is among the facts. */
+  private static JourneyBucket.JourneysUpdated restating() {
+    var e = journeysUpdated();
+    var restated = new LinkedHashMap<String, List<Credit>>();
+    restated.put("first_click", List.of(new Credit("Direct", "(none)", 1, -0.0)));
+    return new JourneyBucket.JourneysUpdated(e.organizationId(), e.seen(), e.appliedAtMillis(), e.hits(),
+        e.sessionsStarted(), e.sessionsEngaged(), e.conversions(),
+        List.of(new PathChange(USER, List.of("Direct"), -1, -129.99, 0), new PathChange(USER, List.of("Email"), 0, 0, -1)),
+        e.feed(),
+        List.of(new SessionStarted(USER, USER + ".1", DAY.plusDays(1), AT + 86_400_000, "Direct", "(not set)")),
+        List.of(new SessionEngaged(USER, USER + ".1", DAY.plusDays(1), "Direct", "(not set)")),
+        List.of(new Conversion(USER, "purchase", AT + 60_000, DAY, 129.99, "T-ü1", USER + ".2", List.of("Direct"), restated)));
+  }
+
   private static Conversion conversion() {
     var credits = new LinkedHashMap<String, List<Credit>>();
     credits.put("linear", List.of(new Credit("Email", "Frühjahr ✓", 2.0 / 3, 86.66), new Credit("Paid Search", "brand",
@@ -66,10 +81,11 @@ public final class JourneyJournalSamples {
     var sessions = List.of(
         new Session(USER + ".1", AT, AT + 1_000, "Email", "Frühjahr ✓", 2, 1, 12_345, true),
         new Session(USER + ".2", AT + 50_000, AT + 60_000, "Paid Search", "brand", 1, 0, 0, false));
+    // written before event time: no recent events, settled before 0 (nothing), touched at its latest event
     state.users.put(USER, new UserJourney(sessions, List.of(conversion()), List.of("T-ü1", "T-2"), AT + 60_000,
-        AT + 60_000));
+        AT + 60_000, List.of(), null, 0, AT + 60_000));
     state.users.put("user-2", new UserJourney(List.of(new Session(null, -1, -1, "Direct", "(not set)", 1, 1, 0, false)),
-        List.of(), List.of(), UserJourney.NEVER, -1));
+        List.of(), List.of(), UserJourney.NEVER, -1, List.of(), null, 0, -1));
     state.watermarkMillis = AT + 60_000;
     return state;
   }

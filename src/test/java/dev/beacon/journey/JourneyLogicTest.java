@@ -8,6 +8,7 @@ import dev.beacon.attribution.RuleBasedAttribution;
 import dev.beacon.attribution.Touchpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -542,10 +543,11 @@ class JourneyLogicTest {
     private JourneyState state;
     private JourneyLogic logic;
 
-    private void admit(H... hits) {
+    /** Admits hits in one batch applied at {@code appliedAt} (processing time). */
+    private void admit(Instant appliedAt, H... hits) {
       var list = new ArrayList<Hit>();
       for (var h : hits) list.add(h.hit(logic.settings()));
-      state.apply(list, logic);
+      state.apply(list, logic, appliedAt.toEpochMilli());
     }
 
     private void bucket(String overrides) {
@@ -554,44 +556,43 @@ class JourneyLogicTest {
     }
 
     @Test
-    void theLeastRecentlyActiveUserIsEvictedFirst() {
+    void theLeastRecentlyTouchedUserIsEvictedFirst() {
       bucket("max-users-per-bucket = 2");
-      admit(at("page_view", T0).user("a"), at("page_view", T0).user("b"));
-      admit(at("page_view", minutes(1)).user("a"));
-      admit(at("page_view", minutes(2)).user("c"));
+      admit(T0, at("page_view", T0).user("a"), at("page_view", T0).user("b"));
+      admit(minutes(1), at("page_view", minutes(1)).user("a"));
+      admit(minutes(2), at("page_view", minutes(2)).user("c"));
 
       assertEquals(List.of("a", "c"), List.copyOf(state.users.keySet()));
     }
 
     @Test
-    void aUserIdleLongerThanTheRetentionIsDroppedAndComesBackAfresh() {
+    void aUserNoBatchTouchedForLongerThanTheRetentionIsDroppedAndComesBackAfresh() {
       bucket("user-retention = 30d");
-      admit(at("page_view", T0).user("a").from("Email", null), at("page_view", T0).user("b"));
-      admit(at("page_view", days(20)).user("b"));
-      admit(at("page_view", days(30)).user("b"));
+      admit(T0, at("page_view", T0).user("a").from("Email", null), at("page_view", T0).user("b"));
+      admit(days(20), at("page_view", days(20)).user("b"));
+      admit(days(30), at("page_view", days(30)).user("b"));
       assertTrue(state.users.containsKey("a"), "idle exactly the retention: kept");
 
-      admit(at("page_view", days(30).plusMillis(1)).user("b"));
+      admit(days(30).plusMillis(1), at("page_view", days(30).plusMillis(1)).user("b"));
       assertFalse(state.users.containsKey("a"));
       assertNull(state.journey("a", logic.settings()));
 
-      admit(at("page_view", days(31)).user("a").from("Referral", null));
+      admit(days(31), at("page_view", days(31)).user("a").from("Referral", null));
       assertEquals(List.of("Referral"), state.users.get("a").sessions().stream().map(Session::channel).toList());
     }
 
     @Test
-    void aUserIdlePastTheRetentionButNotSweptYetIsUnknownAndStartsAfresh() {
+    void historyImportedTodayIsKeptHoweverOldItsEventsAre() {
       bucket("user-retention = 30d");
-      admit(at("page_view", days(39)).user("a"));
-      // late events: b is idle as it arrives, behind an active user, where the sweep (oldest first) stops
-      admit(at("page_view", T0).user("b"), at("page_view", minutes(1)).user("b"));
-      assertTrue(state.users.containsKey("b"));
-      assertNull(state.journey("b", logic.settings()));
+      admit(days(400), at("page_view", days(399)).user("live"));
+      // a backfill: events a year older than the bucket's latest, arriving now
+      admit(days(400), at("page_view", T0).user("imported").from("Email", null));
+      admit(days(401), at("purchase", T0.plusSeconds(60)).user("imported").value(5).transaction("T1"));
 
-      admit(at("page_view", days(40)).user("b"));
-
-      assertEquals(List.of(days(40).toEpochMilli()),
-          state.users.get("b").sessions().stream().map(Session::startMillis).toList());
+      var journey = state.journey("imported", logic.settings());
+      assertNotNull(journey);
+      assertEquals(List.of("Email"), journey.conversions().get(0).path());
+      assertNotNull(state.journey("live", logic.settings()));
     }
 
     @Test
@@ -599,7 +600,7 @@ class JourneyLogicTest {
       bucket("");
       var hits = List.of(at("page_view", T0).user("a").hit(logic.settings()));
 
-      var update = state.plan(hits, logic);
+      var update = state.plan(hits, logic, T0.toEpochMilli());
 
       assertTrue(state.users.isEmpty());
       assertEquals(1, update.facts().sessionsStarted.size());

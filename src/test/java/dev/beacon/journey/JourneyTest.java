@@ -91,7 +91,7 @@ class JourneyTest {
           hit("cy", "page_view"));
       var failed = new java.util.HashSet<Integer>();
 
-      var update = state.planSafely(hits, logic, failed);
+      var update = state.planSafely(hits, logic, 0, failed);
 
       assertEquals(Set.of(2), failed);
       assertEquals(Set.of("ann", "bob", "cy"), update.users().keySet());
