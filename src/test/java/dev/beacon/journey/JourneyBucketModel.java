@@ -60,21 +60,39 @@ public final class JourneyBucketModel {
         : new JourneyBucket.UserJourneyView(userId, j.sessions(), Touchpoints.collapse(j.touchpoints()), j.conversions());
   }
 
-  /** Every conversion this bucket journaled for the read side, ordered by user and time. */
+  /** Every conversion this bucket journaled for the read side, less those restatements withdrew, ordered by user and time. */
   public List<Conversion> journaledConversions() {
+    var added = new ArrayList<Conversion>();
+    var withdrawn = new ArrayList<Conversion>();
+    for (var e : journal) {
+      if (e instanceof JourneyBucket.JourneysUpdated u) {
+        added.addAll(u.conversions());
+        withdrawn.addAll(u.conversionsWithdrawn());
+      }
+    }
     var all = new ArrayList<Conversion>();
-    for (var e : journal) if (e instanceof JourneyBucket.JourneysUpdated u) all.addAll(u.conversions());
+    var negative = new ArrayList<Conversion>();
+    Multisets.difference(withdrawn, added, negative, all);
+    if (!negative.isEmpty()) throw new AssertionError("withdrawn but never added: " + negative);
     all.sort(Comparator.comparing(Conversion::userId).thenComparingLong(Conversion::timestampMillis)
         .thenComparing(c -> String.valueOf(c.transactionId())));
     return all;
   }
 
-  /** Every session start this bucket journaled for the read side, as "user/session". */
+  /** Every session start this bucket journaled for the read side, less those restatements withdrew, as "user/session@start". */
   public List<String> journaledSessions() {
-    var all = new ArrayList<String>();
+    var added = new ArrayList<String>();
+    var withdrawn = new ArrayList<String>();
     for (var e : journal) {
-      if (e instanceof JourneyBucket.JourneysUpdated u) for (var s : u.sessionsStarted()) all.add(s.userId() + "/" + s.sessionId() + "@" + s.startMillis());
+      if (e instanceof JourneyBucket.JourneysUpdated u) {
+        for (var s : u.sessionsStarted()) added.add(s.userId() + "/" + s.sessionId() + "@" + s.startMillis());
+        for (var s : u.sessionsWithdrawn()) withdrawn.add(s.userId() + "/" + s.sessionId() + "@" + s.startMillis());
+      }
     }
+    var all = new ArrayList<String>();
+    var negative = new ArrayList<String>();
+    Multisets.difference(withdrawn, added, negative, all);
+    if (!negative.isEmpty()) throw new AssertionError("withdrawn but never added: " + negative);
     all.sort(null);
     return all;
   }

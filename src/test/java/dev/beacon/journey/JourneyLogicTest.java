@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -17,6 +18,7 @@ import dev.beacon.event.Event;
 import dev.beacon.event.EventType;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -606,6 +608,165 @@ class JourneyLogicTest {
       assertEquals(1, update.facts().sessionsStarted.size());
       state.commit(update, logic.settings());
       assertEquals(1, state.users.get("a").sessions().size());
+    }
+  }
+
+  @Nested
+  class EventTime {
+    private final JourneyLogic logic = new JourneyLogic(JourneyTest.settings());
+    private final ChannelGrouping channels = ChannelGrouping.load();
+
+    private Hit campaignEvent(String type, Instant at, Event.TrafficSource source, long valueMicros, String transactionId) {
+      return logic.hit(new Event("id-" + type, "campaign", "acme", type, EventType.fromWire(type).orElseThrow(), "spring-sale",
+          "u1", "s1", at, valueMicros, null, 0, source, transactionId, null, null, null, List.of()), channels);
+    }
+
+    /** The case of issue 10: the purchase is sent first, the click that led to it three seconds later. */
+    @Test
+    void aPurchaseSentBeforeItsClickIsCreditedToTheClick() {
+      var click = campaignEvent("click", minutes(-10), new Event.TrafficSource("google", "cpc", null), 0, null);
+      var purchase = campaignEvent("conversion", minutes(-5), null, 49_000_000, "T1");
+      var run = run();
+
+      var first = run.logic.apply("u1", run.journey, List.of(purchase), run.facts = new JourneyLogic.Facts());
+      assertEquals(ChannelGrouping.DIRECT, first.conversions().get(0).path().get(0), "alone, the purchase is Direct");
+      run.journey = first;
+      var late = new JourneyLogic.Facts();
+      run.journey = run.logic.apply("u1", run.journey, List.of(click), late);
+
+      var conversion = run.journey.conversions().get(0);
+      assertEquals(List.of("Paid Search"), conversion.path());
+      for (var model : RuleBasedAttribution.MODELS) {
+        assertEquals(List.of("Paid Search"), conversion.credits().get(model).stream().map(Credit::channel).toList(), model);
+      }
+      var session = run.journey.sessions().get(0);
+      assertEquals(1, run.journey.sessions().size());
+      assertEquals("Paid Search", session.channel());
+      assertEquals(minutes(-10).toEpochMilli(), session.startMillis());
+      assertEquals(minutes(-5).toEpochMilli(), session.endMillis());
+      // restated: the Direct credits out, the Paid Search ones in, once
+      assertEquals(1, late.conversionsWithdrawn.size());
+      assertEquals(List.of("Direct"), late.conversionsWithdrawn.get(0).path());
+      assertEquals(List.of(conversion), late.conversions);
+      assertEquals("Direct", late.sessionsWithdrawn.get(0).channel());
+      assertEquals("Paid Search", late.sessionsStarted.get(0).channel());
+      assertEquals(List.of("click"), late.feed.stream().map(FeedItem::name).toList(), "the feed gets the late event only");
+    }
+
+    @Test
+    void theSameEventsInEitherOrderAddUpToTheSameReadTables() {
+      var click = campaignEvent("click", minutes(-10), new Event.TrafficSource("google", "cpc", null), 0, null);
+      var purchase = campaignEvent("conversion", minutes(-5), null, 49_000_000, "T1");
+      var inOrder = new ReadTables();
+      var reversed = new ReadTables();
+      var a = UserJourney.EMPTY;
+      var b = UserJourney.EMPTY;
+      for (var hit : List.of(click, purchase)) {
+        var facts = new JourneyLogic.Facts();
+        a = logic.apply("u1", a, List.of(hit), facts);
+        inOrder.add(facts);
+      }
+      for (var hit : List.of(purchase, click)) {
+        var facts = new JourneyLogic.Facts();
+        b = logic.apply("u1", b, List.of(hit), facts);
+        reversed.add(facts);
+      }
+
+      reversed.assertMatches(inOrder);
+      assertTrue(reversed.keys().stream().noneMatch(k -> k.contains("Direct")), reversed.keys().toString());
+      assertEquals(a.conversions(), b.conversions());
+    }
+
+    @Test
+    void aLateEventJoinsTwoSessionsItFallsBetween() {
+      var run = run();
+      run.batch(at("page_view", T0), at("page_view", minutes(50)));
+      assertEquals(2, run.sessions().size());
+
+      var facts = run.batch(at("page_view", minutes(25)));
+
+      assertEquals(1, run.sessions().size(), "25 minutes from each: one session");
+      assertEquals(1, facts.sessionsWithdrawn.size());
+      assertTrue(facts.sessionsStarted.isEmpty());
+    }
+
+    @Test
+    void aLateConversionWithAnEarlierTimeTakesOverItsTransactionAndMovesToItsDay() {
+      var run = run();
+      run.batch(at("page_view", days(1)).from("Email", "news"), at("purchase", days(1).plusSeconds(60)).value(30).transaction("T1"));
+
+      var facts = run.batch(at("purchase", T0).value(30).transaction("T1"));
+
+      assertEquals(1, run.journey.conversions().size());
+      assertEquals(T0.toEpochMilli(), run.journey.conversions().get(0).timestampMillis());
+      assertEquals(List.of("Direct"), run.journey.conversions().get(0).path());
+      assertEquals(List.of("Email"), facts.conversionsWithdrawn.get(0).path());
+      assertEquals(LocalDate.ofInstant(days(1), java.time.ZoneOffset.UTC), facts.conversionsWithdrawn.get(0).day());
+    }
+
+    @Test
+    void anEventEarlierThanTheAllowedLatenessIsCountedAndChangesNothing() {
+      var run = run();
+      run.batch(at("page_view", days(5)));
+      var before = run.journey;
+
+      var facts = run.batch(at("purchase", days(5).minus(Duration.ofHours(72)).minusMillis(1)).value(10));
+
+      assertEquals(1, facts.tooLate);
+      assertSame(before, run.journey);
+      assertTrue(facts.conversions.isEmpty());
+      assertEquals(0, run.batch(at("page_view", days(2))).tooLate, "exactly the lateness before: still in");
+    }
+
+    @Test
+    void theAllowedLatenessIsConfigurable() {
+      var run = new Run(settings("allowed-lateness = 1h"));
+      run.batch(at("page_view", minutes(120)));
+
+      assertEquals(1, run.batch(at("page_view", minutes(59))).tooLate);
+      assertEquals(0, run.batch(at("page_view", minutes(60))).tooLate);
+    }
+
+    @Test
+    void eventsBeyondTheLatenessAreSettledAndNoLongerKeptAsRecent() {
+      var run = run();
+      run.batch(at("page_view", T0), at("page_view", minutes(1)));
+      assertEquals(2, run.journey.recent().size());
+
+      run.batch(at("page_view", days(4)));
+
+      assertEquals(1, run.journey.recent().size(), "T0's events are more than 72 h behind");
+      assertEquals(1, run.journey.settled().sessions().size(), "the settled journey has T0's session");
+      assertEquals(days(1).toEpochMilli(), run.journey.settledBefore());
+    }
+
+    @Test
+    void theRecentEventsPerUserAreBoundedAndAnEventBeforeTheSettledOnesIsTooLate() {
+      var run = new Run(settings("max-recent-events-per-user = 3"));
+      run.batch(at("page_view", minutes(10)), at("page_view", minutes(20)), at("page_view", minutes(30)),
+          at("page_view", minutes(40)), at("page_view", minutes(50)));
+
+      assertEquals(3, run.journey.recent().size());
+      assertEquals(1, run.batch(at("page_view", minutes(15))).tooLate);
+      assertEquals(0, run.batch(at("page_view", minutes(35))).tooLate);
+      assertEquals(3, run.journey.recent().size());
+    }
+
+    @Test
+    void aLateTouchRestatesTheOpenPathOnce() {
+      var run = run();
+      var paths = new PathCounts();
+      for (var change : run.batch(at("page_view", minutes(60)).from("Email", "news")).pathChanges) paths.apply(change);
+
+      var facts = run.batch(at("page_view", T0).from("Paid Search", "brand"));
+
+      for (var change : facts.pathChanges) paths.apply(change);
+      assertEquals(Map.of(List.of("Paid Search", "Email"), new PathCounts.Outcome(0, 0, 1)), paths.paths());
+      // the Email journey comes off, the Paid Search > Email one goes on: nothing else
+      assertEquals(2, facts.pathChanges.size());
+      assertEquals(-1, facts.pathChanges.stream().filter(p -> p.path().equals(List.of("Email"))).mapToLong(PathChange::nulls).sum());
+      assertEquals(1, facts.pathChanges.stream().filter(p -> p.path().equals(List.of("Paid Search", "Email")))
+          .mapToLong(PathChange::nulls).sum());
     }
   }
 }
