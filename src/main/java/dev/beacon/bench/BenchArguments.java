@@ -57,6 +57,9 @@ public final class BenchArguments implements Callable<Integer> {
   @Option(names = "--no-retries", description = "skip the retries variant (the mix with 10%% of events sent twice, half "
       + "of them within the same micro-batch, checked against an oracle)")
   private boolean skipRetries;
+  @Option(names = "--no-late", description = "skip the late variant (the mix with 10%% of events held back by up to 30 "
+      + "minutes of event time, which journeys restate)")
+  private boolean skipLate;
   @Option(names = "--batch-size", paramLabel = "N", description = "micro-batch size (default from application.conf)")
   private int batchSize;
   @Option(names = "--batch-window", paramLabel = "D", converter = ConfigDuration.class,
@@ -80,7 +83,7 @@ public final class BenchArguments implements Callable<Integer> {
   @Override
   public Integer call() {
     var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, dbUrl, dbUser,
-        dbPassword, !skipH2, !skipHotKey, !skipRetries, batchSize, batchWindow, json, seed, !skipJourneys);
+        dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys);
     var problems = options.problems();
     if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
     return BenchCommand.measure(options, out, err);

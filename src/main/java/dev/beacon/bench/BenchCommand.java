@@ -91,12 +91,13 @@ public final class BenchCommand {
     var workloads = new ArrayList<String>(List.of("mix"));
     if (options.hotKey()) workloads.add("hot-key");
     if (options.retries()) workloads.add("retries");
+    if (options.late()) workloads.add("late");
     var topics = new LinkedHashMap<String, String>();
     for (var workload : workloads) {
       var topic = "bench-" + workload + "-" + UUID.randomUUID().toString().substring(0, 8);
       createTopic(topic);
       var oracle = workload.equals("retries") ? new RetryOracle() : null;
-      var seconds = produce(topic, options.events(), workload.equals("hot-key"), oracle);
+      var seconds = produce(topic, options.events(), workload.equals("hot-key"), workload.equals("late"), oracle);
       var records = oracle == null ? options.events() : oracle.sent;
       scenarios.add(new Scenario("produce", "-", workload, records, seconds, records / seconds, null, heapMb()));
       topics.put(workload, topic);
@@ -118,6 +119,12 @@ public final class BenchCommand {
         var seconds = pipeline(database, entry.getKey(), entry.getValue(), records);
         var rate = records / seconds;
         out.printf("  -> pipeline %s/%s: %,.0f events/s%n", database, entry.getKey(), rate);
+        if (entry.getKey().equals("late")) {
+          var line = String.format("restatements %s/late: %,d conversions restated (%,.0f per second), %,d events too late for journeys",
+              database, lastRestated, lastRestated / seconds, lastTooLate);
+          out.println("  -> " + line);
+          verdicts.add(line);
+        }
         scenarios.add(new Scenario("pipeline", database, entry.getKey(), records, seconds, rate,
             rate / raw.get(entry.getKey()), heapMb()));
       }
@@ -159,16 +166,30 @@ public final class BenchCommand {
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer());
   }
 
+  /** What the latest pipeline run's journeys restated and found too late. */
+  private long lastRestated;
+  private long lastTooLate;
+
+  /** Event time spread over the last hour, running forward with the events. */
+  private static final long SPAN_MILLIS = 3_600_000L;
+  /** The late workload holds events back by up to this much event time. */
+  private static final long MAX_DELAY_MILLIS = 30 * 60_000L;
+
   /**
-   * Produces {@code n} distinct events. With an oracle (the retries workload), 10% of them are
-   * sent twice, as a retrying client would: half right after the original (same key, so the next
-   * offset of the same partition: the same micro-batch), half about 50,000 events later.
+   * Produces {@code n} distinct events, their event times running forward over the last hour.
+   * With an oracle (the retries workload), 10% of them are sent twice, as a retrying client
+   * would: half right after the original (same key, so the next offset of the same partition: the
+   * same micro-batch), half about 50,000 events later. Late (the late workload): 10% are held
+   * back and sent once the stream's event time has moved on by a random delay of up to 30
+   * minutes, as a mobile app flushing its queue would send them.
    */
-  private double produce(String topic, long n, boolean hotKey, RetryOracle oracle) {
+  private double produce(String topic, long n, boolean hotKey, boolean late, RetryOracle oracle) {
     var events = new BenchEvents(options.seed(), options.campaigns(), options.users(), hotKey);
     var retries = new java.util.SplittableRandom(options.seed() + 7);
     var later = new java.util.ArrayDeque<Map.Entry<Long, BenchEvents.Generated>>();
-    var now = System.currentTimeMillis();
+    var delays = new java.util.SplittableRandom(options.seed() + 11);
+    var held = new java.util.PriorityQueue<Map.Entry<Long, BenchEvents.Generated>>(Map.Entry.comparingByKey());
+    var from = System.currentTimeMillis() - SPAN_MILLIS;
     var started = System.nanoTime();
     var failed = new java.util.concurrent.atomic.AtomicReference<Exception>();
     org.apache.kafka.clients.producer.Callback onError = (m, error) -> {
@@ -177,8 +198,17 @@ public final class BenchCommand {
     try (var producer = producer(); var progress = new Progress(out, "produce " + topic, n)) {
       for (long i = 0; i < n && failed.get() == null; i++) {
         // Event times spread over the last hour, so minute windows and sessions have work to do.
-        var e = events.next(now - (i * 3_600_000L / n));
-        producer.send(new ProducerRecord<>(topic, e.key(), e.json()), onError);
+        var at = from + (i * SPAN_MILLIS / n);
+        var e = events.next(at);
+        while (!held.isEmpty() && held.peek().getKey() <= at) {
+          var g = held.poll().getValue();
+          producer.send(new ProducerRecord<>(topic, g.key(), g.json()), onError);
+        }
+        if (late && delays.nextInt(10) == 0) {
+          held.add(Map.entry(at + 1 + delays.nextLong(MAX_DELAY_MILLIS), e));
+        } else {
+          producer.send(new ProducerRecord<>(topic, e.key(), e.json()), onError);
+        }
         if (oracle != null) {
           oracle.counted(e);
           oracle.sent++;
@@ -196,6 +226,10 @@ public final class BenchCommand {
           }
         }
         progress.set(i + 1);
+      }
+      while (!held.isEmpty()) {
+        var g = held.poll().getValue();
+        producer.send(new ProducerRecord<>(topic, g.key(), g.json()), onError);
       }
       producer.flush();
     }
@@ -290,6 +324,9 @@ public final class BenchCommand {
         Thread.sleep(20);
       }
       var seconds = (System.nanoTime() - started) / 1e9;
+      var tallies = server.stats().snapshot().tallies();
+      lastRestated = tallies.getOrDefault(dev.beacon.journey.JourneyBatchPart.RESTATED, 0L);
+      lastTooLate = tallies.getOrDefault(dev.beacon.journey.JourneyBatchPart.TOO_LATE, 0L);
       var oracle = oracles.get(workload);
       if (oracle != null) verdicts.add(check(database, workload, server, oracle));
       return seconds;
@@ -381,6 +418,7 @@ public final class BenchCommand {
     params.put("seed", options.seed());
     params.put("journeys", options.journeys());
     params.put("retries", options.retries() ? "10% sent twice, half in the same micro-batch" : "off");
+    params.put("late", options.late() ? "10% held back by up to 30 min of event time" : "off");
 
     out.println();
     out.printf("%-14s %-11s %-8s %12s %10s %14s %10s %10s%n", "stage", "database", "workload", "events", "seconds", "events/s", "vs raw", "heap MB");

@@ -18,6 +18,7 @@ record BenchOptions(
     boolean h2,
     boolean hotKey,
     boolean retries,
+    boolean late,
     int batchSize,
     String batchWindow,
     Path json,
