@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * How a user's admitted events change the user's journey, and what facts that produces: pure
  * (no clock, no I/O), so the command handler can work out the facts of a batch and the event
- * handler can replay the same events to the same state.
+ * handler can replay the same events to the same state. Everything below is in event time: a
+ * user's events are applied in the order of their timestamps ({@link #EVENT_TIME}), whatever
+ * order they arrived in, and a late one restates what it changes ({@link #apply}).
  *
  * <ul>
  *   <li>Sessions: an event with a session id belongs to the stored session of that id (GA4's
@@ -25,7 +27,7 @@ import java.util.List;
  *       {@code engagedPageViews} page views, or a conversion.
  *   <li>Touchpoints: each session's traffic source at its first event (channel and campaign).
  *   <li>Conversions: events named in {@code conversionEvents}; one whose transaction id the user
- *       already converted with is not counted again (no transaction id never dedups). Each counted
+ *       converted with earlier in event time is not counted again (no transaction id never dedups). Each counted
  *       conversion is credited by every rule-based model at once.
  *   <li>Paths: each conversion adds its path (the channels of the touches it credits); the user's
  *       open path (touches since the last conversion) carries one non-converting journey, moved

@@ -340,6 +340,9 @@ abstract class JourneyPipelineContract {
         .until(() -> again.stats().snapshot().tallies().get(JourneyBatchPart.TOO_LATE) == 1);
     Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(readTables(db, "shuffled")).isEqualTo(tables));
+    var status = http2.get("/api/analytics/real-time").body();
+    assertThat(status.get("tooLateForJourneys").asLong()).as(status.toString()).isEqualTo(1);
+    assertThat(status.get("restatedConversions").asLong()).as("nothing restated after the restart").isZero();
   }
 
   private static ProducerRecord<String, byte[]> spread(ProducerRecord<String, byte[]> r, int partition) {
