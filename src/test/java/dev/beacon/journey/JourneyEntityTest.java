@@ -5,6 +5,7 @@ import dev.beacon.attribution.PathChange;
 import dev.beacon.attribution.RuleBasedAttribution;
 import dev.beacon.attribution.Touchpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -238,6 +239,36 @@ class JourneyEntityTest {
     var withoutRestart = admit(twin, next).eventOfType(JourneyBucket.JourneysUpdated.class);
     assertEquals(withoutRestart, afterRestart);
     assertEquals(List.of("Organic Search", "Email", "Paid Search"), afterRestart.conversions().get(0).path());
+  }
+
+  @Test
+  void aLateLandingRestatesTheConversionOnceAndTheRestatementReplaysToTheSameJourneys() {
+    var settings = JourneyTest.settings(20_000, 2);
+    var id = "acme|b" + entities.incrementAndGet();
+    var restarted = journey(settings, id);
+    var twin = journey(settings);
+    var purchase = new Delivered[] {event("ann", "purchase", NOW.plusSeconds(60), "2", null, 30, "T1")};
+    var landing = new Delivered[] {pageView("ann", NOW, "2", GOOGLE_CPC)};
+    admit(restarted, purchase);
+    admit(twin, purchase);
+
+    var restating = admit(restarted, landing).eventOfType(JourneyBucket.JourneysUpdated.class);
+    admit(twin, landing);
+
+    assertEquals(List.of("Direct"), restating.conversionsWithdrawn().get(0).path());
+    assertEquals(List.of("Paid Search"), restating.conversions().get(0).path());
+    assertEquals(restating, testKit.serializationTestKit().verifySerialization(restating, true));
+    assertEquals(List.of("Paid Search"), query(restarted, "ann").getValue().conversions().get(0).path());
+    var before = new LinkedHashMap<>(restarted.getState().users);
+    assertFalse(before.get("ann").recent().isEmpty(), "ann's events are recent");
+
+    restarted.restart();
+
+    assertEquals(before, restarted.getState().users);
+    var next = new Delivered[] {pageView("ann", NOW.minusSeconds(600), "1", NEWSLETTER)};
+    var afterRestart = admit(restarted, next).eventOfType(JourneyBucket.JourneysUpdated.class);
+    assertEquals(admit(twin, next).eventOfType(JourneyBucket.JourneysUpdated.class), afterRestart);
+    assertEquals(List.of("Email", "Paid Search"), afterRestart.conversions().get(0).path());
   }
 
   @Test
