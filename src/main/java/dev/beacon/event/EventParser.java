@@ -36,13 +36,6 @@ public final class EventParser {
 
   public record Invalid(List<String> reasons) implements Parsed {}
 
-  /**
-   * Where an event comes from. A live event older than the retention window ({@code max-age}) is
-   * refused; an import of history (a backfill, marked as such on the topic) keeps its real time,
-   * however old. Both are refused further ahead than {@code max-future}.
-   */
-  public enum Origin { LIVE, IMPORT }
-
   /** Parses raw bytes (a Kafka record value) of a live event; {@code defaultTime} stands in for a missing timestamp. */
   public Parsed parse(byte[] bytes, Instant defaultTime) {
     return parse(bytes, defaultTime, Origin.LIVE);

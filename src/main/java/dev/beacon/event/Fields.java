@@ -15,14 +15,14 @@ final class Fields {
   private final Reasons reasons;
   private final Labels labels;
   private final Labels organizations;
-  private final EventParser.Origin origin;
+  private final Origin origin;
 
   /**
    * {@code labels} and {@code organizations} are shared by every event a parser reads;
    * {@code origin} says whether the retention window applies to the event's time.
    */
   Fields(EventSettings settings, Clock clock, Reasons reasons, Labels labels, Labels organizations,
-      EventParser.Origin origin) {
+      Origin origin) {
     this.settings = settings;
     this.clock = clock;
     this.reasons = reasons;
@@ -86,7 +86,7 @@ final class Fields {
     if (timestamp.isAfter(now.plus(settings.maxFuture()))) {
       reasons.add(path, "more than " + settings.maxFuture().toSeconds() + " s in the future");
     }
-    if (origin == EventParser.Origin.LIVE && timestamp.isBefore(now.minus(settings.maxAge()))) {
+    if (origin == Origin.LIVE && timestamp.isBefore(now.minus(settings.maxAge()))) {
       reasons.add(path, "older than the retention window of " + settings.maxAge().toDays() + " days");
     }
     return timestamp;

@@ -1,6 +1,6 @@
 package dev.beacon.ingest;
 
-import dev.beacon.event.EventParser;
+import dev.beacon.event.Origin;
 import java.util.Arrays;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -8,7 +8,7 @@ import org.apache.kafka.common.header.Headers;
 /**
  * How an import of history is marked on the events topic: the record header
  * {@code beacon-import: 1}. The ingest stream then parses the record as an
- * {@link EventParser.Origin#IMPORT import}: the retention window (max-age) does not apply, so the
+ * {@link Origin#IMPORT import}: the retention window (max-age) does not apply, so the
  * event keeps its real time. Whoever can write to the topic is trusted with the mark, as with
  * every other record on it; HTTP intake of live events never sets it.
  */
@@ -25,8 +25,8 @@ public final class ImportMark {
   }
 
   /** An import when the record carries the mark, else live. */
-  public static EventParser.Origin originOf(Headers headers) {
+  public static Origin originOf(Headers headers) {
     var header = headers.lastHeader(HEADER);
-    return header != null && Arrays.equals(header.value(), MARKED) ? EventParser.Origin.IMPORT : EventParser.Origin.LIVE;
+    return header != null && Arrays.equals(header.value(), MARKED) ? Origin.IMPORT : Origin.LIVE;
   }
 }

@@ -1,6 +1,7 @@
 package dev.beacon.ingest;
 
 import dev.beacon.event.EventParser;
+import dev.beacon.event.Origin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ final class IngestStream {
     var record = msg.record();
     var origin = ImportMark.originOf(record.headers());
     var parsed = parser.parse(record.value(), Instant.ofEpochMilli(record.timestamp()), origin);
-    return new Read(msg.committableOffset(), BatchProcessor.consumed(record, parsed), origin == EventParser.Origin.IMPORT);
+    return new Read(msg.committableOffset(), BatchProcessor.consumed(record, parsed), origin == Origin.IMPORT);
   }
 
   private CompletionStage<ConsumerMessage.Committable> apply(List<Read> batch) {

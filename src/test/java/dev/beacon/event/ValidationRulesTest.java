@@ -181,19 +181,19 @@ class ValidationRulesTest {
     var old = ga4Row("page_view").put("event_timestamp", micros(history));
     var ahead = ga4Row("page_view").put("event_timestamp", micros(NOW.plus(Duration.ofHours(1))));
 
-    assertEquals(history, valid(parser.parse(bytes(old), DEFAULT_TIME, EventParser.Origin.IMPORT)).timestamp());
+    assertEquals(history, valid(parser.parse(bytes(old), DEFAULT_TIME, Origin.IMPORT)).timestamp());
     assertEquals(List.of("event_timestamp: more than 300 s in the future"),
-        reasons(parser.parse(bytes(ahead), DEFAULT_TIME, EventParser.Origin.IMPORT)));
+        reasons(parser.parse(bytes(ahead), DEFAULT_TIME, Origin.IMPORT)));
     assertEquals(List.of("event_timestamp: older than the retention window of 90 days"),
-        reasons(parser.parse(bytes(old), DEFAULT_TIME, EventParser.Origin.LIVE)));
+        reasons(parser.parse(bytes(old), DEFAULT_TIME, Origin.LIVE)));
   }
 
   @Test
   void anImportedRowGetsTheSameEventIdEveryTime() {
     var row = bytes(ga4Row("page_view").put("event_timestamp", micros(Instant.parse("2020-12-03T10:00:00Z"))));
-    var first = valid(parser.parse(row, DEFAULT_TIME, EventParser.Origin.IMPORT));
+    var first = valid(parser.parse(row, DEFAULT_TIME, Origin.IMPORT));
     var again = valid(new EventParser(EventFixtures.settings(), java.time.Clock.systemUTC())
-        .parse(row, Instant.now(), EventParser.Origin.IMPORT));
+        .parse(row, Instant.now(), Origin.IMPORT));
     assertEquals(first.eventId(), again.eventId());
   }
 
