@@ -90,7 +90,9 @@ public final class ImportRoutes extends AllDirectives {
     if (!List.of("identity", "gzip", "x-gzip").contains(coding)) {
       return refuse(new ApiError.UnsupportedMediaType("Content-Encoding: gzip or none, got " + coding));
     }
-    return withSizeLimit(settings.maxBodySize(), () -> extractRequestEntity(entity -> {
+    // A large import takes longer than the server's request timeout; it is bounded instead by the
+    // read timeout between two parts of the body and by Kafka's delivery timeout.
+    return withoutRequestTimeout(() -> withSizeLimit(settings.maxBodySize(), () -> extractRequestEntity(entity -> {
       var mediaType = entity.getContentType().mediaType();
       if (!readable(mediaType)) {
         return refuse(new ApiError.UnsupportedMediaType("Content-Type: must be application/x-ndjson (one JSON row a line), got "
@@ -104,7 +106,7 @@ public final class ImportRoutes extends AllDirectives {
       var organizationId = org.orElse(null);
       return onAnswer(CompletableFuture.supplyAsync(() -> run(body, organizationId), blocking),
           report -> respond(StatusCodes.ACCEPTED, report));
-    }));
+    })));
   }
 
   private static boolean readable(MediaType mediaType) {
