@@ -1,6 +1,7 @@
 package dev.beacon;
 
 import com.typesafe.config.Config;
+import dev.beacon.backfill.ImportRoutes;
 import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
 import dev.beacon.common.ReadSideDatabase;
@@ -103,6 +104,7 @@ public final class BeaconServer {
         producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, clock), IngestFeature::close);
     var routes = Directives.concat(
         ingest.routes(),
+        new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), clock).routes(),
         simulator.routes(),
         journeys.routes(),
         campaigns.routes(),

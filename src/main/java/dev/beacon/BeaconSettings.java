@@ -1,6 +1,7 @@
 package dev.beacon;
 
 import com.typesafe.config.Config;
+import dev.beacon.backfill.ImportSettings;
 import dev.beacon.campaign.CampaignSettings;
 import dev.beacon.common.DatabaseSettings;
 import dev.beacon.common.HttpSettings;
@@ -19,7 +20,7 @@ import java.nio.file.Path;
  */
 record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
-    DatabaseSettings database, SimulatorSettings simulator) {
+    DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -34,6 +35,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         JourneySettings.from(beacon.getConfig("journey")),
         ReadSideSettings.from(beacon.getConfig("read-side")),
         DatabaseSettings.from(beacon),
-        SimulatorSettings.from(beacon.getConfig("simulator")));
+        SimulatorSettings.from(beacon.getConfig("simulator")),
+        ImportSettings.from(beacon.getConfig("import")));
   }
 }

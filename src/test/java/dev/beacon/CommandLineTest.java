@@ -26,13 +26,13 @@ class CommandLineTest {
     var ran = run(help);
     assertThat(ran.status()).isZero();
     assertThat(ran.out()).startsWith("Usage: java -jar beacon.jar [-hV] [COMMAND]")
-        .contains("  serve ", "  simulate ", "  bench ", "  attribute ", "  help ");
+        .contains("  serve ", "  simulate ", "  import ", "  bench ", "  attribute ", "  help ");
     assertThat(ran.err()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
-      "serve, --help", "serve, -h", "simulate, --help", "simulate, -h", "bench, --help", "bench, -h",
+      "serve, --help", "serve, -h", "simulate, --help", "simulate, -h", "import, --help", "import, -h", "bench, --help", "bench, -h",
       "attribute, --help", "attribute, -h", "help, bench"})
   void helpOfEachCommandPrintsItsUsageAndExitsWith0(String command, String help) {
     var ran = run(command, help);
@@ -56,6 +56,7 @@ class CommandLineTest {
       "bogus                         | beacon: Unknown command: 'bogus'                     | [-hV] [COMMAND]",
       "serve --port 80               | serve: Unknown options: '--port', '80'               | [serve]",
       "simulate --bogus              | simulate: Unknown option: '--bogus'                  | simulate",
+      "import --ga4 f --bogus        | import: Unknown option: '--bogus'                    | import",
       "bench --evnts 5               | bench: Unknown options: '--evnts', '5'               | bench",
       "attribute --paths f --bogus   | attribute: Unknown option: '--bogus'                 | attribute",
   })
@@ -82,6 +83,8 @@ class CommandLineTest {
       "simulate --mode party         | simulate: Invalid value for option '--mode': unknown mode 'party' (continuous, burst, journey, replay)",
       "attribute --paths             | attribute: Missing required parameter for option '--paths' (FILE)",
       "attribute --csv               | attribute: Missing required option: '--paths=FILE'",
+      "import --organization acme    | import: Missing required option: '--ga4=FILE'",
+      "import --ga4 f --organization a/b | import: --organization: must match [A-Za-z0-9._-]{1,128}",
   })
   void aBadValueNamesTheOptionAndExitsWith2(String line, String message) {
     var ran = run(line.split(" "));

@@ -18,10 +18,10 @@ import java.util.TreeMap;
 
 /**
  * Everything one campaign keeps, all of it bounded: all-time counters, minute buckets (for the
- * minute window), UTC day buckets (for the day retention), the highest Kafka offset applied per
- * partition, a time- and count-bounded window of recent ids of events without a user, and the
- * open sessions (for bounce rate), capped and expired by event time. Mutable, confined to the
- * entity; snapshots take a {@link #copy()}.
+ * minute window, by processing time), UTC day buckets (for the day retention, back from the
+ * newest event), the highest Kafka offset applied per partition, a time- and count-bounded window
+ * of recent ids of events without a user, and the open sessions (for bounce rate), capped and
+ * expired by event time. Mutable, confined to the entity; snapshots take a {@link #copy()}.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
     isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -104,11 +104,24 @@ final class CampaignState implements CborSerializable {
     return new Selection(fresh, newOffsets, verdicts);
   }
 
-  /** Applies a persisted batch. Pure: time comes from the event ({@code appliedAtMillis}). */
+  /**
+   * Applies a persisted batch. Pure: time comes from the event ({@code appliedAtMillis}) and the
+   * events counted.
+   *
+   * <p>The two windows are measured from different clocks, on purpose. The minute window is the
+   * last 24 hours of processing time: it answers "what happens now", so an event older than the
+   * window (history imported with its real dates, a very late event) never enters it. The day
+   * retention is measured back from the newest event the campaign has counted (event time): an
+   * import of last year's export lands on its days and stays there, where a retention from now
+   * would drop those days at once. The state stays bounded all the same, at most retention + 1
+   * day buckets; for live traffic the newest event is about now, so that is the last 90 days.
+   */
   CampaignState apply(List<Counted> counted, Map<String, Long> newOffsets, long appliedAtMillis, CampaignSettings settings) {
     offsets.putAll(newOffsets);
     var minuteFrom = Math.floorDiv(appliedAtMillis - settings.minuteWindow().toMillis(), MINUTE);
-    var dayFrom = Math.floorDiv(appliedAtMillis - settings.dayRetention().toMillis(), DAY);
+    var newest = latestEventMillis;
+    for (var c : counted) newest = Math.max(newest, c.timestampMillis());
+    var dayFrom = Math.floorDiv(newest - settings.dayRetention().toMillis(), DAY);
     for (var c : counted) {
       var minute = Math.floorDiv(c.timestampMillis(), MINUTE);
       var day = Math.floorDiv(c.timestampMillis(), DAY);

@@ -12,6 +12,8 @@ import java.util.List;
  * (organisation id, time range). Thread-safe; one instance serves HTTP intake and the stream.
  */
 public final class EventParser {
+  /** The {@link Event#format()} of GA4 BigQuery export rows. */
+  public static final String GA4 = Ga4RowFormat.NAME;
   private final EventSettings settings;
   private final Clock clock;
   private final JsonInput input;
@@ -34,21 +36,31 @@ public final class EventParser {
 
   public record Invalid(List<String> reasons) implements Parsed {}
 
-  /** Parses raw bytes (a Kafka record value); {@code defaultTime} stands in for a missing timestamp. */
+  /** Parses raw bytes (a Kafka record value) of a live event; {@code defaultTime} stands in for a missing timestamp. */
   public Parsed parse(byte[] bytes, Instant defaultTime) {
+    return parse(bytes, defaultTime, Origin.LIVE);
+  }
+
+  /** Parses raw bytes of an event of this origin; {@code defaultTime} stands in for a missing timestamp. */
+  public Parsed parse(byte[] bytes, Instant defaultTime, Origin origin) {
     if (bytes == null || bytes.length == 0) return new Invalid(List.of("body: empty"));
     if (bytes.length > settings.maxEventBytes()) {
       return new Invalid(List.of("body: event larger than " + settings.maxEventBytes() + " bytes"));
     }
     try {
-      return parse(input.read(bytes), defaultTime);
+      return parse(input.read(bytes), defaultTime, origin);
     } catch (JsonInput.Unreadable e) {
       return new Invalid(List.of(e.reason()));
     }
   }
 
-  /** Parses one already-read JSON event. */
+  /** Parses one already-read JSON event, a live one. */
   public Parsed parse(JsonNode root, Instant defaultTime) {
+    return parse(root, defaultTime, Origin.LIVE);
+  }
+
+  /** Parses one already-read JSON event of this origin. */
+  public Parsed parse(JsonNode root, Instant defaultTime, Origin origin) {
     if (root == null || !root.isObject()) return new Invalid(List.of("event: must be a JSON object"));
     WireFormat format = null;
     for (var candidate : formats) {
@@ -63,7 +75,7 @@ public final class EventParser {
     var reasons = new Reasons();
     // the rules every event obeys (organisation id, time range) are applied by Fields while the
     // format reads, so that one reply lists every problem of the event, not only the first kind
-    var fields = new Fields(settings, clock, reasons, labels, organizations);
+    var fields = new Fields(settings, clock, reasons, labels, organizations, origin);
     var event = format.read(root, defaultTime, fields, reasons);
     return reasons.isEmpty() ? new Valid(event) : new Invalid(reasons.toList());
   }

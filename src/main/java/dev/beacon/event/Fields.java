@@ -15,14 +15,20 @@ final class Fields {
   private final Reasons reasons;
   private final Labels labels;
   private final Labels organizations;
+  private final Origin origin;
 
-  /** {@code labels} and {@code organizations} are shared by every event a parser reads. */
-  Fields(EventSettings settings, Clock clock, Reasons reasons, Labels labels, Labels organizations) {
+  /**
+   * {@code labels} and {@code organizations} are shared by every event a parser reads;
+   * {@code origin} says whether the retention window applies to the event's time.
+   */
+  Fields(EventSettings settings, Clock clock, Reasons reasons, Labels labels, Labels organizations,
+      Origin origin) {
     this.settings = settings;
     this.clock = clock;
     this.reasons = reasons;
     this.labels = labels;
     this.organizations = organizations;
+    this.origin = origin;
   }
 
   /** True when the field holds something other than null or blank text. */
@@ -70,14 +76,17 @@ final class Fields {
     return organizations.canonical(value);
   }
 
-  /** The event time, refused when further ahead than max-future or older than max-age. */
+  /**
+   * The event time, refused when further ahead than max-future or, unless the event is an
+   * import of history (which keeps its real time), older than max-age.
+   */
   Instant withinWindow(Instant timestamp, String path) {
     if (timestamp == null) return null;
     var now = clock.instant();
     if (timestamp.isAfter(now.plus(settings.maxFuture()))) {
       reasons.add(path, "more than " + settings.maxFuture().toSeconds() + " s in the future");
     }
-    if (timestamp.isBefore(now.minus(settings.maxAge()))) {
+    if (origin == Origin.LIVE && timestamp.isBefore(now.minus(settings.maxAge()))) {
       reasons.add(path, "older than the retention window of " + settings.maxAge().toDays() + " days");
     }
     return timestamp;

@@ -1,6 +1,7 @@
 package dev.beacon.ingest;
 
 import dev.beacon.event.EventParser;
+import dev.beacon.event.Origin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,8 +72,7 @@ final class IngestStream {
                   control.set(c);
                   return c;
                 })
-                .map(msg -> new Read(msg.committableOffset(), BatchProcessor.consumed(msg.record(),
-                    parser.parse(msg.record().value(), Instant.ofEpochMilli(msg.record().timestamp())))))
+                .map(this::read)
                 .async()
                 .groupedWithin(settings.batchSize(), settings.batchWindow())
                 .mapAsync(settings.parallelism(), this::apply)
@@ -94,14 +94,24 @@ final class IngestStream {
     return this;
   }
 
-  private record Read(ConsumerMessage.CommittableOffset offset, BatchProcessor.Consumed consumed) {}
+  /** {@code imported}: the record carries the {@link ImportMark}; its event time is history, not latency. */
+  private record Read(ConsumerMessage.CommittableOffset offset, BatchProcessor.Consumed consumed, boolean imported) {}
+
+  private Read read(ConsumerMessage.CommittableMessage<String, byte[]> msg) {
+    var record = msg.record();
+    var origin = ImportMark.originOf(record.headers());
+    var parsed = parser.parse(record.value(), Instant.ofEpochMilli(record.timestamp()), origin);
+    return new Read(msg.committableOffset(), BatchProcessor.consumed(record, parsed), origin == Origin.IMPORT);
+  }
 
   private CompletionStage<ConsumerMessage.Committable> apply(List<Read> batch) {
     var records = new ArrayList<BatchProcessor.Consumed>(batch.size());
+    var live = new ArrayList<BatchProcessor.Consumed>(batch.size());
     // what a batch commits: the last offset of each partition it read
     var offsets = new LinkedHashMap<ConsumerMessage.GroupTopicPartition, ConsumerMessage.CommittableOffset>();
     for (var read : batch) {
       records.add(read.consumed());
+      if (!read.imported()) live.add(read.consumed());
       offsets.put(read.offset().partitionOffset().key(), read.offset());
     }
     stats.batchStarted(batch.size());
@@ -113,7 +123,8 @@ final class IngestStream {
         })
         .thenApply(done -> {
           var now = System.currentTimeMillis();
-          for (var r : records) {
+          // the latency of live events only: an imported event's time is months or years ago
+          for (var r : live) {
             if (r instanceof BatchProcessor.Accepted a) stats.persisted(a.delivered().event().timestamp().toEpochMilli(), now);
           }
           return ConsumerMessage.createCommittableOffsetBatch(List.copyOf(offsets.values()));

@@ -141,30 +141,42 @@ final class AttributionRoutes extends AllDirectives {
         ModelSummary.of(queries.byModelAndChannel(org, from, to).getOrDefault(name, Map.of()))));
   }
 
+  /**
+   * The last {@code days} days (default 14), or the days from {@code from} to {@code to} (a past
+   * range, such as imported history): one or the other.
+   */
   private Route timeseries() {
-    return withOrganization(org -> parameterOptional("days", daysText -> {
-      int days;
-      try {
-        days = daysText.map(String::trim).map(Integer::parseInt).orElse(14);
-      } catch (NumberFormatException e) {
-        return badParameters(List.of("days: must be a whole number"));
+    return withOrganization(org -> parameterOptional("days", daysText -> parameterOptional("from", fromText ->
+        parameterOptional("to", toText -> {
+          if (fromText.isPresent() || toText.isPresent()) {
+            if (daysText.isPresent()) return badParameters(List.of("days: give either days or from and to"));
+            return withRange(this::timeseries);
+          }
+          int days;
+          try {
+            days = daysText.map(String::trim).map(Integer::parseInt).orElse(14);
+          } catch (NumberFormatException e) {
+            return badParameters(List.of("days: must be a whole number"));
+          }
+          if (days < 1 || days > MAX_DAYS) return badParameters(List.of("days: must be between 1 and " + MAX_DAYS));
+          var to = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+          return timeseries(org, to.minusDays(days - 1L), to);
+        }))));
+  }
+
+  private Route timeseries(String org, LocalDate from, LocalDate to) {
+    return answer(org, () -> {
+      var byDay = new TreeMap<LocalDate, Map<String, Amount>>();
+      for (var d = from; !d.isAfter(to); d = d.plusDays(1)) {
+        var models = new LinkedHashMap<String, Amount>();
+        for (var model : RuleBasedAttribution.MODELS) models.put(model, Amount.NONE);
+        byDay.put(d, models);
       }
-      if (days < 1 || days > MAX_DAYS) return badParameters(List.of("days: must be between 1 and " + MAX_DAYS));
-      var to = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-      var from = to.minusDays(days - 1L);
-      return answer(org, () -> {
-        var byDay = new TreeMap<LocalDate, Map<String, Amount>>();
-        for (var d = from; !d.isAfter(to); d = d.plusDays(1)) {
-          var models = new LinkedHashMap<String, Amount>();
-          for (var model : RuleBasedAttribution.MODELS) models.put(model, Amount.NONE);
-          byDay.put(d, models);
-        }
-        for (var credit : queries.daily(org, from, to)) {
-          byDay.get(credit.day()).put(credit.model(), new Amount(credit.conversions(), credit.revenue()));
-        }
-        return new Timeseries(org, byDay.entrySet().stream().map(day -> new Day(day.getKey(), day.getValue())).toList());
-      });
-    }));
+      for (var credit : queries.daily(org, from, to)) {
+        byDay.get(credit.day()).put(credit.model(), new Amount(credit.conversions(), credit.revenue()));
+      }
+      return new Timeseries(org, byDay.entrySet().stream().map(day -> new Day(day.getKey(), day.getValue())).toList());
+    });
   }
 
   private DataDriven dataDriven(String org) throws Exception {

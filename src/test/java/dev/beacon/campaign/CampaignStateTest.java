@@ -335,13 +335,13 @@ class CampaignStateTest {
   }
 
   @Test
-  void anEventOlderThanTheDayRetentionCountsInAllTimeOnly() {
+  void anEventOlderThanTheDayRetentionBeforeTheNewestEventCountsInAllTimeOnly() {
     var settings = settings("day-retention = 3d");
     var old = NOW.minus(Duration.ofDays(5));
 
-    apply(settings, NOW, withValue("old", CONVERSION, old, "12.5"));
+    apply(settings, NOW, event("now", CLICK, NOW), withValue("old", CONVERSION, old, "12.5"));
 
-    assertTrue(state.days.isEmpty());
+    assertEquals(List.of(LocalDate.of(2024, 5, 1).toEpochDay()), List.copyOf(state.days.keySet()));
     var day = state.daily(LocalDate.of(2024, 4, 26), LocalDate.of(2024, 4, 26)).get(0);
     assertEquals(0L, day.conversions());
     assertEquals(1L, allTime().conversions());
@@ -349,15 +349,52 @@ class CampaignStateTest {
   }
 
   @Test
-  void dayRetentionBoundaryIsTheUtcDayOfAppliedTimeMinusTheRetention() {
+  void dayRetentionBoundaryIsTheUtcDayOfTheNewestEventMinusTheRetention() {
     var settings = settings("day-retention = 3d");
 
-    apply(settings, NOW, // NOW - 3d is 2024-04-28T12:00Z: that whole day is kept
+    apply(settings, NOW.plus(Duration.ofDays(30)), // the newest event is NOW; NOW - 3d is 2024-04-28T12:00Z: that whole day is kept
+        event("newest", CLICK, NOW),
         event("in", IMPRESSION, Instant.parse("2024-04-28T00:00:00Z")),
         event("out", IMPRESSION, Instant.parse("2024-04-27T23:59:59Z")));
 
-    assertEquals(List.of(LocalDate.of(2024, 4, 28).toEpochDay()), List.copyOf(state.days.keySet()));
+    assertEquals(List.of(LocalDate.of(2024, 4, 28).toEpochDay(), LocalDate.of(2024, 5, 1).toEpochDay()),
+        List.copyOf(state.days.keySet()));
     assertEquals(2L, allTime().impressions());
+  }
+
+  @Test
+  void importedHistoryLandsOnItsRealDaysAndStaysButNeverInTheMinuteWindow() {
+    var settings = settings("day-retention = 90d");
+    var day1 = Instant.parse("2020-11-03T10:00:00Z");
+    var day2 = Instant.parse("2020-12-24T18:30:00Z");
+
+    apply(settings, NOW, withValue("p1", CONVERSION, day1, "40"), event("i1", IMPRESSION, day1),
+        event("i2", IMPRESSION, day2));
+    apply(settings, NOW.plus(Duration.ofDays(200)), event("i3", CLICK, day2.plusSeconds(60)));
+
+    assertTrue(state.minutes.isEmpty(), "history entered the minute window");
+    assertEquals(0L, since(NOW.minus(Duration.ofHours(24))).impressions());
+    var first = state.daily(LocalDate.of(2020, 11, 3), LocalDate.of(2020, 11, 3)).get(0);
+    assertEquals(1L, first.conversions());
+    assertEquals(1L, first.impressions());
+    assertMoney("40", first.conversionValue());
+    var second = state.daily(LocalDate.of(2020, 12, 24), LocalDate.of(2020, 12, 24)).get(0);
+    assertEquals(1L, second.impressions());
+    assertEquals(1L, second.clicks());
+    assertEquals(2L, allTime().impressions());
+  }
+
+  @Test
+  void liveEventsAfterAnImportKeepTheDayBucketsBounded() {
+    var settings = settings("day-retention = 3d");
+    apply(settings, NOW, event("history", IMPRESSION, NOW.minus(Duration.ofDays(400))));
+    assertEquals(1, state.days.size());
+
+    apply(settings, NOW.plusSeconds(1), event("live", IMPRESSION, NOW));
+
+    assertEquals(List.of(LocalDate.of(2024, 5, 1).toEpochDay()), List.copyOf(state.days.keySet()));
+    assertEquals(2L, allTime().impressions());
+    assertEquals(1L, since(NOW.minus(Duration.ofMinutes(1))).impressions());
   }
 
   @Test

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.common.Json;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -172,6 +173,28 @@ class ValidationRulesTest {
     var ahead = ga4Row("page_view").put("event_timestamp", micros(NOW.plus(Duration.ofHours(1))));
     assertEquals(List.of("event_timestamp: older than the retention window of 90 days"), refused(old));
     assertEquals(List.of("event_timestamp: more than 300 s in the future"), refused(ahead));
+  }
+
+  @Test
+  void anImportKeepsItsRealTimeHoweverOldButNotAFutureOne() {
+    var history = Instant.parse("2020-11-01T01:34:33.036492Z");
+    var old = ga4Row("page_view").put("event_timestamp", micros(history));
+    var ahead = ga4Row("page_view").put("event_timestamp", micros(NOW.plus(Duration.ofHours(1))));
+
+    assertEquals(history, valid(parser.parse(bytes(old), DEFAULT_TIME, Origin.IMPORT)).timestamp());
+    assertEquals(List.of("event_timestamp: more than 300 s in the future"),
+        reasons(parser.parse(bytes(ahead), DEFAULT_TIME, Origin.IMPORT)));
+    assertEquals(List.of("event_timestamp: older than the retention window of 90 days"),
+        reasons(parser.parse(bytes(old), DEFAULT_TIME, Origin.LIVE)));
+  }
+
+  @Test
+  void anImportedRowGetsTheSameEventIdEveryTime() {
+    var row = bytes(ga4Row("page_view").put("event_timestamp", micros(Instant.parse("2020-12-03T10:00:00Z"))));
+    var first = valid(parser.parse(row, DEFAULT_TIME, Origin.IMPORT));
+    var again = valid(new EventParser(EventFixtures.settings(), java.time.Clock.systemUTC())
+        .parse(row, Instant.now(), Origin.IMPORT));
+    assertEquals(first.eventId(), again.eventId());
   }
 
   @Test

@@ -10,6 +10,10 @@ import java.nio.file.Path;
 public final class TestData {
   /** 93 rows of Google's public GA4 sample export, every row of 20 users, Nov 2020 – Jan 2021. */
   public static final Path GA4_SAMPLE = resource("data/ga4/events.ndjson");
+  /** All 700 rows of the GA4 sample (Nov 2020 – Jan 2021, 178 users, 206 sessions, no purchase), gzip-compressed. */
+  public static final Path GA4_SAMPLE_700 = resource("data/ga4/events-700.ndjson.gz");
+  /** Nine synthetic GA4 rows written for the import tests: three purchases, two of a paid campaign. */
+  public static final Path GA4_IMPORT_PURCHASES = resource("data/ga4/import-purchases.ndjson");
   /** Synthetic aggregated conversion paths in the ChannelAttribution layout, 12 channels. */
   public static final Path ATTRIBUTION_PATHS = resource("data/attribution/paths.csv");
   /** Per channel figures of {@link #ATTRIBUTION_PATHS} from an independent implementation in exact fractions. */
