@@ -45,6 +45,9 @@ final class Ga4Import {
   private final AtomicLong read = new AtomicLong();
   private final AtomicLong produced = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong outOfOrder = new AtomicLong();
+  private final long latenessMillis;
+  private long latestMillis = Long.MIN_VALUE;
   private final AtomicReference<Throwable> kafkaError = new AtomicReference<>();
 
   /** Told of each refused row, in line order, from the thread that runs the import. */
@@ -52,8 +55,13 @@ final class Ga4Import {
     void refused(long line, List<String> reasons);
   }
 
-  /** What an import came to: rows read (non-blank lines), written to Kafka and acknowledged, refused. */
-  record Counts(long read, long produced, long refused) {}
+  /**
+   * What an import came to: rows read (non-blank lines), written to Kafka and acknowledged,
+   * refused; and rows written more than the journeys' allowed lateness earlier than a row before
+   * them in the file, which their user's journey may take as too late (the campaigns count them
+   * all the same).
+   */
+  record Counts(long read, long produced, long refused, long outOfOrder) {}
 
   /** Kafka did not acknowledge a write: the import stopped there. */
   static final class KafkaFailure extends Exception {
@@ -64,7 +72,8 @@ final class Ga4Import {
 
   /** {@code organizationId}: the organisation of every row, or null to keep the rows' own. */
   Ga4Import(EventSettings settings, EventProducer producer, String topic, String organizationId, int maxInFlight,
-      Clock clock) {
+      java.time.Duration allowedLateness, Clock clock) {
+    this.latenessMillis = allowedLateness.toMillis();
     this.parser = new EventParser(settings, clock);
     this.settings = settings;
     this.producer = producer;
@@ -114,7 +123,7 @@ final class Ga4Import {
 
   /** The counts so far, for a progress line. */
   Counts counts() {
-    return new Counts(read.get(), produced.get(), refused.get());
+    return new Counts(read.get(), produced.get(), refused.get(), outOfOrder.get());
   }
 
   /** Writes the row, or says why not. */
@@ -140,6 +149,12 @@ final class Ga4Import {
     if (!EventParser.GA4.equals(event.format())) {
       return List.of("row: not a GA4 export row (event_name, event_timestamp, user_pseudo_id, …)");
     }
+    // Journeys put a user's events in event-time order within the allowed lateness: a file sorted
+    // by time (BigQuery: ORDER BY event_timestamp) is always within it. Counted over the whole
+    // file, not per user, so the count is an upper bound of what journeys will find too late.
+    var at = event.timestamp().toEpochMilli();
+    if (latestMillis != Long.MIN_VALUE && at < latestMillis - latenessMillis) outOfOrder.incrementAndGet();
+    latestMillis = Math.max(latestMillis, at);
     // Stamped with the time of the import, not the event's: the broker's retention reads record
     // times, and would delete records stamped months ago at once.
     var record = ImportMark.mark(new ProducerRecord<>(topic, null, nowMillis, event.partitionKey(), bytes));

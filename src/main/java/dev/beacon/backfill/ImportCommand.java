@@ -126,7 +126,8 @@ public final class ImportCommand implements Callable<Integer> {
     });
     try (var producer = new EventProducer(servers);
         var lines = NdjsonLines.open(input, events.maxEventBytes(), Long.MAX_VALUE)) {
-      var run = new Ga4Import(events, producer, topicName, organization, settings.maxInFlight(), Clock.systemUTC());
+      var run = new Ga4Import(events, producer, topicName, organization, settings.maxInFlight(),
+          settings.allowedLateness(), Clock.systemUTC());
       timer.scheduleAtFixedRate(() -> out.println(progress(run.counts(), started)),
           PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
       var counts = run.run(lines, (line, reasons) -> err.println("line " + line + ": " + String.join("; ", reasons)));
@@ -135,6 +136,7 @@ public final class ImportCommand implements Callable<Integer> {
       out.printf("Done: %,d rows read, %,d written to %s, %,d refused, in %.1f s (%,.0f rows/s). "
               + "Beacon applies them as it reads the topic.%n",
           counts.read(), counts.produced(), topicName, counts.refused(), seconds, counts.read() / seconds);
+      if (counts.outOfOrder() > 0) out.println("Note: " + ImportRoutes.outOfOrder(counts.outOfOrder(), settings.allowedLateness()));
       return 0;
     } finally {
       timer.shutdownNow();

@@ -70,7 +70,7 @@ public final class ImportRoutes extends AllDirectives {
 
   /** What an import answers: the rows (non-blank lines) read, accepted (written to Kafka) and refused. */
   public record ImportReport(String organizationId, long rows, long accepted, long refused, List<RefusedLine> refusedLines,
-      String note) {}
+      long outOfOrder, String note) {}
 
   /** One refused line: its number in the body (from 1) and why. */
   public record RefusedLine(long line, List<String> reasons) {}
@@ -121,7 +121,8 @@ public final class ImportRoutes extends AllDirectives {
 
   private ImportReport run(InputStream body, String organizationId) {
     var listed = new ArrayList<RefusedLine>();
-    var run = new Ga4Import(events, producer, topic, organizationId, settings.maxInFlight(), clock);
+    var run = new Ga4Import(events, producer, topic, organizationId, settings.maxInFlight(),
+        settings.allowedLateness(), clock);
     try (var lines = NdjsonLines.open(body, events.maxEventBytes(), settings.maxBodySize())) {
       var counts = run.run(lines, (line, reasons) -> {
         if (listed.size() < settings.maxListedRefusals()) listed.add(new RefusedLine(line, reasons));
@@ -131,9 +132,13 @@ public final class ImportRoutes extends AllDirectives {
         throw new ApiError.BadRequest("no row imported", listed.stream()
             .map(r -> "line " + r.line() + ": " + String.join("; ", r.reasons())).toList());
       }
-      var note = counts.refused() > listed.size() ? "the first " + listed.size() + " of " + counts.refused()
-          + " refused lines are listed" : null;
-      return new ImportReport(organizationId, counts.read(), counts.produced(), counts.refused(), listed, note);
+      var notes = new ArrayList<String>();
+      if (counts.refused() > listed.size()) {
+        notes.add("the first " + listed.size() + " of " + counts.refused() + " refused lines are listed");
+      }
+      if (counts.outOfOrder() > 0) notes.add(outOfOrder(counts.outOfOrder(), settings.allowedLateness()));
+      return new ImportReport(organizationId, counts.read(), counts.produced(), counts.refused(), listed,
+          counts.outOfOrder(), notes.isEmpty() ? null : String.join("; ", notes));
     } catch (NdjsonLines.TooLarge e) {
       throw tooLarge(run.counts());
     } catch (IOException e) {
@@ -149,6 +154,13 @@ public final class ImportRoutes extends AllDirectives {
       Thread.currentThread().interrupt();
       throw new CompletionException(e);
     }
+  }
+
+  /** What rows out of order mean, for the answer and the command's summary. */
+  static String outOfOrder(long rows, java.time.Duration lateness) {
+    return rows + " rows are more than " + lateness.toHours() + " h (the journeys' allowed lateness) earlier than a row before them: "
+        + "campaigns count them, journeys may take them as too late (status tooLateForJourneys); sort the file by "
+        + "event_timestamp for journeys to see every row";
   }
 
   private ApiError tooLarge(Ga4Import.Counts counts) {

@@ -106,6 +106,14 @@ class ImportHttpTest {
     assertThat(sample.body().get("accepted").asLong()).isEqualTo(700);
     assertThat(sample.body().get("refused").asLong()).isZero();
     assertThat(sample.body().get("organizationId").asText()).isEqualTo("backfill");
+    assertThat(sample.body().get("outOfOrder").asLong()).as("the sample is in time order").isZero();
+
+    // the second row four days before the first, the third one hour before the second
+    var unsorted = post(port, "?organizationId=unsorted", utf8(GOOD + "\n" + GOOD.replace("1606989600000000", "1606644000000000")
+        + "\n" + GOOD.replace("1606989600000000", "1606640400000000") + "\n"), null);
+    assertThat(unsorted.status()).as(unsorted.body().toString()).isEqualTo(202);
+    assertThat(unsorted.body().get("outOfOrder").asLong()).as("rows more than 72 h before an earlier line").isEqualTo(2);
+    assertThat(unsorted.body().get("note").asText()).contains("earlier than a row before them", "sort the file by event_timestamp");
 
     var mixed = post(port, "?organizationId=backfill", utf8(GOOD + "\n{\"event_name\":\"page_view\"}\n\nnot json\n"), null);
     assertThat(mixed.status()).as(mixed.body().toString()).isEqualTo(202);
@@ -127,7 +135,7 @@ class ImportHttpTest {
     assertThat(answer(port, utf8(announced))).startsWith("HTTP/1.1 413 ");
     // Through Kafka and the entities: every accepted row applied, on its day of 2020 or 2021.
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-        server.stats().snapshot().applied() == 701 && server.stats().snapshot().inFlightBatch() == 0);
+        server.stats().snapshot().applied() == 704 && server.stats().snapshot().inFlightBatch() == 0);
     assertThat(server.stats().snapshot().deadLettered()).isZero();
     var http = new HttpCalls(port);
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
