@@ -120,8 +120,9 @@ public final class BenchCommand {
         var rate = records / seconds;
         out.printf("  -> pipeline %s/%s: %,.0f events/s%n", database, entry.getKey(), rate);
         if (entry.getKey().equals("late")) {
-          var line = String.format("restatements %s/late: %,d conversions restated (%,.0f per second), %,d events too late for journeys",
-              database, lastRestated, lastRestated / seconds, lastTooLate);
+          var line = String.format("restatements %s/late: %,d events out of order re-derived their journey (%,.0f per second), "
+                  + "%,d conversions restated (%,.0f per second), %,d events too late for journeys",
+              database, lastOutOfOrder, lastOutOfOrder / seconds, lastRestated, lastRestated / seconds, lastTooLate);
           out.println("  -> " + line);
           verdicts.add(line);
         }
@@ -169,6 +170,7 @@ public final class BenchCommand {
   /** What the latest pipeline run's journeys restated and found too late. */
   private long lastRestated;
   private long lastTooLate;
+  private long lastOutOfOrder;
 
   /** Event time spread over the last hour, running forward with the events. */
   private static final long SPAN_MILLIS = 3_600_000L;
@@ -327,6 +329,7 @@ public final class BenchCommand {
       var tallies = server.stats().snapshot().tallies();
       lastRestated = tallies.getOrDefault(dev.beacon.journey.JourneyBatchPart.RESTATED, 0L);
       lastTooLate = tallies.getOrDefault(dev.beacon.journey.JourneyBatchPart.TOO_LATE, 0L);
+      lastOutOfOrder = tallies.getOrDefault(dev.beacon.journey.JourneyBatchPart.OUT_OF_ORDER, 0L);
       var oracle = oracles.get(workload);
       if (oracle != null) verdicts.add(check(database, workload, server, oracle));
       return seconds;

@@ -19,6 +19,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class JourneyBatchPart implements BatchPart {
   /** Events later than the allowed lateness: counted in campaigns, no journey changed. */
   public static final String TOO_LATE = "tooLateForJourneys";
+  /** Events that came before their user's latest recent event: the journey was derived again. */
+  public static final String OUT_OF_ORDER = "outOfOrderForJourneys";
   /** Conversions whose credits a late event changed, each restated once. */
   public static final String RESTATED = "restatedConversions";
 
@@ -59,7 +61,7 @@ public final class JourneyBatchPart implements BatchPart {
 
   @Override
   public List<String> tallyNames() {
-    return List.of(TOO_LATE, RESTATED);
+    return List.of(TOO_LATE, OUT_OF_ORDER, RESTATED);
   }
 
   @Override
@@ -68,6 +70,7 @@ public final class JourneyBatchPart implements BatchPart {
     return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
         .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(share, replyTo), timeout)
         .thenApply(admitted -> new Judgement(admitted.verdicts(), admitted.failures(),
-            Map.of(TOO_LATE, (long) admitted.tooLate(), RESTATED, (long) admitted.restated())));
+            Map.of(TOO_LATE, (long) admitted.tooLate(), OUT_OF_ORDER, (long) admitted.outOfOrder(),
+                RESTATED, (long) admitted.restated())));
   }
 }

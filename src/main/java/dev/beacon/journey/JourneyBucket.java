@@ -94,7 +94,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    * position its event was applied at, a retry of an event applied from another delivery, or
    * failed (with its reason, by index), which the ingest dead-letters.
    */
-  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures, int tooLate, int restated)
+  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures, int tooLate, int outOfOrder, int restated)
       implements CborSerializable {
     public Admitted {
       verdicts = List.copyOf(verdicts);
@@ -278,7 +278,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   private static Admitted admitted(JourneyState.Admission admission, Map<Integer, String> failures,
       JourneyLogic.Facts facts) {
     return new Admitted(List.of(admission.verdicts()), failures, facts == null ? 0 : facts.tooLate,
-        facts == null ? 0 : facts.conversionsWithdrawn.size());
+        facts == null ? 0 : facts.outOfOrder, facts == null ? 0 : facts.conversionsWithdrawn.size());
   }
 
   private ReplyEffect<Event, JourneyState> onGetUserJourney(JourneyState state, GetUserJourney cmd) {

@@ -110,6 +110,8 @@ class JourneyLogic {
       after = fold(userId, before.bare(), arrived, facts);
     } else {
       merged = mergeInOrder(recent, arrived);
+      var latest = recent.get(recent.size() - 1);
+      for (var hit : arrived) if (EVENT_TIME.compare(hit, latest) < 0) facts.outOfOrder++;
       var was = new Facts();
       fold(userId, settled, recent, was);
       var now = new Facts();
@@ -262,6 +264,8 @@ class JourneyLogic {
     final List<Conversion> conversionsWithdrawn = new ArrayList<>();
     /** Hits too late to change a journey. */
     int tooLate;
+    /** Hits that came before a user's latest recent one and had the journey derived again. */
+    int outOfOrder;
 
     /**
      * Adds the difference between what a user's recent hits produced ({@code was}) and what they

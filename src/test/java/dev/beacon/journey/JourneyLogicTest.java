@@ -645,6 +645,7 @@ class JourneyLogicTest {
       assertEquals(minutes(-10).toEpochMilli(), session.startMillis());
       assertEquals(minutes(-5).toEpochMilli(), session.endMillis());
       // restated: the Direct credits out, the Paid Search ones in, once
+      assertEquals(1, late.outOfOrder);
       assertEquals(1, late.conversionsWithdrawn.size());
       assertEquals(List.of("Direct"), late.conversionsWithdrawn.get(0).path());
       assertEquals(List.of(conversion), late.conversions);

@@ -318,6 +318,7 @@ abstract class JourneyPipelineContract {
         .untilAsserted(() -> assertSameAnswers(db, http, "ordered", "shuffled", rows));
     assertThat(server.stats().snapshot().tallies().get(JourneyBatchPart.RESTATED)).as("restated conversions").isPositive();
     assertThat(server.stats().snapshot().tallies().get(JourneyBatchPart.TOO_LATE)).isZero();
+    assertThat(server.stats().snapshot().tallies().get(JourneyBatchPart.OUT_OF_ORDER)).as("out of order").isPositive();
     var tables = readTables(db, "shuffled");
 
     // A crash, then the held-back rows again (retries): nothing restated twice, no total changes.
