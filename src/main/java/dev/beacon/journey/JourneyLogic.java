@@ -118,7 +118,7 @@ class JourneyLogic {
       after = fold(userId, settled, merged, now);
       facts.restate(was, now, arrived);
     }
-    return settle(userId, after, settled, merged, before.settledBefore()).touchedAt(before.touchedAtMillis());
+    return settle(userId, after, settled, merged, before.settledBefore());
   }
 
   private static List<Hit> mergeInOrder(List<Hit> a, List<Hit> b) {

@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.beacon.attribution.Touchpoint;
 import dev.beacon.attribution.Touchpoints;
 import dev.beacon.common.CborSerializable;
@@ -15,7 +16,8 @@ import java.util.List;
  * happened ({@link JourneyLogic}): the user's {@code recent} events within the allowed lateness
  * of the latest one, in event-time order, and the {@code settled} journey they were applied to
  * (null when nothing is recent: then this journey is settled); an event earlier than
- * {@code settledBefore} can no longer change the journey. {@code touchedAtMillis} is when a batch
+ * {@code settledBefore} can no longer change the journey. A new user's settled journey is
+ * {@link #EMPTY}, kept as null. {@code touchedAtMillis} is when a batch
  * last brought the user an event (processing time, for the idle retention).
  *
  * <p>Immutable: {@link JourneyLogic} returns a new one, so the command handler can work out what
@@ -24,8 +26,10 @@ import java.util.List;
  * recent events, no settled journey) reads as settled.
  */
 record UserJourney(List<Session> sessions, List<Conversion> conversions, List<String> transactionIds,
-    long lastConversionMillis, long lastActiveMillis, List<Hit> recent, UserJourney settled, long settledBefore,
-    long touchedAtMillis) implements CborSerializable {
+    long lastConversionMillis, long lastActiveMillis,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Hit> recent,
+    @JsonInclude(JsonInclude.Include.NON_NULL) UserJourney settled,
+    long settledBefore, long touchedAtMillis) implements CborSerializable {
 
   static final long NEVER = Long.MIN_VALUE;
   static final UserJourney EMPTY = new UserJourney(List.of(), List.of(), List.of(), NEVER, NEVER);
@@ -48,13 +52,21 @@ record UserJourney(List<Session> sessions, List<Conversion> conversions, List<St
 
   /** The journey the recent events were applied to: this one when nothing is recent. */
   UserJourney settledJourney() {
-    return settled == null ? this : settled;
+    if (recent.isEmpty()) return this;
+    return settled == null ? EMPTY : settled;
   }
 
   /** This journey with these recent events applied to {@code settled}, settled before {@code settledBefore}. */
   UserJourney withRecent(List<Hit> recent, UserJourney settled, long settledBefore) {
-    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, recent,
-        recent.isEmpty() ? null : settled.bare(), settledBefore, touchedAtMillis);
+    var kept = recent.isEmpty() || settled.isEmpty() ? null : settled.bare();
+    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, recent, kept,
+        settledBefore, touchedAtMillis);
+  }
+
+  /** Whether nothing happened in this journey yet. */
+  boolean isEmpty() {
+    return sessions.isEmpty() && conversions.isEmpty() && transactionIds.isEmpty() && lastActiveMillis == NEVER
+        && lastConversionMillis == NEVER;
   }
 
   /** The journey alone, without what re-deriving it takes. */
