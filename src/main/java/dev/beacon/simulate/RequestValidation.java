@@ -180,8 +180,9 @@ final class RequestValidation {
       if (!settings.replayDir().isBlank()) {
         var root = Path.of(settings.replayDir()).toAbsolutePath().normalize();
         path = root.resolve(path).normalize();
-        if (!path.startsWith(root)) {
-          reasons.add("options.file: must lie inside the replay directory " + root);
+        if (!path.startsWith(root) || leadsOut(path, root)) {
+          reasons.add("options.file: must lie inside the replay directory " + root
+              + " (no .., no absolute path elsewhere, no symbolic link out of it)");
           return null;
         }
       }
@@ -192,6 +193,16 @@ final class RequestValidation {
     var problem = files.problem(path);
     problem.ifPresent(p -> reasons.add("options.file: " + p));
     return problem.isPresent() ? null : path.toString();
+  }
+
+  /** Whether an existing file inside {@code root} by name is, once its links are followed, outside it. */
+  private static boolean leadsOut(Path path, Path root) {
+    if (!Files.exists(path)) return false;
+    try {
+      return !path.toRealPath().startsWith(root.toRealPath());
+    } catch (java.io.IOException e) {
+      return true;
+    }
   }
 
   /** Reads typed options, adding a reason for each bad one and answering null for it. */

@@ -22,8 +22,15 @@ public final class SimulatorFeature {
     this.settings = settings;
   }
 
+  /** Starts the simulator; its replay directory is made when missing (files to replay go there). */
   public static SimulatorFeature start(ActorSystem<?> system, SimulatorSettings settings, EventSink sink, String topic,
       Clock clock) {
+    try {
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(settings.replayDir()));
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new dev.beacon.common.StartupFailure("replay directory " + settings.replayDir() + " cannot be made ("
+          + e + "); make it a directory this user can write, or set BEACON_SIMULATOR_REPLAY_DIR", e);
+    }
     return new SimulatorFeature(new Simulator(system, sink, topic, settings, clock), settings);
   }
 

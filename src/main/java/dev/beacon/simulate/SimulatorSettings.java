@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param users users per organisation when a request names none
  * @param botRate share of paid journeys run by click bots when a request names none
  * @param maxInFlight sends awaiting Kafka's acknowledgement at most, per run
- * @param replayDir replay files must lie inside this directory; blank allows any readable file
+ * @param replayDir replay files must lie inside this directory; blank (the {@code simulate}
+ *     command only, which reads its own user's files) allows any readable file
  * @param organizationIdPattern what an organisation id must match (the event rules' pattern)
  */
 public record SimulatorSettings(
@@ -39,7 +40,11 @@ public record SimulatorSettings(
     if (maxInFlight < 1) throw new IllegalArgumentException("beacon.simulator.max-in-flight must be positive");
   }
 
+  /** The server's settings: its replay directory must be named (the API must not read any file on the disk). */
   public static SimulatorSettings from(Config c) {
+    if (c.getString("replay-dir").isBlank()) {
+      throw new IllegalArgumentException("beacon.simulator.replay-dir must name a directory (the replay action reads files only there)");
+    }
     return new SimulatorSettings(
         c.getBoolean("enabled"),
         c.getString("organization"),

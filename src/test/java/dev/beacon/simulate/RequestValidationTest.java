@@ -154,6 +154,32 @@ class RequestValidationTest {
         settings, RequestValidation.LOCAL_FILES);
     assertThat(outside).isInstanceOfSatisfying(RequestValidation.Invalid.class,
         i -> assertThat(i.reasons()).singleElement().asString().startsWith("options.file: must lie inside the replay directory"));
+    for (var escape : List.of("/etc/passwd", "sub/../../rows.ndjson", "escape/passwd", "link.ndjson")) {
+      var answer = RequestValidation.validate(body("{" + REPLAY + ",\"options\":{\"file\":\"" + escape + "\"}}"),
+          settings(dir.resolve("replay")), RequestValidation.LOCAL_FILES);
+      assertThat(answer).as(escape).isInstanceOfSatisfying(RequestValidation.Invalid.class,
+          i -> assertThat(i.reasons()).singleElement().asString().startsWith("options.file: must lie inside the replay directory"));
+    }
+  }
+
+  private static SimulatorSettings settings(Path replayDir) throws IOException {
+    // inside the replay directory: a link to the directory above it and a link to a file there
+    Files.createDirectories(replayDir.resolve("sub"));
+    if (!Files.exists(replayDir.resolve("escape"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.writeString(replayDir.getParent().resolve("passwd"), "root:x:0:0\n");
+      Files.createSymbolicLink(replayDir.resolve("escape"), replayDir.getParent());
+      Files.createSymbolicLink(replayDir.resolve("link.ndjson"), replayDir.getParent().resolve("passwd"));
+    }
+    return new SimulatorSettings(false, "demo", List.of("c"), 60, 1, 10, 0, 8, replayDir.toString(),
+        SimulatorSettings.DEFAULT_ORGANIZATION_ID_PATTERN);
+  }
+
+  @Test
+  void theServerNeedsAReplayDirectory() {
+    var config = com.typesafe.config.ConfigFactory.parseString("replay-dir = \"\"").withFallback(
+        com.typesafe.config.ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.simulator"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SimulatorSettings.from(config))
+        .hasMessageContaining("beacon.simulator.replay-dir must name a directory");
   }
 
   @Test

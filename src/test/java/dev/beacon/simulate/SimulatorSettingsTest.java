@@ -11,6 +11,7 @@ class SimulatorSettingsTest {
   /** The block application.conf carries, environment lookups left out so that the test sees the defaults. */
   static final String BLOCK = """
       beacon.events.organization-id-pattern = "[a-z]{1,8}"
+      beacon.data-dir = "./data"
       beacon.simulator {
         enabled = on
         enabled = ${?BEACON_SIMULATOR}
@@ -24,7 +25,7 @@ class SimulatorSettingsTest {
         users = 5000
         bot-rate = 0.01
         max-in-flight = 256
-        replay-dir = ""
+        replay-dir = ${beacon.data-dir}"/replay"
         replay-dir = ${?BEACON_SIMULATOR_REPLAY_DIR}
         organization-id-pattern = ${beacon.events.organization-id-pattern}
       }
@@ -42,7 +43,7 @@ class SimulatorSettingsTest {
     assertThat(settings.users()).isEqualTo(5000);
     assertThat(settings.botRate()).isEqualTo(0.01);
     assertThat(settings.maxInFlight()).isEqualTo(256);
-    assertThat(settings.replayDir()).isEmpty();
+    assertThat(settings.replayDir()).isEqualTo("./data/replay");
     assertThat(settings.organizationIdPattern().pattern()).isEqualTo("[a-z]{1,8}");
   }
 
