@@ -85,6 +85,13 @@ final class Ga4Import {
     this.rows = new JsonInput(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes(), true);
   }
 
+  /** What rows out of order mean, for the answer and the command's summary. */
+  static String outOfOrder(long rows, java.time.Duration lateness) {
+    return rows + " rows are more than " + lateness.toHours() + " h (the journeys' allowed lateness) earlier than a row before them: "
+        + "campaigns count them, journeys may take them as too late (status tooLateForJourneys); sort the file by "
+        + "event_timestamp for journeys to see every row";
+  }
+
   /** Why {@code organizationId} cannot name an organisation, or null when it can. */
   static String checkOrganization(String organizationId, EventSettings settings) {
     var pattern = settings.organizationIdPattern();

@@ -136,7 +136,7 @@ public final class ImportCommand implements Callable<Integer> {
       out.printf("Done: %,d rows read, %,d written to %s, %,d refused, in %.1f s (%,.0f rows/s). "
               + "Beacon applies them as it reads the topic.%n",
           counts.read(), counts.produced(), topicName, counts.refused(), seconds, counts.read() / seconds);
-      if (counts.outOfOrder() > 0) out.println("Note: " + ImportRoutes.outOfOrder(counts.outOfOrder(), settings.allowedLateness()));
+      if (counts.outOfOrder() > 0) out.println("Note: " + Ga4Import.outOfOrder(counts.outOfOrder(), settings.allowedLateness()));
       return 0;
     } finally {
       timer.shutdownNow();

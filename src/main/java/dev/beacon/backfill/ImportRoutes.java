@@ -136,7 +136,7 @@ public final class ImportRoutes extends AllDirectives {
       if (counts.refused() > listed.size()) {
         notes.add("the first " + listed.size() + " of " + counts.refused() + " refused lines are listed");
       }
-      if (counts.outOfOrder() > 0) notes.add(outOfOrder(counts.outOfOrder(), settings.allowedLateness()));
+      if (counts.outOfOrder() > 0) notes.add(Ga4Import.outOfOrder(counts.outOfOrder(), settings.allowedLateness()));
       return new ImportReport(organizationId, counts.read(), counts.produced(), counts.refused(), listed,
           counts.outOfOrder(), notes.isEmpty() ? null : String.join("; ", notes));
     } catch (NdjsonLines.TooLarge e) {
@@ -154,13 +154,6 @@ public final class ImportRoutes extends AllDirectives {
       Thread.currentThread().interrupt();
       throw new CompletionException(e);
     }
-  }
-
-  /** What rows out of order mean, for the answer and the command's summary. */
-  static String outOfOrder(long rows, java.time.Duration lateness) {
-    return rows + " rows are more than " + lateness.toHours() + " h (the journeys' allowed lateness) earlier than a row before them: "
-        + "campaigns count them, journeys may take them as too late (status tooLateForJourneys); sort the file by "
-        + "event_timestamp for journeys to see every row";
   }
 
   private ApiError tooLarge(Ga4Import.Counts counts) {

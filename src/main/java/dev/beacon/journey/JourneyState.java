@@ -16,9 +16,9 @@ import java.util.Set;
 /**
  * What a bucket of users keeps: the ids of its users' recent events (as 64-bit digests) with the
  * Kafka position each was first read at, oldest first, bounded by time and count; and each user's
- * journey ({@link UserJourney}), least recently touched first, bounded by count and by idle time;
- * the latest event time the bucket has seen (the watermark). Idle time is measured from when a
- * batch last brought the user an event to the latest batch's {@code appliedAtMillis} (processing
+ * journey ({@link UserJourney}), least recently touched first, bounded by count and by idle time.
+ * Idle time is measured from when a batch last brought the user an event to the latest batch's
+ * {@code appliedAtMillis} (processing
  * time, persisted with each batch, so the state is still a function of the journal): a user
  * whose history is imported today stays, however old the events. Mutable, confined to the
  * entity; snapshots take a {@link #copy()}.
@@ -28,7 +28,6 @@ import java.util.Set;
 final class JourneyState implements CborSerializable {
   LinkedHashMap<Long, Seen> recentIds = new LinkedHashMap<>();
   LinkedHashMap<String, UserJourney> users = new LinkedHashMap<>();
-  long watermarkMillis = UserJourney.NEVER;
   long appliedAtMillis = UserJourney.NEVER;
 
   /** Where and when an event id was first read. */
@@ -70,7 +69,7 @@ final class JourneyState implements CborSerializable {
   }
 
   /** What a batch of hits would make of the users it names, and the facts it produced; not applied yet. */
-  record Update(Map<String, UserJourney> users, long watermarkMillis, long appliedAtMillis, JourneyLogic.Facts facts) {}
+  record Update(Map<String, UserJourney> users, long appliedAtMillis, JourneyLogic.Facts facts) {}
 
   /**
    * Judges each delivery on its own. The first delivery of an id not seen within the window is
@@ -136,18 +135,14 @@ final class JourneyState implements CborSerializable {
    */
   Update plan(List<Hit> hits, JourneyLogic logic, long appliedAtMillis) {
     var byUser = new LinkedHashMap<String, List<Hit>>();
-    var watermark = watermarkMillis;
-    for (var hit : hits) {
-      byUser.computeIfAbsent(hit.userId(), k -> new ArrayList<>()).add(hit);
-      watermark = Math.max(watermark, hit.timestampMillis());
-    }
+    for (var hit : hits) byUser.computeIfAbsent(hit.userId(), k -> new ArrayList<>()).add(hit);
     var facts = new JourneyLogic.Facts();
     var updated = new LinkedHashMap<String, UserJourney>();
     for (var entry : byUser.entrySet()) {
       var before = users.getOrDefault(entry.getKey(), UserJourney.EMPTY);
       updated.put(entry.getKey(), logic.apply(entry.getKey(), before, entry.getValue(), facts).touchedAt(appliedAtMillis));
     }
-    return new Update(updated, watermark, appliedAtMillis, facts);
+    return new Update(updated, appliedAtMillis, facts);
   }
 
   /**
@@ -194,7 +189,6 @@ final class JourneyState implements CborSerializable {
       users.remove(userId);
       users.put(userId, journey);
     });
-    watermarkMillis = Math.max(watermarkMillis, update.watermarkMillis());
     appliedAtMillis = Math.max(appliedAtMillis, update.appliedAtMillis());
     var it = users.values().iterator();
     while (it.hasNext()) {
@@ -221,7 +215,6 @@ final class JourneyState implements CborSerializable {
     copy.recentIds.putAll(recentIds);
     // journeys are immutable: sharing them is copying them
     copy.users.putAll(users);
-    copy.watermarkMillis = watermarkMillis;
     copy.appliedAtMillis = appliedAtMillis;
     return copy;
   }

@@ -154,7 +154,7 @@ class JourneyEntityTest {
 
     assertEquals(List.of("zoe", "ann"), List.copyOf(back.users.keySet()));
     assertEquals(state.users, back.users);
-    assertEquals(state.watermarkMillis, back.watermarkMillis);
+    assertEquals(state.appliedAtMillis, back.appliedAtMillis);
     assertEquals(state.recentIds, back.recentIds);
   }
 
@@ -225,7 +225,7 @@ class JourneyEntityTest {
       admit(twin, batch);
     }
     var before = new LinkedHashMap<>(restarted.getState().users);
-    var watermark = restarted.getState().watermarkMillis;
+    var appliedAt = restarted.getState().appliedAtMillis;
     var snapshots = restarted.snapshotTestKit().orElseThrow();
 
     restarted.restart();
@@ -233,7 +233,7 @@ class JourneyEntityTest {
     assertTrue(snapshots.persistedInStorage("Journey|" + restartedId).size() > 0, "recovered from a snapshot");
     assertEquals(List.copyOf(before.keySet()), List.copyOf(restarted.getState().users.keySet()));
     assertEquals(before, restarted.getState().users);
-    assertEquals(watermark, restarted.getState().watermarkMillis);
+    assertEquals(appliedAt, restarted.getState().appliedAtMillis);
     var next = new Delivered[] {event("bob", "purchase", NOW.plus(Duration.ofDays(4)), "4", GOOGLE_CPC, 15, "T2")};
     var afterRestart = admit(restarted, next).eventOfType(JourneyBucket.JourneysUpdated.class);
     var withoutRestart = admit(twin, next).eventOfType(JourneyBucket.JourneysUpdated.class);
