@@ -27,27 +27,33 @@ final class AttributionQueries {
   /** Conversions and revenue of one channel under one model. */
   public record ChannelCredit(String channel, double conversions, double revenue) {}
 
-  /** Conversions and revenue per model and channel over [from, to]: model → channel → credit. */
+  /**
+   * Conversions and revenue per model and channel over [from, to]: model → channel → credit. A
+   * channel whose credits restatements took back entirely (they add up to nothing) is left out.
+   */
   public Map<String, Map<String, ChannelCredit>> byModelAndChannel(String organizationId, LocalDate from, LocalDate to)
       throws SQLException {
     var result = new TreeMap<String, Map<String, ChannelCredit>>();
     Sql.forEach(dataSource, """
         SELECT attribution_model, channel, SUM(conversions), SUM(revenue) FROM attribution_daily
         WHERE organization_id = ? AND event_day BETWEEN ? AND ?
-        GROUP BY attribution_model, channel ORDER BY attribution_model, channel""",
+        GROUP BY attribution_model, channel
+        HAVING ABS(SUM(conversions)) > 0.000000001 OR ABS(SUM(revenue)) > 0.000000001
+        ORDER BY attribution_model, channel""",
         rs -> result.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
             .put(rs.getString(2), new ChannelCredit(rs.getString(2), round(rs.getDouble(3)), round(rs.getDouble(4)))),
         organizationId, from, to);
     return result;
   }
 
-  /** Sessions and engaged sessions of one channel. */
+  /** Sessions and engaged sessions of one channel (channels whose sessions were all restated away are left out). */
   public record ChannelSessions(String channel, long sessions, long engagedSessions) {}
 
   public List<ChannelSessions> sessionsByChannel(String organizationId, LocalDate from, LocalDate to) throws SQLException {
     return Sql.list(dataSource, """
         SELECT channel, SUM(sessions), SUM(engaged_sessions) FROM session_daily
-        WHERE organization_id = ? AND event_day BETWEEN ? AND ? GROUP BY channel ORDER BY channel""",
+        WHERE organization_id = ? AND event_day BETWEEN ? AND ? GROUP BY channel
+        HAVING SUM(sessions) <> 0 OR SUM(engaged_sessions) <> 0 ORDER BY channel""",
         rs -> new ChannelSessions(rs.getString(1), rs.getLong(2), rs.getLong(3)), organizationId, from, to);
   }
 
