@@ -14,6 +14,9 @@ import dev.beacon.ingest.Topics;
 import dev.beacon.journey.JourneyFeature;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
+import dev.beacon.security.Access;
+import dev.beacon.security.ApiKeys;
+import dev.beacon.security.KeyRoutes;
 import dev.beacon.simulate.SimulatorFeature;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -80,6 +84,7 @@ public final class BeaconServer {
     var settings = BeaconSettings.from(config);
     var clock = Clock.systemUTC();
     var kafka = settings.kafka();
+    settings.security().checkBind(settings.http().host());
     Startup.writableDirectories(settings.dataDir(), settings.dbUrlSet(), kafka, settings.database());
     Database.migrate(settings.database());
     EmbeddedKafka embedded = null;
@@ -96,22 +101,32 @@ public final class BeaconServer {
         ReadSideDatabase::close);
     var producer = startup.started(new EventProducer(kafka.bootstrapServers(), kafka.produceTimeout()), EventProducer::close);
     var registry = Metrics.registry();
+    var keys = new ApiKeys(readSide.dataSource(), clock);
+    var blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    var access = new Access(settings.security(), keys, blocking);
 
     var simulator = SimulatorFeature.start(system, settings.simulator(), producer::send, kafka.topic(), clock);
-    var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(), clock);
-    var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), clock);
+    var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(),
+        access, clock);
+    var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
-        producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, clock), IngestFeature::close);
-    var routes = Directives.concat(
+        producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, access, clock), IngestFeature::close);
+    var routes = access.authenticate(Directives.concat(
         ingest.routes(),
-        new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), clock).routes(),
-        simulator.routes(),
+        new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), access, clock).routes(),
+        simulator.routes(access),
         journeys.routes(),
         campaigns.routes(),
-        new OpsRoutes(registry).routes());
+        new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
+        new OpsRoutes(registry, access).routes()));
     Startup.management(system, config);
     var binding = Startup.http(system, settings.http(), routes);
     log.info("Beacon HTTP API on {}", binding.localAddress());
+    if (access.keysRequired()) {
+      log.info("API keys required on every request (admin key from {})", settings.security().adminKeySource());
+    } else {
+      log.info("No admin key configured: the HTTP API needs no key and listens on loopback only (set BEACON_ADMIN_KEY to require keys)");
+    }
     ingest.startConsuming();
 
     var server = new BeaconServer(system, embedded, producer, readSide, ingest, binding);

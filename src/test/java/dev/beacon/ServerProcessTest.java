@@ -134,6 +134,36 @@ class ServerProcessTest {
   }
 
   @Test
+  void anyAddressWithoutAnAdminKeyRefusesToStart() {
+    var process = serve(Map.of("BEACON_HTTP_HOST", "0.0.0.0"));
+    assertFailsWith(process, "HTTP on 0.0.0.0 (BEACON_HTTP_HOST) needs an admin key: set BEACON_ADMIN_KEY or "
+        + "BEACON_ADMIN_KEY_FILE, or listen on 127.0.0.1; without a key anyone who reaches the port could read and "
+        + "write every organization");
+    assertThat(process.stdout()).doesNotContain("Embedded Kafka at");
+  }
+
+  @Test
+  void anAdminKeyTooShortRefusesToStart() {
+    var process = serve(Map.of("BEACON_ADMIN_KEY", "letmein"));
+    assertFailsWith(process, "the admin key from BEACON_ADMIN_KEY must be at least 24 characters without spaces "
+        + "(for instance: openssl rand -hex 24)");
+    assertThat(process.stdout() + process.stderr()).doesNotContain("letmein");
+  }
+
+  @Test
+  void withAnAdminKeyFileItListensOnAnyAddressAndEveryRequestNeedsAKey() throws Exception {
+    var key = "k".repeat(12) + System.nanoTime();
+    var file = Files.writeString(dir.resolve("admin-key"), key + "\n");
+    var process = serve(Map.of("BEACON_HTTP_HOST", "0.0.0.0", "BEACON_ADMIN_KEY_FILE", file.toString()));
+    Awaitility.await().atMost(STARTS_WITHIN).pollInterval(Duration.ofMillis(200))
+        .failFast("the server exited", () -> !process.isAlive())
+        .until(() -> process.status(null) == 401);
+    assertThat(process.status(key)).isEqualTo(200);
+    assertThat(process.stdout()).contains("API keys required on every request (admin key from BEACON_ADMIN_KEY_FILE "
+        + file + ")").doesNotContain(key);
+  }
+
+  @Test
   void sigtermStopsTheServerCleanlyAndTheNextStartComesUp() {
     var first = serve(Map.of());
     var firstStart = awaitAnswers(first);
@@ -144,6 +174,7 @@ class ServerProcessTest {
 
     var second = serve(Map.of());
     var secondStart = awaitAnswers(second);
+    assertThat(second.stdout()).contains("No admin key configured: the HTTP API needs no key and listens on loopback only");
     System.out.printf("first start answered HTTP after %d ms, the second (same data dir) after %d ms%n",
         firstStart.toMillis(), secondStart.toMillis());
   }

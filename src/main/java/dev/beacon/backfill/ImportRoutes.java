@@ -8,6 +8,8 @@ import dev.beacon.common.ApiError;
 import dev.beacon.common.StartupFailure;
 import dev.beacon.event.EventSettings;
 import dev.beacon.ingest.EventProducer;
+import dev.beacon.security.Access;
+import dev.beacon.security.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * command does ({@link Ga4Import}). The body is streamed, a buffer at a time, from the connection
  * to Kafka, never held whole; the answer comes once Kafka acknowledged every row written: 202 with
  * the counts and the refused lines, 400 when no row could be imported, 413 beyond
- * {@code beacon.import.max-body-size}, 503 when Kafka stops acknowledging. Rows written before a
+ * {@code beacon.import.max-body-size}, 503 when Kafka stops acknowledging. It takes the
+ * {@code admin} scope: an organisation's admin key imports into its organisation. Rows written before a
  * 413 or 503 stay written; sending the body again counts each once.
  */
 public final class ImportRoutes extends AllDirectives {
@@ -55,14 +59,16 @@ public final class ImportRoutes extends AllDirectives {
   private final Clock clock;
   private final Materializer materializer;
   private final Executor blocking;
+  private final Access access;
 
   public ImportRoutes(ActorSystem<?> system, EventSettings events, ImportSettings settings, EventProducer producer,
-      String topic, Clock clock) {
+      String topic, Access access, Clock clock) {
     this.events = events;
     this.settings = settings;
     this.producer = producer;
     this.topic = topic;
     this.clock = clock;
+    this.access = access;
     this.materializer = Materializer.matFromSystem(system);
     // reading the body and waiting for Kafka block a thread: not one of the actors'
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -77,8 +83,12 @@ public final class ImportRoutes extends AllDirectives {
 
   public Route routes() {
     return pathPrefix("api", () -> path(PathMatchers.segment("admin").slash("import").slash("ga4"),
-        () -> post(() -> parameterOptional("organizationId", org ->
-            optionalHeaderValueByName("Content-Encoding", encoding -> importGa4(org, encoding))))));
+        () -> post(() -> parameterOptional("organizationId", given -> access.caller(caller -> {
+          // an organisation's key imports into its organisation; the admin key into the one named, or the rows' own
+          var org = given.or(() -> Optional.ofNullable(caller.organizationId()));
+          Supplier<Route> inner = () -> optionalHeaderValueByName("Content-Encoding", encoding -> importGa4(org, encoding));
+          return org.isPresent() ? access.allow(Scope.ADMIN, org.get(), inner) : access.allowEveryOrganization(Scope.ADMIN, inner);
+        })))));
   }
 
   private Route importGa4(Optional<String> org, Optional<String> encoding) {

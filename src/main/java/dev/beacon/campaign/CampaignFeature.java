@@ -2,6 +2,7 @@ package dev.beacon.campaign;
 
 import dev.beacon.common.HttpSettings;
 import dev.beacon.event.BatchPart;
+import dev.beacon.security.Access;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -21,12 +22,13 @@ public final class CampaignFeature {
     this.batchPart = batchPart;
   }
 
-  public static CampaignFeature start(ActorSystem<?> system, CampaignSettings settings, HttpSettings http, Clock clock) {
+  public static CampaignFeature start(ActorSystem<?> system, CampaignSettings settings, HttpSettings http, Access access,
+      Clock clock) {
     Campaign.init(system, settings, clock);
     OrganizationCampaigns.init(system);
     var sharding = ClusterSharding.get(system);
     var queries = new CampaignQueries(sharding, http.askTimeout(), clock);
-    return new CampaignFeature(new CampaignRoutes(queries, settings, clock).routes(), new CampaignBatchPart(sharding));
+    return new CampaignFeature(new CampaignRoutes(queries, settings, access, clock).routes(), new CampaignBatchPart(sharding));
   }
 
   public Route routes() {

@@ -6,6 +6,8 @@ import static dev.beacon.common.HttpJson.refuse;
 
 import dev.beacon.common.ApiError;
 import dev.beacon.common.QueryParams;
+import dev.beacon.security.Access;
+import dev.beacon.security.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -28,11 +30,13 @@ final class CampaignRoutes extends AllDirectives {
   private static final long MAX_WINDOW_SECONDS = 86_400;
   private final CampaignQueries queries;
   private final CampaignSettings settings;
+  private final Access access;
   private final Clock clock;
 
-  public CampaignRoutes(CampaignQueries queries, CampaignSettings settings, Clock clock) {
+  public CampaignRoutes(CampaignQueries queries, CampaignSettings settings, Access access, Clock clock) {
     this.queries = queries;
     this.settings = settings;
+    this.access = access;
     this.clock = clock;
   }
 
@@ -69,7 +73,8 @@ final class CampaignRoutes extends AllDirectives {
         }
       }
       if (!reasons.isEmpty()) return refuse(new ApiError.BadRequest("bad parameters", reasons));
-      return inner.apply(organizationId, duration);
+      var within = duration;
+      return access.allow(Scope.READ, organizationId, () -> inner.apply(organizationId, within));
     }));
   }
 
@@ -86,7 +91,8 @@ final class CampaignRoutes extends AllDirectives {
         reasons.add("from: the range spans more than the " + retention + " days kept");
       }
       if (!reasons.isEmpty()) return refuse(new ApiError.BadRequest("bad parameters", reasons));
-      return onAnswer(known(queries.daily(organizationId, campaignId, fromDate, toDate)), d -> ok(d));
+      return access.allow(Scope.READ, organizationId,
+          () -> onAnswer(known(queries.daily(organizationId, campaignId, fromDate, toDate)), d -> ok(d)));
     })));
   }
 

@@ -33,6 +33,44 @@ public abstract sealed class ApiError extends RuntimeException {
     }
   }
 
+  /**
+   * No key, or one that is not (or no longer) a key: 401 with a Bearer challenge;
+   * {@code invalidToken} says a key was given and is not valid (RFC 6750's {@code invalid_token}).
+   */
+  public static final class Unauthorized extends ApiError {
+    private final boolean invalidToken;
+
+    public Unauthorized(String reason, boolean invalidToken) {
+      super("unauthorized", List.of(reason));
+      this.invalidToken = invalidToken;
+    }
+
+    public boolean invalidToken() {
+      return invalidToken;
+    }
+  }
+
+  /** A valid key that may not do this: another organisation's, or without the scope. */
+  public static final class Forbidden extends ApiError {
+    public Forbidden(String reason) {
+      super("forbidden", List.of(reason));
+    }
+  }
+
+  /** The key spent its rate limit: the client may retry after {@code retryAfter}. */
+  public static final class TooManyRequests extends ApiError {
+    private final Duration retryAfter;
+
+    public TooManyRequests(String reason, Duration retryAfter) {
+      super("too many requests", List.of(reason));
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
   /** What the request names does not exist (an unknown campaign, organisation, user). */
   public static final class NotFound extends ApiError {
     public NotFound(String message) {

@@ -1,11 +1,15 @@
 package dev.beacon.common;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -13,21 +17,27 @@ import java.util.function.Function;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * JSON answers for every route, and the one mapping of failures to status codes: each
- * {@link ApiError} to its status (bad input 400, not found 404, conflict 409, too large 413,
- * media type 415, unavailable 503 with Retry-After when a retry helps), an entity's rejection no
+ * {@link ApiError} to its status (bad input 400, no valid key 401 with a Bearer challenge, not
+ * allowed 403, not found 404, conflict 409, too large 413, media type 415, over the rate limit
+ * 429 with Retry-After, unavailable 503 with Retry-After when a retry helps), an entity's rejection no
  * feature typed → 400 with its reason, a timeout → 503, anything else → 500, logged once. Error
  * bodies are {@link ErrorBody}; none quotes a library's message or class.
  */
 public final class HttpJson {
   private static final Logger log = LoggerFactory.getLogger(HttpJson.class);
+  /** The realm of the Bearer challenge of a 401. */
+  public static final String REALM = "beacon";
   private static final Duration TIMEOUT_RETRY_AFTER = Duration.ofSeconds(1);
 
   private HttpJson() {}
@@ -43,9 +53,32 @@ public final class HttpJson {
     return complete(status, body, Jackson.marshaller(Json.MAPPER));
   }
 
+  /**
+   * A small JSON request body, read whole within {@code maxBytes} (413 beyond) and {@code bodies}'
+   * limits (400 with the reason when it is not JSON within them), handed to {@code inner}.
+   */
+  public static Route jsonBody(JsonInput bodies, long maxBytes, Function<JsonNode, Route> inner) {
+    return withSizeLimit(maxBytes, () -> entity(Unmarshaller.entityToString(), text -> {
+      try {
+        return inner.apply(bodies.read(text));
+      } catch (JsonInput.Unreadable e) {
+        return refuse(new ApiError.BadRequest("bad request", List.of(e.reason())));
+      }
+    }));
+  }
+
   /** The answer to a refused request. */
   public static Route refuse(ApiError error) {
     var body = new ErrorBody(error.getMessage(), error.reasons());
+    if (error instanceof ApiError.Unauthorized u) {
+      var params = u.invalidToken() ? Map.of("error", "invalid_token") : Map.<String, String>of();
+      return respondWithHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", REALM, params)),
+          () -> respond(StatusCodes.UNAUTHORIZED, body));
+    }
+    if (error instanceof ApiError.TooManyRequests t) {
+      return respondWithHeader(RetryAfter.create(Math.max(1, t.retryAfter().toSeconds())),
+          () -> respond(StatusCodes.TOO_MANY_REQUESTS, body));
+    }
     if (error instanceof ApiError.Unavailable u && u.retryAfter().isPresent()) {
       return respondWithHeader(RetryAfter.create(u.retryAfter().get().toSeconds()), () -> respond(statusOf(error), body));
     }
@@ -54,6 +87,7 @@ public final class HttpJson {
 
   private static StatusCode statusOf(ApiError error) {
     if (error instanceof ApiError.BadRequest) return StatusCodes.BAD_REQUEST;
+    if (error instanceof ApiError.Forbidden) return StatusCodes.FORBIDDEN;
     if (error instanceof ApiError.NotFound) return StatusCodes.NOT_FOUND;
     if (error instanceof ApiError.Conflict) return StatusCodes.CONFLICT;
     if (error instanceof ApiError.TooLarge) return StatusCodes.PAYLOAD_TOO_LARGE;

@@ -66,9 +66,10 @@ final class HttpIntake {
 
   /**
    * Checks and writes the events of one request body. {@code campaignId}, when given, is the
-   * campaign of the path: items without one get it, items naming another are refused.
+   * campaign of the path, and {@code organizationId} the organisation of the caller's key: items
+   * without one get it, items naming another are refused.
    */
-  public CompletionStage<Outcome> accept(byte[] body, String campaignId) {
+  public CompletionStage<Outcome> accept(byte[] body, String campaignId, String organizationId) {
     JsonNode root;
     try {
       root = bodies.read(body);
@@ -95,7 +96,8 @@ final class HttpIntake {
     var writes = new ArrayList<CompletableFuture<?>>();
     for (int i = 0; i < items.size(); i++) {
       var item = items.get(i);
-      var reasons = forCampaign(item, campaignId);
+      var reasons = new ArrayList<String>(bound(item, "organizationId", organizationId, "the organization of the key"));
+      reasons.addAll(bound(item, "campaignId", campaignId, "the campaign of the path"));
       if (!reasons.isEmpty()) {
         rejected.add(new Rejected(i, reasons));
         continue;
@@ -130,15 +132,16 @@ final class HttpIntake {
         });
   }
 
-  private static List<String> forCampaign(JsonNode item, String campaignId) {
-    if (campaignId == null || !item.isObject()) return List.of();
-    var given = item.get("campaignId");
+  /** An item's {@code field} set to {@code value} when missing; a reason when it names another. */
+  private static List<String> bound(JsonNode item, String field, String value, String what) {
+    if (value == null || !item.isObject()) return List.of();
+    var given = item.get(field);
     if (given == null || given.isNull()) {
-      ((ObjectNode) item).put("campaignId", campaignId);
+      ((ObjectNode) item).put(field, value);
       return List.of();
     }
-    if (!given.asText().equals(campaignId)) {
-      return List.of("campaignId: must be '" + campaignId + "' (the campaign of the path), got '" + given.asText() + "'");
+    if (!given.asText().equals(value)) {
+      return List.of(field + ": must be '" + value + "' (" + what + "), got '" + given.asText() + "'");
     }
     return List.of();
   }

@@ -5,6 +5,7 @@ import dev.beacon.common.Json;
 import dev.beacon.event.BatchPart;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
+import dev.beacon.security.Access;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class IngestFeature implements AutoCloseable {
   /** {@code parts}: the features' parts of each micro-batch, in the order the batch goes through them. */
   public static IngestFeature start(ActorSystem<?> system, KafkaSettings kafka, IngestSettings settings,
       EventSettings events, HttpSettings http, EventProducer producer, List<BatchPart> parts, MeterRegistry registry,
-      Clock clock) {
+      Access access, Clock clock) {
     var stats = new IngestStats(clock);
     stats.bindTo(registry);
     var parser = new EventParser(events, clock);
@@ -47,7 +48,7 @@ public final class IngestFeature implements AutoCloseable {
     var stream = new IngestStream(system, kafka, settings, parser, processor, stats);
     var status = new PipelineStatus(kafka, stats);
     var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.maxBatch(), http.maxBodySize());
-    var routes = new IngestRoutes(intake, status, http.maxBodySize(), Materializer.matFromSystem(system)).routes();
+    var routes = new IngestRoutes(intake, status, http.maxBodySize(), Materializer.matFromSystem(system), access).routes();
     return new IngestFeature(settings, stats, stream, status, routes);
   }
 

@@ -6,6 +6,8 @@ import static dev.beacon.common.HttpJson.respond;
 
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
+import dev.beacon.security.Access;
+import dev.beacon.security.Scope;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/analytics/real-time} and {@code POST /api/campaigns/{id}/analytics/real-time}
  * (events in: 202 once Kafka acknowledged them; 400, 413, 415 for whole-request problems; 503
  * with Retry-After while Kafka acknowledges no write), and
- * {@code GET /api/analytics/real-time} (pipeline status).
+ * {@code GET /api/analytics/real-time} (pipeline status, which spans organisations). With an
+ * organisation's {@code ingest} key, an event of another organisation is refused on its own and
+ * an event without one takes the key's.
  */
 final class IngestRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
@@ -36,24 +40,28 @@ final class IngestRoutes extends AllDirectives {
   private final PipelineStatus status;
   private final long maxBodyBytes;
   private final Materializer materializer;
+  private final Access access;
 
-  public IngestRoutes(HttpIntake intake, PipelineStatus status, long maxBodyBytes, Materializer materializer) {
+  public IngestRoutes(HttpIntake intake, PipelineStatus status, long maxBodyBytes, Materializer materializer, Access access) {
     this.intake = intake;
     this.status = status;
     this.maxBodyBytes = maxBodyBytes;
     this.materializer = materializer;
+    this.access = access;
   }
 
   public Route routes() {
     return pathPrefix("api", () -> concat(
         path(PathMatchers.segment("analytics").slash("real-time"), () -> concat(
-            post(() -> ingest(null)),
-            get(() -> onAnswer(CompletableFuture.supplyAsync(status::status), HttpJson::ok)))),
+            post(() -> access.ingest(org -> ingest(null, org))),
+            get(() -> access.allowEveryOrganization(Scope.READ,
+                () -> onAnswer(CompletableFuture.supplyAsync(status::status), HttpJson::ok))))),
         path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("analytics").slash("real-time"),
-            campaignId -> post(() -> ingest(campaignId)))));
+            campaignId -> post(() -> access.ingest(org -> ingest(campaignId, org))))));
   }
 
-  private Route ingest(String campaignId) {
+  /** {@code organizationId}: the organisation of the caller's key, which every event must belong to; null for any. */
+  private Route ingest(String campaignId, String organizationId) {
     return extractRequestEntity(entity -> {
       var mediaType = entity.getContentType().mediaType();
       if (!mediaType.equals(MediaTypes.APPLICATION_JSON) && !mediaType.subType().endsWith("+json")) {
@@ -63,7 +71,7 @@ final class IngestRoutes extends AllDirectives {
       if (length.isPresent() && length.getAsLong() > maxBodyBytes) return tooLarge(length.getAsLong() + " bytes");
       return withSizeLimit(maxBodyBytes, () -> onComplete(read(entity), body -> {
         if (body.isFailure()) return unreadable(body.failed().get());
-        return onAnswer(intake.accept(body.get(), campaignId), this::answer);
+        return onAnswer(intake.accept(body.get(), campaignId, organizationId), this::answer);
       }));
     });
   }

@@ -18,6 +18,8 @@ import dev.beacon.journey.AttributionReplies.LiveFeed;
 import dev.beacon.journey.AttributionReplies.ModelSummary;
 import dev.beacon.journey.AttributionReplies.RuleChannels;
 import dev.beacon.journey.AttributionReplies.Timeseries;
+import dev.beacon.security.Access;
+import dev.beacon.security.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -50,15 +52,17 @@ final class AttributionRoutes extends AllDirectives {
   private final JourneySettings settings;
   private final Executor blocking;
   private final Duration timeout;
+  private final Access access;
   private final Clock clock;
 
   public AttributionRoutes(AttributionQueries queries, ClusterSharding sharding, JourneySettings settings,
-      Executor blocking, Duration timeout, Clock clock) {
+      Executor blocking, Duration timeout, Access access, Clock clock) {
     this.queries = queries;
     this.sharding = sharding;
     this.settings = settings;
     this.blocking = blocking;
     this.timeout = timeout;
+    this.access = access;
     this.clock = clock;
   }
 
@@ -103,7 +107,7 @@ final class AttributionRoutes extends AllDirectives {
   private Route withOrganization(java.util.function.Function<String, Route> inner) {
     return parameterOptional("organizationId", org -> {
       if (org.isEmpty() || org.get().isBlank()) return badParameters(List.of("organizationId: required"));
-      return inner.apply(org.get());
+      return access.allow(Scope.READ, org.get(), () -> inner.apply(org.get()));
     });
   }
 

@@ -5,6 +5,7 @@ import dev.beacon.common.HttpSettings;
 import dev.beacon.common.ReadSideDatabase;
 import dev.beacon.common.ReadSideSettings;
 import dev.beacon.event.BatchPart;
+import dev.beacon.security.Access;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -26,13 +27,13 @@ public final class JourneyFeature {
   }
 
   public static JourneyFeature start(ActorSystem<?> system, JourneySettings settings, ReadSideDatabase readSide,
-      ReadSideSettings readSideSettings, HttpSettings http, Clock clock) {
+      ReadSideSettings readSideSettings, HttpSettings http, Access access, Clock clock) {
     JourneyBucket.init(system, settings, ChannelGrouping.load(), clock);
     if (settings.tracking()) JourneyProjection.init(system, readSide, readSideSettings.liveFeedSize());
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var sharding = ClusterSharding.get(system);
     var attribution = new AttributionRoutes(new AttributionQueries(readSide.dataSource()), sharding, settings, blocking,
-        http.askTimeout(), clock);
+        http.askTimeout(), access, clock);
     return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, settings.bucketsPerOrganization()));
   }
 

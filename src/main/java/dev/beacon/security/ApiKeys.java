@@ -45,8 +45,8 @@ public final class ApiKeys {
   /** A key just made: the only time {@code key} is shown. */
   public record CreatedKey(KeyInfo info, String key) {}
 
-  /** What a valid key grants: its organisation and scopes, and its id (for logs, never the key). */
-  public record Grant(String keyId, String organizationId, Set<Scope> scopes) {
+  /** What a valid key grants: its organisation and scopes, and its id and prefix (for answers and logs, never the key). */
+  public record Grant(String keyId, String prefix, String organizationId, Set<Scope> scopes) {
     public boolean allows(String organizationId, Scope scope) {
       return this.organizationId.equals(organizationId) && scopes.contains(scope);
     }
@@ -89,8 +89,8 @@ public final class ApiKeys {
   public Optional<Grant> check(String key) throws SQLException {
     if (key == null || !key.startsWith(PREFIX) || key.length() > 64) return Optional.empty();
     try (var c = dataSource.getConnection()) {
-      return Sql.first(c, "SELECT id, organization_id, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-          rs -> new Grant(rs.getString(1), rs.getString(2), scopes(rs.getString(3))), hash(key));
+      return Sql.first(c, "SELECT id, prefix, organization_id, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+          rs -> new Grant(rs.getString(1), rs.getString(2), rs.getString(3), scopes(rs.getString(4))), hash(key));
     }
   }
 

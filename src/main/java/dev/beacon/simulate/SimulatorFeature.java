@@ -1,5 +1,6 @@
 package dev.beacon.simulate;
 
+import dev.beacon.security.Access;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -34,8 +35,8 @@ public final class SimulatorFeature {
     return new SimulatorFeature(new Simulator(system, sink, topic, settings, clock), settings);
   }
 
-  public Route routes() {
-    return new SimulatorRoutes(simulator).routes();
+  public Route routes(Access access) {
+    return new SimulatorRoutes(simulator, access).routes();
   }
 
   /** Starts the demo traffic when the settings ask for it. */

@@ -5,16 +5,16 @@ import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
 import dev.beacon.common.JsonInput;
+import dev.beacon.security.Access;
+import dev.beacon.security.Scope;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * {@code POST /api/analytics/real-time/simulate} ({@code {action, campaignIds, organizationId,
@@ -26,16 +26,19 @@ final class SimulatorRoutes extends AllDirectives {
   private static final int MAX_BODY_BYTES = 256 * 1024;
   private static final JsonInput BODIES = new JsonInput(64, MAX_BODY_BYTES, MAX_BODY_BYTES, false);
   private final Simulator simulator;
+  private final Access access;
 
-  public SimulatorRoutes(Simulator simulator) {
+  public SimulatorRoutes(Simulator simulator, Access access) {
     this.simulator = simulator;
+    this.access = access;
   }
 
   public Route routes() {
     return pathPrefix("api", () ->
-        path(PathMatchers.segment("analytics").slash("real-time").slash("simulate"), () -> concat(
-            post(this::command),
-            get(() -> HttpJson.ok(simulator.status())))));
+        path(PathMatchers.segment("analytics").slash("real-time").slash("simulate"),
+            () -> access.allowEveryOrganization(Scope.ADMIN, () -> concat(
+                post(this::command),
+                get(() -> HttpJson.ok(simulator.status()))))));
   }
 
   /** 202: a run started (and whether it replaced one), with the simulator's status. */
@@ -49,20 +52,14 @@ final class SimulatorRoutes extends AllDirectives {
   record Sent(String action, long sent, long failed, String userId, List<String> events) {}
 
   private Route command() {
-    return withSizeLimit(MAX_BODY_BYTES, () -> entity(Unmarshaller.entityToString(), text -> {
-      JsonNode body;
-      try {
-        body = BODIES.read(text);
-      } catch (JsonInput.Unreadable e) {
-        return refuse(new ApiError.BadRequest("bad request", List.of(e.reason())));
-      }
+    return HttpJson.jsonBody(BODIES, MAX_BODY_BYTES, body -> {
       var checked = simulator.validate(body);
       if (checked instanceof RequestValidation.Invalid invalid) {
         return refuse(new ApiError.BadRequest("invalid simulation request", invalid.reasons()));
       }
       var request = ((RequestValidation.Valid) checked).request();
       return onAnswer(simulator.handle(request), this::answer);
-    }));
+    });
   }
 
   private Route answer(Simulator.Outcome outcome) {

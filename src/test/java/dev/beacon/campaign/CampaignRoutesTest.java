@@ -6,6 +6,7 @@ import static dev.beacon.campaign.CampaignFixtures.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beacon.event.EventType;
+import dev.beacon.security.Access;
 import dev.beacon.testing.JupiterRouteTest;
 import dev.beacon.testing.TestKits;
 import java.time.Clock;
@@ -44,8 +45,8 @@ class CampaignRoutesTest extends JupiterRouteTest {
     // answers nothing; stops on hand-off, as an unhandled PoisonPill stops a typed actor
     sharding.init(Entity.of(OrganizationCampaigns.ENTITY_TYPE_KEY,
         ctx -> Behaviors.receive(OrganizationCampaigns.Command.class).build()));
-    routes = new CampaignRoutes(new CampaignQueries(sharding, Duration.ofSeconds(10), clock), settings, clock).routes();
-    impatient = new CampaignRoutes(new CampaignQueries(sharding, Duration.ofMillis(300), clock), settings, clock).routes();
+    routes = new CampaignRoutes(new CampaignQueries(sharding, Duration.ofSeconds(10), clock), settings, Access.open(), clock).routes();
+    impatient = new CampaignRoutes(new CampaignQueries(sharding, Duration.ofMillis(300), clock), settings, Access.open(), clock).routes();
   }
 
 

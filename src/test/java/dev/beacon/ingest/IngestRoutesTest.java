@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
+import dev.beacon.security.Access;
 import dev.beacon.testing.JupiterRouteTest;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class IngestRoutesTest extends JupiterRouteTest {
   private Route routes() {
     var events = EventSettings.from(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.events"));
     var intake = new HttpIntake(new EventParser(events, Clock.systemUTC()), producer, kafka, stats, Clock.systemUTC(), 20, 16_384);
-    return new IngestRoutes(intake, status, 16_384, Materializer.matFromSystem(testKit.system())).routes();
+    return new IngestRoutes(intake, status, 16_384, Materializer.matFromSystem(testKit.system()), Access.open()).routes();
   }
 
   @AfterAll

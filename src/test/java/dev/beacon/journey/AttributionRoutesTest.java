@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.attribution.ChannelGrouping;
+import dev.beacon.security.Access;
 import dev.beacon.testing.JupiterRouteTest;
 import dev.beacon.testing.TestKits;
 import java.time.Clock;
@@ -32,7 +33,7 @@ class AttributionRoutesTest extends JupiterRouteTest {
       throw new AssertionError("these routes do not read the read side");
     };
     routes = new AttributionRoutes(new AttributionQueries(null), ClusterSharding.get(testKit.system()), settings,
-        noReadSide, Duration.ofSeconds(10), Clock.systemUTC()).routes();
+        noReadSide, Duration.ofSeconds(10), Access.open(), Clock.systemUTC()).routes();
   }
 
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.common.Json;
+import dev.beacon.security.Access;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +39,7 @@ class SimulatorRoutesTest {
     var settings = new SimulatorSettings(false, "demo", List.of("c1"), 600, 42, 100, 0.01, 64, "",
         SimulatorSettings.DEFAULT_ORGANIZATION_ID_PATTERN);
     simulator = new Simulator(testKit.system(), sink, "routes-events", settings, Clock.systemUTC());
-    binding = Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(new SimulatorRoutes(simulator).routes())
+    binding = Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(new SimulatorRoutes(simulator, Access.open()).routes())
         .toCompletableFuture().join();
   }
 

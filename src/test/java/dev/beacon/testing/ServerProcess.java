@@ -71,17 +71,26 @@ public final class ServerProcess implements AutoCloseable {
 
   /** True once the HTTP port is in the log and answers {@code GET /api/analytics/real-time} with 200. */
   public boolean answers() {
+    return status(null) == 200;
+  }
+
+  /**
+   * The status of {@code GET /api/analytics/real-time} with {@code key} as the bearer (none when
+   * null); 0 while the HTTP port is not in the log or does not answer.
+   */
+  public int status(String key) {
     var matcher = HTTP_PORT.matcher(stdout());
-    if (!matcher.find()) return false;
+    if (!matcher.find()) return 0;
     var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + matcher.group(1) + "/api/analytics/real-time"))
-        .timeout(Duration.ofSeconds(5)).build();
+        .timeout(Duration.ofSeconds(5));
+    if (key != null) request.header("Authorization", "Bearer " + key);
     try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
-      return false;
+      return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return 0;
     }
   }
 
