@@ -280,6 +280,8 @@ public final class BenchCommand {
         .append("beacon.kafka.partitions = ").append(options.partitions()).append('\n')
         .append("beacon.kafka.group-id = \"bench-").append(id).append("\"\n")
         .append("beacon.simulator.enabled = off\n")
+        // the bench's own server on loopback, which its oracle reads without a key
+        .append("beacon.security.admin-key = \"\"\nbeacon.security.admin-key-file = \"\"\n")
         .append("beacon.journey.tracking = ").append(options.journeys() ? "on" : "off").append('\n')
         .append("pekko.remote.artery.canonical.port = 0\npekko.management.http.port = 0\n")
         .append("pekko.loglevel = WARNING\n");
