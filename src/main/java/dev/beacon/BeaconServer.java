@@ -82,6 +82,7 @@ public final class BeaconServer {
    */
   private static BeaconServer start(Config config, Startup startup) {
     var settings = BeaconSettings.from(config);
+    var https = HttpsContext.from(settings.http().tls());
     var clock = Clock.systemUTC();
     var kafka = settings.kafka();
     settings.security().checkBind(settings.http().host());
@@ -120,8 +121,9 @@ public final class BeaconServer {
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
         new OpsRoutes(registry, access).routes()));
     Startup.management(system, config);
-    var binding = Startup.http(system, settings.http(), routes);
-    log.info("Beacon HTTP API on {}", binding.localAddress());
+    var binding = Startup.http(system, settings.http(), https, routes);
+    log.info("Beacon HTTP API on {} over {}", binding.localAddress(), https.isPresent()
+        ? "HTTPS (keystore " + settings.http().tls().keystore() + ")" : "plain HTTP (no BEACON_HTTP_TLS_KEYSTORE)");
     if (access.keysRequired()) {
       log.info("API keys required on every request (admin key from {})", settings.security().adminKeySource());
     } else {

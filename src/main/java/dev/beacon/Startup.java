@@ -16,12 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.javadsl.PekkoManagement;
@@ -154,13 +156,14 @@ final class Startup {
         .bind(() -> PekkoManagement.get(system).start().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
   }
 
-  /** The HTTP API ({@code beacon.http}), bound before this returns. */
-  static ServerBinding http(ActorSystem<?> system, HttpSettings http, Route routes) {
+  /** The HTTP API ({@code beacon.http}), over HTTPS when {@code https} is present, bound before this returns. */
+  static ServerBinding http(ActorSystem<?> system, HttpSettings http, Optional<HttpsConnectionContext> https, Route routes) {
     var host = http.host();
     var port = http.port();
-    return new Listener("HTTP", host, port, "BEACON_HTTP_HOST", "BEACON_HTTP_PORT")
-        .bind(() -> Http.get(system).newServerAt(host, port).bind(routes)
-            .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    var server = Http.get(system).newServerAt(host, port);
+    var secured = https.map(server::enableHttps).orElse(server);
+    return new Listener(https.isPresent() ? "HTTPS" : "HTTP", host, port, "BEACON_HTTP_HOST", "BEACON_HTTP_PORT")
+        .bind(() -> secured.bind(routes).toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
   }
 
   /** Terminates the system and waits for it, within bounds. */
