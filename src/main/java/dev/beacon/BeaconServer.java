@@ -100,7 +100,7 @@ public final class BeaconServer {
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     var readSide = startup.started(new ReadSideDatabase(settings.database(), settings.readSide().poolSize()),
         ReadSideDatabase::close);
-    var producer = startup.started(new EventProducer(kafka.bootstrapServers(), kafka.produceTimeout()), EventProducer::close);
+    var producer = startup.started(new EventProducer(kafka, kafka.produceTimeout()), EventProducer::close);
     var registry = Metrics.registry();
     var keys = new ApiKeys(readSide.dataSource(), clock);
     var blocking = system.dispatchers().lookup(DispatcherSelector.blocking());

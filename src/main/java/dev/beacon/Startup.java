@@ -113,8 +113,16 @@ final class Startup {
     return e.toString();
   }
 
-  /** The in-JVM broker on {@code dir}; its ports and its directory are what can be in use. */
+  /**
+   * The in-JVM broker on {@code dir}; its ports and its directory are what can be in use. It takes
+   * plain connections on loopback only, so client properties (SASL, TLS) mean a setting is missing.
+   */
   static EmbeddedKafka embeddedKafka(Path dir, KafkaSettings kafka) {
+    if (!kafka.clientProperties().isEmpty()) {
+      throw new StartupFailure("Kafka client properties are set (" + kafka.clientPropertyNames() + ") but not "
+          + "BEACON_KAFKA_BOOTSTRAP: they are for an external cluster, the embedded broker takes plain connections "
+          + "on loopback only; set BEACON_KAFKA_BOOTSTRAP, or unset them", null);
+    }
     try {
       return EmbeddedKafka.start(dir, kafka.embeddedPort(), kafka.embeddedControllerPort());
     } catch (EmbeddedKafka.LogDirInUse e) {

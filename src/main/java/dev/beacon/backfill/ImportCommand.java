@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,8 +83,8 @@ public final class ImportCommand implements Callable<Integer> {
       var problem = Ga4Import.checkOrganization(organization, events);
       if (problem != null) return CommandLines.badUsage(spec, List.of("--organization: " + problem));
     }
-    var servers = bootstrap != null ? bootstrap
-        : kafka.embedded() ? "127.0.0.1:" + kafka.embeddedPort() : kafka.bootstrapServers();
+    var target = kafka.withBootstrapServers(bootstrap != null ? bootstrap
+        : kafka.embedded() ? "127.0.0.1:" + kafka.embeddedPort() : kafka.bootstrapServers());
     var topicName = topic != null ? topic : kafka.topic();
     InputStream input;
     try {
@@ -95,8 +96,8 @@ public final class ImportCommand implements Callable<Integer> {
       return CommandLines.BAD_USAGE;
     }
     try (input) {
-      checkKafka(servers, topicName, kafka.startupTimeout());
-      return importFile(input, servers, topicName, events, settings);
+      checkKafka(target, topicName);
+      return importFile(input, target, topicName, events, settings);
     } catch (StartupFailure e) {
       err.println("Beacon cannot import: " + e.getMessage());
       return 1;
@@ -114,17 +115,17 @@ public final class ImportCommand implements Callable<Integer> {
     }
   }
 
-  private int importFile(InputStream input, String servers, String topicName, EventSettings events,
+  private int importFile(InputStream input, KafkaSettings kafka, String topicName, EventSettings events,
       ImportSettings settings) throws IOException, Ga4Import.KafkaFailure, InterruptedException {
     var org = organization == null ? "the rows' own organisations" : organization;
-    out.println("Importing GA4 rows of " + file + " for " + org + " into " + topicName + " at " + servers);
+    out.println("Importing GA4 rows of " + file + " for " + org + " into " + topicName + " at " + kafka.bootstrapServers());
     var started = System.nanoTime();
     var timer = Executors.newSingleThreadScheduledExecutor(r -> {
       var thread = new Thread(r, "import-progress");
       thread.setDaemon(true);
       return thread;
     });
-    try (var producer = new EventProducer(servers);
+    try (var producer = new EventProducer(kafka);
         var lines = NdjsonLines.open(input, events.maxEventBytes(), Long.MAX_VALUE)) {
       var run = new Ga4Import(events, producer, topicName, organization, settings.maxInFlight(),
           settings.allowedLateness(), Clock.systemUTC());
@@ -150,23 +151,35 @@ public final class ImportCommand implements Callable<Integer> {
   }
 
   /** Kafka answers and has the topic: else one line says what to do. */
-  private static void checkKafka(String servers, String topicName, Duration timeout) throws InterruptedException {
+  private static void checkKafka(KafkaSettings kafka, String topicName) throws InterruptedException {
+    var servers = kafka.bootstrapServers();
+    var timeout = kafka.startupTimeout();
     var millis = (int) timeout.toMillis();
-    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis))) {
+    try (var admin = Admin.create(kafka.clientConfig(Map.of(
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis)))) {
       var topics = admin.listTopics().names().get(millis + 1_000L, TimeUnit.MILLISECONDS);
       if (!topics.contains(topicName)) {
         throw new StartupFailure("Kafka at " + servers + " has no topic " + topicName
             + "; Beacon creates it when it starts: start Beacon once, or name its topic with --topic", null);
       }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new StartupFailure("Kafka at " + servers + " did not answer within " + timeout.toSeconds()
-          + " s; start Beacon (its embedded broker) or that Kafka, or name a running one with --bootstrap "
-          + "or BEACON_KAFKA_BOOTSTRAP", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuthenticationException) {
+        throw new StartupFailure("Kafka at " + servers + " refused the connection (" + StartupFailure.rootReason(e)
+            + "); check " + KafkaSettings.SECURITY_SETTINGS, e);
+      }
+      throw didNotAnswer(servers, timeout, e);
+    } catch (TimeoutException e) {
+      throw didNotAnswer(servers, timeout, e);
     } catch (org.apache.kafka.common.KafkaException e) {
       // Admin.create refuses bootstrap servers that do not resolve
       throw new StartupFailure("Kafka at " + servers + " cannot be reached (" + StartupFailure.rootReason(e)
           + "); name a running one with --bootstrap or BEACON_KAFKA_BOOTSTRAP", e);
     }
+  }
+
+  private static StartupFailure didNotAnswer(String servers, Duration timeout, Exception e) {
+    return new StartupFailure("Kafka at " + servers + " did not answer within " + timeout.toSeconds()
+        + " s; start Beacon (its embedded broker) or that Kafka, or name a running one with --bootstrap "
+        + "or BEACON_KAFKA_BOOTSTRAP", e);
   }
 }

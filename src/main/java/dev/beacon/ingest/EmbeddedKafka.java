@@ -11,6 +11,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -41,6 +42,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final FileLock lock;
   private final Path logDir;
   private final int[] ports;
+  private final Map<String, String> overrides;
   private final String bootstrapServers;
   private boolean closed;
 
@@ -51,11 +53,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private EmbeddedKafka(KafkaRaftServer server, FileLock lock, Path logDir, int[] ports) {
+  private EmbeddedKafka(KafkaRaftServer server, FileLock lock, Path logDir, int[] ports, Map<String, String> overrides) {
     this.server = server;
     this.lock = lock;
     this.logDir = logDir;
     this.ports = ports;
+    this.overrides = overrides;
     this.bootstrapServers = HOST + ":" + ports[0];
   }
 
@@ -67,12 +70,22 @@ public final class EmbeddedKafka implements AutoCloseable {
    * after touching the metadata log, and the first broker then spun at shutdown.
    */
   public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
+    return start(logDir, brokerPort, controllerPort, Map.of());
+  }
+
+  /**
+   * A broker with {@code overrides} over its properties. Beacon's own broker has none; a test
+   * gives its listener (still named {@code PLAINTEXT}) another protocol, such as SASL_PLAINTEXT.
+   */
+  public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
     var ports = resolvePorts(brokerPort, controllerPort);
     var dir = logDir.toAbsolutePath();
     var started = System.nanoTime();
     var lock = lock(dir);
     try {
-      var config = KafkaConfig.fromProps(properties(dir, ports[0], ports[1]), false);
+      var properties = properties(dir, ports[0], ports[1]);
+      properties.putAll(overrides);
+      var config = KafkaConfig.fromProps(properties, false);
       formatIfNew(config, dir);
       var server = new KafkaRaftServer(config, Time.SYSTEM);
       try {
@@ -84,7 +97,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       log.info("Embedded Kafka up at {}:{} (controller port {}, log dir {}) in {} ms",
           HOST, ports[0], ports[1], dir, (System.nanoTime() - started) / 1_000_000);
-      return new EmbeddedKafka(server, lock, dir, ports);
+      return new EmbeddedKafka(server, lock, dir, ports, Map.copyOf(overrides));
     } catch (RuntimeException e) {
       release(lock);
       throw e;
@@ -99,7 +112,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     synchronized (this) {
       if (!closed) throw new IllegalStateException("the broker at " + bootstrapServers + " is still running");
     }
-    return start(logDir, ports[0], ports[1]);
+    return start(logDir, ports[0], ports[1], overrides);
   }
 
   public String bootstrapServers() {

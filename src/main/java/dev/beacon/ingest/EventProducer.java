@@ -21,8 +21,8 @@ public final class EventProducer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
 
   /** A producer with Kafka's timeouts: it keeps retrying a write for up to two minutes. */
-  public EventProducer(String bootstrapServers) {
-    this(bootstrapServers, Map.of());
+  public EventProducer(KafkaSettings kafka) {
+    this(kafka, Map.of());
   }
 
   /**
@@ -30,24 +30,28 @@ public final class EventProducer implements AutoCloseable {
    * longer: HTTP intake answers within that time, and a write it reported as failed should not
    * land minutes later, when the broker is back, behind the client's back.
    */
-  public EventProducer(String bootstrapServers, Duration deliveryTimeout) {
-    this(bootstrapServers, Map.of(
+  public EventProducer(KafkaSettings kafka, Duration deliveryTimeout) {
+    this(kafka, Map.of(
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis(),
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, deliveryTimeout.toMillis() - LINGER_MS),
         ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeout.toMillis()));
   }
 
-  private EventProducer(String bootstrapServers, Map<String, Object> timeouts) {
-    var config = new HashMap<String, Object>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+  private EventProducer(KafkaSettings kafka, Map<String, Object> timeouts) {
+    this.producer = new KafkaProducer<>(config(kafka, timeouts), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Beacon's settings of its producer, the timeouts, then the bootstrap servers and client properties. */
+  static Map<String, Object> config(KafkaSettings kafka, Map<String, Object> timeouts) {
+    var own = new HashMap<String, Object>(Map.of(
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.LINGER_MS_CONFIG, LINGER_MS,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
         ProducerConfig.CLIENT_ID_CONFIG, "beacon-producer"));
-    config.putAll(timeouts);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    own.putAll(timeouts);
+    return kafka.clientConfig(own);
   }
 
   /** Completes when the broker acknowledged the record, exceptionally when it could not. */

@@ -56,10 +56,16 @@ final class IngestStream {
     this.stats = stats;
   }
 
-  public IngestStream start() {
-    var consumerSettings = ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
+  /** {@code pekko.kafka.consumer} with the bootstrap servers, the group and the client properties. */
+  static ConsumerSettings<String, byte[]> consumerSettings(ActorSystem<?> system, KafkaSettings kafka) {
+    return ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
         .withBootstrapServers(kafka.bootstrapServers())
-        .withGroupId(kafka.groupId());
+        .withGroupId(kafka.groupId())
+        .withProperties(kafka.clientProperties());
+  }
+
+  public IngestStream start() {
+    var consumerSettings = consumerSettings(system, kafka);
     var committerSettings = CommitterSettings.create(system);
     var restart = RestartSettings.create(settings.retryMinBackoff(), settings.retryMaxBackoff(), 0.2);
     var running = RestartSource.onFailuresWithBackoff(restart, () ->
@@ -90,7 +96,8 @@ final class IngestStream {
       if (error != null) log.error("Ingest stream on {} stopped", kafka.topic(), error);
       else log.info("Ingest stream on {} completed", kafka.topic());
     });
-    log.info("Ingest stream consuming {} at {} as group {}", kafka.topic(), kafka.bootstrapServers(), kafka.groupId());
+    log.info("Ingest stream consuming {} at {} as group {} (client properties: {})", kafka.topic(),
+        kafka.bootstrapServers(), kafka.groupId(), kafka.clientPropertyNames());
     return this;
   }
 

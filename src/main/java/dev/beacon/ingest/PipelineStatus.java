@@ -26,9 +26,7 @@ final class PipelineStatus implements AutoCloseable {
   public PipelineStatus(KafkaSettings kafka, IngestStats stats) {
     this.kafka = kafka;
     this.stats = stats;
-    this.admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "beacon-status"));
+    this.admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "beacon-status")));
   }
 
   /**

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -27,8 +29,8 @@ public final class Topics {
 
   public static void ensure(KafkaSettings settings) {
     var timeout = (int) settings.startupTimeout().toMillis();
-    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout))) {
+    try (var admin = Admin.create(settings.clientConfig(Map.of(
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout)))) {
       var existing = admin.listTopics().names().get();
       var missing = new ArrayList<NewTopic>();
       for (var name : new String[] {settings.topic(), settings.deadLetterTopic()}) {
@@ -40,6 +42,14 @@ public final class Topics {
       log.info("Created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), settings.partitions());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) return;
+      if (e.getCause() instanceof AuthenticationException) {
+        throw new StartupFailure("Kafka at " + settings.bootstrapServers() + " refused Beacon's connection ("
+            + StartupFailure.rootReason(e) + "); check " + KafkaSettings.SECURITY_SETTINGS, e);
+      }
+      if (e.getCause() instanceof AuthorizationException) {
+        throw new StartupFailure("Kafka at " + settings.bootstrapServers() + " does not let Beacon list or create "
+            + "its topics (" + StartupFailure.rootReason(e) + "); grant it in the broker's ACLs", e);
+      }
       if (e.getCause() instanceof TimeoutException) {
         throw new StartupFailure("Kafka at " + settings.bootstrapServers() + " did not answer within "
             + settings.startupTimeout().toSeconds() + " s; start it, or point BEACON_KAFKA_BOOTSTRAP at a running one", e);

@@ -2,9 +2,11 @@ package dev.beacon.simulate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
+import dev.beacon.common.BeaconConfig;
 import dev.beacon.common.CommandLines;
 import dev.beacon.common.Json;
 import dev.beacon.ingest.EventProducer;
+import dev.beacon.ingest.KafkaSettings;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -95,8 +97,10 @@ public final class SimulateCommand implements Callable<Integer> {
     var checked = RequestValidation.validate(body(), settings, RequestValidation.LOCAL_FILES);
     if (checked instanceof RequestValidation.Invalid invalid) return CommandLines.badUsage(spec, invalid.reasons());
     var request = ((RequestValidation.Valid) checked).request();
-    if (!topicExists(bootstrap, topic, err)) return 1;
-    return simulate(request, bootstrap, topic, settings, out, err);
+    // the client properties (SASL, TLS) of Beacon's configuration, at the servers given
+    var kafka = KafkaSettings.from(BeaconConfig.load().getConfig("beacon.kafka")).withBootstrapServers(bootstrap);
+    if (!topicExists(kafka, topic, err)) return 1;
+    return simulate(request, kafka, topic, settings, out, err);
   }
 
   /** The simulator's request body, as the HTTP API takes it: its validation applies to both. */
@@ -146,9 +150,10 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private static boolean topicExists(String bootstrap, String topic, PrintStream err) {
-    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 6_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+  private static boolean topicExists(KafkaSettings kafka, String topic, PrintStream err) {
+    var bootstrap = kafka.bootstrapServers();
+    try (var admin = Admin.create(kafka.clientConfig(Map.of(
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 6_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000)))) {
       if (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) return true;
       err.println("simulate: no topic " + topic + " at " + bootstrap + " (Beacon creates it when it starts; is it running?)");
       return false;
@@ -161,7 +166,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private static int simulate(SimulationRequest request, String bootstrap, String topic, SimulatorSettings settings,
+  private static int simulate(SimulationRequest request, KafkaSettings kafka, String topic, SimulatorSettings settings,
       PrintStream out, PrintStream err) {
     var config = ConfigFactory.parseString("""
         pekko.loglevel = WARNING
@@ -172,9 +177,9 @@ public final class SimulateCommand implements Callable<Integer> {
         pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
         """).withFallback(ConfigFactory.defaultReference()).resolve();
     var system = ActorSystem.create(Behaviors.empty(), "beacon-simulate", config);
-    try (var producer = new EventProducer(bootstrap)) {
+    try (var producer = new EventProducer(kafka)) {
       var simulator = new Simulator(system, producer::send, topic, settings, Clock.systemUTC());
-      out.println(describe(request, topic, bootstrap));
+      out.println(describe(request, topic, kafka.bootstrapServers()));
       var started = System.nanoTime();
       var progress = system.scheduler().scheduleAtFixedRate(PROGRESS_EVERY, PROGRESS_EVERY,
           () -> out.println(progress(simulator.status(), started)), system.executionContext());

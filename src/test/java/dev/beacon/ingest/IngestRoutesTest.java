@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class IngestRoutesTest extends JupiterRouteTest {
   static final KafkaSettings kafka = new KafkaSettings("127.0.0.1:1", Duration.ofSeconds(1), 0, 0, "events",
-      "events.dlq", 1, (short) 1, "beacon", Duration.ofSeconds(1));
-  static final EventProducer producer = new EventProducer(kafka.bootstrapServers(), kafka.produceTimeout());
+      "events.dlq", 1, (short) 1, "beacon", Duration.ofSeconds(1), Map.of());
+  static final EventProducer producer = new EventProducer(kafka, kafka.produceTimeout());
   static final IngestStats stats = new IngestStats(Clock.systemUTC());
   static final PipelineStatus status = new PipelineStatus(kafka, stats);
   final Route routes;

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.beacon.event.EventParser;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.EventProducer;
+import dev.beacon.testing.TestServers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ class SimulatorKafkaTest {
     var settings = new SimulatorSettings(false, "demo", List.of("c1"), 600, 42, 300, 0.01, 128, "",
         SimulatorSettings.DEFAULT_ORGANIZATION_ID_PATTERN);
     Simulator.Outcome outcome;
-    try (var producer = new EventProducer(kafka.bootstrapServers())) {
+    try (var producer = new EventProducer(TestServers.kafka(kafka.bootstrapServers()))) {
       var simulator = new Simulator(testKit.system(), producer::send, "sim-burst", settings, Clock.systemUTC());
       var request = ((RequestValidation.Valid) simulator.validate(SimulationFixtures.json(new SimulatedEvent("", (
           "{\"action\":\"burst\",\"organizationId\":\"acme\",\"campaignIds\":[\"spring-sale\",\"brand-search\"],"

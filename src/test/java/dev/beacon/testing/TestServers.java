@@ -3,6 +3,7 @@ package dev.beacon.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.common.BeaconConfig;
+import dev.beacon.ingest.KafkaSettings;
 import java.nio.file.Path;
 
 /** Configuration for a Beacon server under test: free ports, its own data folder, broker and database. */
@@ -32,5 +33,11 @@ public final class TestServers {
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
     return BeaconConfig.withDerived(resolved);
+  }
+
+  /** application.conf's Kafka settings at {@code bootstrapServers}, for a test's own Beacon producer. */
+  public static KafkaSettings kafka(String bootstrapServers) {
+    return KafkaSettings.from(ConfigFactory.parseString("bootstrap-servers = \"" + bootstrapServers + "\"")
+        .withFallback(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.kafka")));
   }
 }
