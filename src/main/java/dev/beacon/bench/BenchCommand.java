@@ -282,6 +282,11 @@ public final class BenchCommand {
         .append("beacon.simulator.enabled = off\n")
         // the bench's own server on loopback, which its oracle reads without a key
         .append("beacon.security.admin-key = \"\"\nbeacon.security.admin-key-file = \"\"\n")
+        // plain HTTP, which the oracle reads, and the bench's own plain broker, whatever the environment says
+        .append("beacon.http.tls.keystore = \"\"\n")
+        .append("beacon.kafka.security-protocol = \"\"\nbeacon.kafka.sasl-mechanism = \"\"\n")
+        .append("beacon.kafka.sasl-jaas-config = \"\"\nbeacon.kafka.ssl-truststore-location = \"\"\n")
+        .append("beacon.kafka.ssl-truststore-password = \"\"\n")
         .append("beacon.journey.tracking = ").append(options.journeys() ? "on" : "off").append('\n')
         .append("pekko.remote.artery.canonical.port = 0\npekko.management.http.port = 0\n")
         .append("pekko.loglevel = WARNING\n");
