@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         "  BEACON_HTTP_HOST          its address (127.0.0.1; any other needs an admin key)",
         "  BEACON_ADMIN_KEY          the bootstrap admin key (unset: no key needed, loopback only);",
         "                            or BEACON_ADMIN_KEY_FILE, a file that holds it",
+        "  BEACON_HTTP_TLS_KEYSTORE  HTTPS from this PKCS12 keystore, with _PASSWORD (unset: plain HTTP)",
         "  BEACON_MANAGEMENT_PORT    Pekko Management: /ready, /alive (8558)",
         "  BEACON_CLUSTER_PORT       Pekko cluster, Artery (25520)",
         "  BEACON_DATA_DIR           embedded Kafka log and H2 database (./data)",
