@@ -12,6 +12,7 @@ import dev.beacon.ingest.IngestFeature;
 import dev.beacon.ingest.IngestStats;
 import dev.beacon.ingest.Topics;
 import dev.beacon.journey.JourneyFeature;
+import dev.beacon.live.LiveFeature;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
 import dev.beacon.security.Access;
@@ -106,10 +107,13 @@ public final class BeaconServer {
     var blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     var access = new Access(settings.security(), keys, blocking);
 
+    var live = LiveFeature.bus(system);
     var simulator = SimulatorFeature.start(system, settings.simulator(), producer::send, kafka.topic(), clock);
     var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(),
-        access, clock);
-    var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, clock);
+        access, live, clock);
+    var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, live, clock);
+    var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
+        settings.events().organizationIdPattern(), registry, clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
         producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, access, clock), IngestFeature::close);
     var routes = access.authenticate(Directives.concat(
@@ -118,6 +122,7 @@ public final class BeaconServer {
         simulator.routes(access),
         journeys.routes(),
         campaigns.routes(),
+        dashboards.routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
         new OpsRoutes(registry, access).routes()));
     Startup.management(system, config);

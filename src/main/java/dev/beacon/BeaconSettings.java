@@ -10,6 +10,7 @@ import dev.beacon.event.EventSettings;
 import dev.beacon.ingest.IngestSettings;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.journey.JourneySettings;
+import dev.beacon.live.LiveSettings;
 import dev.beacon.security.SecuritySettings;
 import dev.beacon.simulate.SimulatorSettings;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.nio.file.Path;
  */
 record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
-    DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security) {
+    DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
+    LiveSettings live) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -38,6 +40,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         DatabaseSettings.from(beacon),
         SimulatorSettings.from(beacon.getConfig("simulator")),
         ImportSettings.from(beacon.getConfig("import")),
-        SecuritySettings.from(beacon.getConfig("security")));
+        SecuritySettings.from(beacon.getConfig("security")),
+        LiveSettings.from(beacon.getConfig("live")));
   }
 }

@@ -2,6 +2,8 @@ package dev.beacon.campaign;
 
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
+import dev.beacon.common.LiveBus;
+import dev.beacon.common.LiveUpdate;
 import dev.beacon.common.MutableStateEntity;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
@@ -38,7 +40,12 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
   }
 
   public static void init(ActorSystem<?> system, CampaignSettings settings, Clock clock) {
-    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, clock), new Passivate());
+    init(system, settings, clock, LiveBus.NONE);
+  }
+
+  /** Registers the entity; each persisted batch publishes the campaign's new all-time metrics on {@code live}. */
+  public static void init(ActorSystem<?> system, CampaignSettings settings, Clock clock, LiveBus live) {
+    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, clock, live), new Passivate());
   }
 
   // Commands and replies
@@ -92,17 +99,27 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
   private final String campaignId;
   private final CampaignSettings settings;
   private final Clock clock;
+  private final LiveBus live;
 
   public static Behavior<Command> create(String entityId, CampaignSettings settings, Clock clock) {
-    return Behaviors.setup(ctx -> new Campaign(entityId, settings, clock));
+    return create(entityId, settings, clock, LiveBus.NONE);
+  }
+
+  public static Behavior<Command> create(String entityId, CampaignSettings settings, Clock clock, LiveBus live) {
+    return Behaviors.setup(ctx -> new Campaign(entityId, settings, clock, live));
   }
 
   Campaign(String entityId, CampaignSettings settings, Clock clock) {
+    this(entityId, settings, clock, LiveBus.NONE);
+  }
+
+  Campaign(String entityId, CampaignSettings settings, Clock clock, LiveBus live) {
     super(ENTITY_TYPE_KEY, entityId, settings.snapshotEvery(), CampaignState::new, CampaignState::copy);
     this.organizationId = Entities.organizationOf(entityId);
     this.campaignId = Entities.localIdOf(entityId);
     this.settings = settings;
     this.clock = clock;
+    this.live = live;
   }
 
   @Override
@@ -119,7 +136,20 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
     var decision = decide(state, cmd.events(), cmd.notCounted(), clock.millis());
     var reply = StatusReply.success(decision.reply());
     if (decision.event() == null) return Effect().reply(cmd.replyTo(), reply);
-    return Effect().persist(decision.event()).thenReply(cmd.replyTo(), s -> reply);
+    return Effect().persist(decision.event()).thenRun(this::published).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  /** The campaign's all-time metrics after a batch, for the dashboards that watch it. */
+  private void published(CampaignState state) {
+    live.publish(new CampaignChanged(CampaignMetrics.of(organizationId, campaignId, Instant.now(clock), state.window(null))));
+  }
+
+  /** A campaign's metrics after a persisted batch (all time, as the dashboard query without a window). */
+  public record CampaignChanged(CampaignMetrics metrics) implements LiveUpdate {
+    @Override
+    public String organizationId() {
+      return metrics.organizationId();
+    }
   }
 
   /** What an {@link Apply} makes: the reply, and the event to persist (null when no offset moves). */

@@ -1,6 +1,7 @@
 package dev.beacon.campaign;
 
 import dev.beacon.common.HttpSettings;
+import dev.beacon.common.LiveBus;
 import dev.beacon.event.BatchPart;
 import dev.beacon.security.Access;
 import java.time.Clock;
@@ -16,19 +17,27 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class CampaignFeature {
   private final Route routes;
   private final CampaignBatchPart batchPart;
+  private final CampaignQueries queries;
 
-  private CampaignFeature(Route routes, CampaignBatchPart batchPart) {
+  private CampaignFeature(Route routes, CampaignBatchPart batchPart, CampaignQueries queries) {
     this.routes = routes;
     this.batchPart = batchPart;
+    this.queries = queries;
+  }
+
+  /** The campaign queries, for the live dashboards' snapshots. */
+  public CampaignQueries queries() {
+    return queries;
   }
 
   public static CampaignFeature start(ActorSystem<?> system, CampaignSettings settings, HttpSettings http, Access access,
-      Clock clock) {
-    Campaign.init(system, settings, clock);
+      LiveBus live, Clock clock) {
+    Campaign.init(system, settings, clock, live);
     OrganizationCampaigns.init(system);
     var sharding = ClusterSharding.get(system);
     var queries = new CampaignQueries(sharding, http.askTimeout(), clock);
-    return new CampaignFeature(new CampaignRoutes(queries, settings, access, clock).routes(), new CampaignBatchPart(sharding));
+    return new CampaignFeature(new CampaignRoutes(queries, settings, access, clock).routes(), new CampaignBatchPart(sharding),
+        queries);
   }
 
   public Route routes() {

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** Reads campaign metrics from the entities: one campaign, its days, an organisation's dashboard. */
-final class CampaignQueries {
+public final class CampaignQueries {
   private final ClusterSharding sharding;
   private final Duration timeout;
   private final Clock clock;
@@ -53,7 +53,7 @@ final class CampaignQueries {
       long totalConversions, int activeCampaigns, Double overallCtr, BigDecimal totalSpent,
       BigDecimal totalConversionValue, List<CampaignMetrics> campaigns) {
 
-    static Dashboard of(String organizationId, Instant at, Duration window, List<CampaignMetrics> campaigns) {
+    public static Dashboard of(String organizationId, Instant at, Duration window, List<CampaignMetrics> campaigns) {
       long impressions = 0, clicks = 0, conversions = 0;
       var spent = BigDecimal.ZERO;
       var value = BigDecimal.ZERO;

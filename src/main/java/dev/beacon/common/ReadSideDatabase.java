@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.projection.jdbc.JdbcSession;
@@ -47,6 +49,7 @@ public final class ReadSideDatabase implements AutoCloseable {
   /** One JDBC connection in one transaction, as Pekko Projections' JDBC support wants it. */
   public static final class Session implements JdbcSession {
     private final Connection connection;
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     Session(Connection connection) {
       this.connection = connection;
@@ -57,13 +60,21 @@ public final class ReadSideDatabase implements AutoCloseable {
       return func.apply(connection);
     }
 
+    /** Runs {@code action} once this session's transaction committed (never after a rollback). */
+    public void afterCommit(Runnable action) {
+      afterCommit.add(action);
+    }
+
     @Override
     public void commit() throws SQLException {
       connection.commit();
+      afterCommit.forEach(Runnable::run);
+      afterCommit.clear();
     }
 
     @Override
     public void rollback() throws SQLException {
+      afterCommit.clear();
       connection.rollback();
     }
 

@@ -52,12 +52,14 @@ final class AttributionRoutes extends AllDirectives {
   private final JourneySettings settings;
   private final Executor blocking;
   private final Duration timeout;
+  private final AttributionAnswers answers;
   private final Access access;
   private final Clock clock;
 
   public AttributionRoutes(AttributionQueries queries, ClusterSharding sharding, JourneySettings settings,
       Executor blocking, Duration timeout, Access access, Clock clock) {
     this.queries = queries;
+    this.answers = new AttributionAnswers(queries, clock);
     this.sharding = sharding;
     this.settings = settings;
     this.blocking = blocking;
@@ -69,7 +71,7 @@ final class AttributionRoutes extends AllDirectives {
   public Route routes() {
     return get(() -> pathPrefix("api", () -> concat(
         pathPrefix("attribution", () -> concat(
-            path("compare", () -> withRange((org, from, to) -> answer(org, () -> compare(org, from, to)))),
+            path("compare", () -> withRange((org, from, to) -> answer(org, () -> answers.compare(org, from, to)))),
             path("channels", () -> parameterOptional("model", model -> withRange((org, from, to) -> channels(org, model, from, to)))),
             path("timeseries", this::timeseries),
             path("markov", () -> withOrganization(org -> answer(org, () -> dataDriven(org)))))),
@@ -115,9 +117,8 @@ final class AttributionRoutes extends AllDirectives {
   private Route withRange(Ranged inner) {
     return withOrganization(org -> parameterOptional("from", from -> parameterOptional("to", to -> {
       var reasons = new ArrayList<String>();
-      var today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-      var toDate = QueryParams.date(to, "to", reasons).orElse(today);
-      var fromDate = QueryParams.date(from, "from", reasons).orElse(toDate.minusDays(29));
+      var toDate = QueryParams.date(to, "to", reasons).orElse(answers.today());
+      var fromDate = QueryParams.date(from, "from", reasons).orElse(toDate.minusDays(AttributionAnswers.COMPARE_DAYS - 1L));
       if (reasons.isEmpty() && fromDate.isAfter(toDate)) reasons.add("from: must not be after to");
       if (reasons.isEmpty() && fromDate.plusDays(MAX_DAYS).isBefore(toDate)) reasons.add("from: at most " + MAX_DAYS + " days before to");
       if (!reasons.isEmpty()) return badParameters(reasons);
@@ -125,9 +126,6 @@ final class AttributionRoutes extends AllDirectives {
     })));
   }
 
-  private Comparison compare(String org, LocalDate from, LocalDate to) throws Exception {
-    return Comparison.of(org, from, to, queries.byModelAndChannel(org, from, to), queries.sessionsByChannel(org, from, to));
-  }
 
   private Route channels(String org, Optional<String> model, LocalDate from, LocalDate to) {
     var name = model.orElse(RuleBasedAttribution.LAST_CLICK);
@@ -163,24 +161,13 @@ final class AttributionRoutes extends AllDirectives {
             return badParameters(List.of("days: must be a whole number"));
           }
           if (days < 1 || days > MAX_DAYS) return badParameters(List.of("days: must be between 1 and " + MAX_DAYS));
-          var to = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+          var to = answers.today();
           return timeseries(org, to.minusDays(days - 1L), to);
         }))));
   }
 
   private Route timeseries(String org, LocalDate from, LocalDate to) {
-    return answer(org, () -> {
-      var byDay = new TreeMap<LocalDate, Map<String, Amount>>();
-      for (var d = from; !d.isAfter(to); d = d.plusDays(1)) {
-        var models = new LinkedHashMap<String, Amount>();
-        for (var model : RuleBasedAttribution.MODELS) models.put(model, Amount.NONE);
-        byDay.put(d, models);
-      }
-      for (var credit : queries.daily(org, from, to)) {
-        byDay.get(credit.day()).put(credit.model(), new Amount(credit.conversions(), credit.revenue()));
-      }
-      return new Timeseries(org, byDay.entrySet().stream().map(day -> new Day(day.getKey(), day.getValue())).toList());
-    });
+    return answer(org, () -> answers.timeseries(org, from, to));
   }
 
   private DataDriven dataDriven(String org) throws Exception {

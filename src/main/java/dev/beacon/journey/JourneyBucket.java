@@ -6,6 +6,7 @@ import dev.beacon.attribution.Touchpoint;
 import dev.beacon.attribution.Touchpoints;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
+import dev.beacon.common.LiveBus;
 import dev.beacon.common.MutableStateEntity;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
@@ -79,7 +80,13 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   }
 
   public static void init(ActorSystem<?> system, JourneySettings settings, ChannelGrouping channels, Clock clock) {
-    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, channels, clock), new Passivate());
+    init(system, settings, channels, clock, LiveBus.NONE);
+  }
+
+  /** Registers the entity; each persisted batch publishes its new live-feed rows on {@code live}. */
+  public static void init(ActorSystem<?> system, JourneySettings settings, ChannelGrouping channels, Clock clock,
+      LiveBus live) {
+    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, channels, clock, live), new Passivate());
   }
 
   // Commands and replies
@@ -168,6 +175,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   private final ChannelGrouping channels;
   private final JourneyLogic logic;
   private final Clock clock;
+  private final LiveBus live;
 
   /** The update the command handler planned for the event it is persisting, for the event handler. */
   private record Planned(JourneysUpdated event, JourneyState.Update update) {}
@@ -176,10 +184,19 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   public static Behavior<Command> create(String entityId, JourneySettings settings, ChannelGrouping channels,
       Clock clock) {
-    return Behaviors.setup(ctx -> new JourneyBucket(entityId, settings, channels, clock));
+    return create(entityId, settings, channels, clock, LiveBus.NONE);
+  }
+
+  public static Behavior<Command> create(String entityId, JourneySettings settings, ChannelGrouping channels,
+      Clock clock, LiveBus live) {
+    return Behaviors.setup(ctx -> new JourneyBucket(entityId, settings, channels, clock, live));
   }
 
   JourneyBucket(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
+    this(entityId, settings, channels, clock, LiveBus.NONE);
+  }
+
+  JourneyBucket(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock, LiveBus live) {
     super(ENTITY_TYPE_KEY, entityId, settings.snapshotEvery(), JourneyState::new, JourneyState::copy);
     this.organizationId = Entities.organizationOf(entityId);
     this.tags = Set.of(tagFor(entityId));
@@ -187,6 +204,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     this.channels = channels;
     this.logic = new JourneyLogic(settings);
     this.clock = clock;
+    this.live = live;
   }
 
   @Override
@@ -208,7 +226,13 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     var decision = decide(state, cmd.events(), clock.millis());
     var reply = StatusReply.success(decision.reply());
     if (decision.event() == null) return Effect().reply(cmd.replyTo(), reply);
-    return Effect().persist(decision.event()).thenReply(cmd.replyTo(), s -> reply);
+    var event = decision.event();
+    return Effect().persist(event).thenRun(s -> published(event)).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  /** The batch's live-feed rows, for the dashboards that watch the organisation. */
+  private void published(Event event) {
+    if (event instanceof JourneysUpdated u && !u.feed().isEmpty()) live.publish(new FeedAdded(organizationId, u.feed()));
   }
 
   /** What an {@link Admit} makes: the reply, and the event to persist (null when there is nothing to record). */

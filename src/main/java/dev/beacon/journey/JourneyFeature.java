@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import dev.beacon.attribution.ChannelGrouping;
 import dev.beacon.common.HttpSettings;
+import dev.beacon.common.LiveBus;
 import dev.beacon.common.ReadSideDatabase;
 import dev.beacon.common.ReadSideSettings;
 import dev.beacon.event.BatchPart;
@@ -20,21 +21,29 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class JourneyFeature {
   private final Route routes;
   private final JourneyBatchPart batchPart;
+  private final AttributionAnswers answers;
 
-  private JourneyFeature(Route routes, JourneyBatchPart batchPart) {
+  private JourneyFeature(Route routes, JourneyBatchPart batchPart, AttributionAnswers answers) {
     this.routes = routes;
     this.batchPart = batchPart;
+    this.answers = answers;
+  }
+
+  /** The attribution answers the live dashboards push. */
+  public AttributionAnswers answers() {
+    return answers;
   }
 
   public static JourneyFeature start(ActorSystem<?> system, JourneySettings settings, ReadSideDatabase readSide,
-      ReadSideSettings readSideSettings, HttpSettings http, Access access, Clock clock) {
-    JourneyBucket.init(system, settings, ChannelGrouping.load(), clock);
-    if (settings.tracking()) JourneyProjection.init(system, readSide, readSideSettings.liveFeedSize());
+      ReadSideSettings readSideSettings, HttpSettings http, Access access, LiveBus live, Clock clock) {
+    JourneyBucket.init(system, settings, ChannelGrouping.load(), clock, live);
+    if (settings.tracking()) JourneyProjection.init(system, readSide, readSideSettings.liveFeedSize(), live);
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var sharding = ClusterSharding.get(system);
-    var attribution = new AttributionRoutes(new AttributionQueries(readSide.dataSource()), sharding, settings, blocking,
-        http.askTimeout(), access, clock);
-    return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, settings.bucketsPerOrganization()));
+    var queries = new AttributionQueries(readSide.dataSource());
+    var attribution = new AttributionRoutes(queries, sharding, settings, blocking, http.askTimeout(), access, clock);
+    return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, settings.bucketsPerOrganization()),
+        new AttributionAnswers(queries, clock));
   }
 
   public Route routes() {

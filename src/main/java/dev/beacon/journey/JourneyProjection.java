@@ -1,10 +1,12 @@
 package dev.beacon.journey;
 
+import dev.beacon.common.LiveBus;
 import dev.beacon.common.ReadSideDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
@@ -26,28 +28,31 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 final class JourneyProjection {
   private JourneyProjection() {}
 
-  public static void init(ActorSystem<?> system, ReadSideDatabase database, int feedSize) {
+  /** {@code live}: told, after each commit, which organisations' attribution answers changed. */
+  public static void init(ActorSystem<?> system, ReadSideDatabase database, int feedSize, LiveBus live) {
     var readSide = new JourneyReadSide(feedSize);
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-projection", JourneyBucket.TAGS.size(),
-        i -> ProjectionBehavior.create(projection(system, database, readSide, i)),
+        i -> ProjectionBehavior.create(projection(system, database, readSide, live, i)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static org.apache.pekko.projection.Projection<EventEnvelope<JourneyBucket.Event>> projection(
-      ActorSystem<?> system, ReadSideDatabase database, JourneyReadSide readSide, int slice) {
+      ActorSystem<?> system, ReadSideDatabase database, JourneyReadSide readSide, LiveBus live, int slice) {
     var tag = JourneyBucket.TAGS.get(slice);
     var source = EventSourcedProvider.<JourneyBucket.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(ProjectionId.of("journeys", tag), source, database::session,
-            () -> new Handler(readSide, slice), system)
+            () -> new Handler(readSide, live, slice), system)
         .withGroup(1000, Duration.ofMillis(250));
   }
 
   private static final class Handler extends JdbcHandler<List<EventEnvelope<JourneyBucket.Event>>, ReadSideDatabase.Session> {
     private final JourneyReadSide readSide;
+    private final LiveBus live;
     private final int slice;
 
-    Handler(JourneyReadSide readSide, int slice) {
+    Handler(JourneyReadSide readSide, LiveBus live, int slice) {
       this.readSide = readSide;
+      this.live = live;
       this.slice = slice;
     }
 
@@ -63,7 +68,12 @@ final class JourneyProjection {
           last = Math.max(last, ordering);
           if (envelope.event() instanceof JourneyBucket.JourneysUpdated u) updates.add(u);
         }
-        if (!updates.isEmpty()) readSide.write(connection, slice, updates);
+        if (!updates.isEmpty()) {
+          readSide.write(connection, slice, updates);
+          var organizations = new TreeSet<String>();
+          for (var update : updates) organizations.add(update.organizationId());
+          session.afterCommit(() -> organizations.forEach(org -> live.publish(new AttributionCommitted(org))));
+        }
         if (last > applied) ReadProgress.record(connection, slice, last);
         return null;
       });

@@ -117,10 +117,9 @@ public final class Access {
 
   /** {@code inner} when the caller may use {@code scope} in {@code organizationId}; 401, 403 or 429 otherwise. */
   public Route allow(Scope scope, String organizationId, Supplier<Route> inner) {
-    return withCaller(scope, caller -> {
+    return withScope(scope, caller -> {
       if (!caller.everyOrganization() && !caller.organizationId().equals(organizationId)) {
-        return refuse(new ApiError.Forbidden(caller.keyName() + " belongs to organization " + caller.organizationId()
-            + ", not " + organizationId));
+        return refuse(new ApiError.Forbidden(caller.refusal(scope, organizationId)));
       }
       return inner.get();
     });
@@ -128,7 +127,7 @@ public final class Access {
 
   /** {@code inner} for what spans organisations (pipeline status, metrics, the simulator): the admin key only. */
   public Route allowEveryOrganization(Scope scope, Supplier<Route> inner) {
-    return withCaller(scope, caller -> {
+    return withScope(scope, caller -> {
       if (!caller.everyOrganization()) {
         return refuse(new ApiError.Forbidden("this endpoint covers every organization: it takes the admin key "
             + "(BEACON_ADMIN_KEY), not " + caller.keyName() + " of organization " + caller.organizationId()));
@@ -142,7 +141,7 @@ public final class Access {
    * belong to: the key's, or null for a caller that reaches every organisation.
    */
   public Route ingest(Function<String, Route> inner) {
-    return withCaller(Scope.INGEST, caller -> inner.apply(caller.organizationId()));
+    return withScope(Scope.INGEST, caller -> inner.apply(caller.organizationId()));
   }
 
   /** The caller of a request that went through {@link #authenticate}. */
@@ -156,7 +155,11 @@ public final class Access {
     buckets.asMap().keySet().removeIf(bucket -> bucket.startsWith(keyId + "/"));
   }
 
-  private Route withCaller(Scope scope, Function<Caller, Route> inner) {
+  /**
+   * {@code inner} with the caller, once it has {@code scope} (in some organisation: the route
+   * checks which, as the websocket does for each subscription) and is within its rate limit.
+   */
+  public Route withScope(Scope scope, Function<Caller, Route> inner) {
     return caller(caller -> {
       if (caller.fromQuery() && scope != Scope.READ) {
         return refuse(new ApiError.Unauthorized("token: a key in the query is taken by read endpoints only; "

@@ -33,6 +33,17 @@ public record Caller(String keyId, String keyPrefix, String organizationId, Set<
     return organizationId == null;
   }
 
+  /** Whether the caller may use {@code scope} in {@code organizationId}. */
+  public boolean may(Scope scope, String organizationId) {
+    return scopes.contains(scope) && (everyOrganization() || this.organizationId.equals(organizationId));
+  }
+
+  /** Why the caller may not use {@code scope} in {@code organizationId}, as a 403 says it. */
+  public String refusal(Scope scope, String organizationId) {
+    if (!scopes.contains(scope)) return keyName() + " has no " + scope.wireName() + " scope";
+    return keyName() + " belongs to organization " + this.organizationId + ", not " + organizationId;
+  }
+
   /** Whether the caller has a key at all (an open server's callers have none, and no rate limit). */
   boolean keyed() {
     return keyId != null;

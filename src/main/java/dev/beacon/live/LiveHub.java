@@ -1,0 +1,264 @@
+package dev.beacon.live;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.campaign.Campaign;
+import dev.beacon.campaign.CampaignMetrics;
+import dev.beacon.campaign.CampaignQueries;
+import dev.beacon.common.CborSerializable;
+import dev.beacon.common.Entities;
+import dev.beacon.common.Json;
+import dev.beacon.common.LiveUpdate;
+import dev.beacon.journey.AttributionAnswers;
+import dev.beacon.journey.AttributionCommitted;
+import dev.beacon.journey.FeedAdded;
+import dev.beacon.journey.FeedItem;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * An organisation's live hub, one per organisation in the cluster (sharded, kept in memory only):
+ * it takes what campaign entities, journey buckets and the read side publish, keeps the latest
+ * metrics of each campaign, the newest rows of the live feed and the attribution answers, and
+ * publishes each change, rendered once, on the organisation's topic, numbered in order. A
+ * subscription asks it for a snapshot (numbered as the last message it includes) after it joined
+ * the topic, so that it misses nothing and counts nothing twice. The totals go out at most every
+ * {@code dashboard-interval}; the attribution answers are read again {@code attribution-debounce}
+ * after the read side committed a change, and go out when they differ.
+ */
+public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "LiveHub");
+
+  public sealed interface Command extends CborSerializable
+      permits Publish, GetSnapshot, Passivate, DashboardLoaded, AttributionLoaded, FlushDashboard, RefreshAttribution {}
+
+  /** What an entity or the read side says changed. */
+  public record Publish(LiveUpdate update) implements Command {}
+
+  /** The current state as a client's first message; {@code campaignIds} null for all, {@code note} said in it. */
+  public record GetSnapshot(Set<String> campaignIds, String note, ActorRef<Snapshot> replyTo) implements Command {}
+
+  /** A snapshot: {@code id} is the last message it includes. */
+  public record Snapshot(long id, String json) implements CborSerializable {}
+
+  public record Passivate() implements Command {}
+
+  record DashboardLoaded(List<CampaignMetrics> campaigns) implements Command {}
+
+  /** The attribution answers read again, as JSON (null when the read side knows nothing of the organisation). */
+  record AttributionLoaded(String attribution, String timeseries) implements Command {}
+
+  record FlushDashboard() implements Command {}
+
+  record RefreshAttribution() implements Command {}
+
+  private final String organizationId;
+  private final LiveSettings settings;
+  private final CampaignQueries campaigns;
+  private final AttributionAnswers answers;
+  private final Executor blocking;
+  private final Clock clock;
+  private final ActorRef<Topic.Command<LiveMessage>> topic;
+  private final TimerScheduler<Command> timers;
+  private final TreeMap<String, CampaignMetrics> metrics = new TreeMap<>();
+  private final ArrayDeque<FeedItem> feed = new ArrayDeque<>();
+  private long lastId;
+  private boolean dashboardDirty;
+  private boolean refreshing;
+  private boolean refreshAgain;
+  private String attribution;
+  private String timeseries;
+
+  public static void init(ActorSystem<?> system, LiveSettings settings, CampaignQueries campaigns, AttributionAnswers answers,
+      Executor blocking, LiveTopics topics, Clock clock) {
+    Entities.init(system, ENTITY_TYPE_KEY, org -> Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers ->
+        new LiveHub(ctx, timers, org, settings, campaigns, answers, blocking, topics.of(org), clock))), new Passivate());
+  }
+
+  private LiveHub(ActorContext<Command> context, TimerScheduler<Command> timers, String organizationId, LiveSettings settings,
+      CampaignQueries campaigns, AttributionAnswers answers, Executor blocking, ActorRef<Topic.Command<LiveMessage>> topic,
+      Clock clock) {
+    super(context);
+    this.timers = timers;
+    this.organizationId = organizationId;
+    this.settings = settings;
+    this.campaigns = campaigns;
+    this.answers = answers;
+    this.blocking = blocking;
+    this.topic = topic;
+    this.clock = clock;
+    context.pipeToSelf(campaigns.dashboard(organizationId, null),
+        (dashboard, error) -> new DashboardLoaded(error == null ? dashboard.campaigns() : List.of()));
+    refreshAttribution();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Publish.class, this::onPublish)
+        .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(DashboardLoaded.class, this::onDashboardLoaded)
+        .onMessage(AttributionLoaded.class, this::onAttributionLoaded)
+        .onMessage(FlushDashboard.class, m -> flushDashboard())
+        .onMessage(RefreshAttribution.class, m -> {
+          refreshAttribution();
+          return this;
+        })
+        .onMessage(Passivate.class, m -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<Command> onPublish(Publish publish) {
+    var update = publish.update();
+    if (update instanceof Campaign.CampaignChanged changed) {
+      var m = changed.metrics();
+      metrics.put(m.campaignId(), m);
+      publish(LiveMessage.CAMPAIGN, "campaign:" + m.campaignId(), m.campaignId(), "campaign", m);
+      if (!dashboardDirty) {
+        dashboardDirty = true;
+        timers.startSingleTimer(new FlushDashboard(), settings.dashboardInterval());
+      }
+    } else if (update instanceof FeedAdded added) {
+      var fresh = new ArrayList<>(added.items());
+      fresh.sort(Comparator.comparingLong(FeedItem::timestampMillis).reversed());
+      for (int i = fresh.size() - 1; i >= 0; i--) {
+        feed.addFirst(fresh.get(i));
+        if (feed.size() > settings.feedSize()) feed.removeLast();
+      }
+      var newest = fresh.size() > settings.feedSize() ? fresh.subList(0, settings.feedSize()) : fresh;
+      publish(LiveMessage.EVENTS, "events:" + (lastId + 1), null, "events", newest);
+    } else if (update instanceof AttributionCommitted) {
+      if (refreshing) {
+        refreshAgain = true;
+      } else if (!timers.isTimerActive("refresh")) {
+        timers.startSingleTimer("refresh", new RefreshAttribution(), settings.attributionDebounce());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetSnapshot(GetSnapshot get) {
+    var node = Json.MAPPER.createObjectNode();
+    node.put("type", "snapshot");
+    node.put("id", lastId);
+    node.put("organizationId", organizationId);
+    if (get.campaignIds() == null) {
+      node.putNull("campaignIds");
+    } else {
+      var ids = node.putArray("campaignIds");
+      get.campaignIds().stream().sorted().forEach(ids::add);
+    }
+    node.put("resumed", false);
+    if (get.note() != null) node.put("note", get.note());
+    var chosen = metrics.values().stream()
+        .filter(m -> get.campaignIds() == null || get.campaignIds().contains(m.campaignId())).toList();
+    node.set("dashboard", Json.MAPPER.valueToTree(CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, chosen)));
+    node.set("attribution", attribution == null ? null : read(attribution));
+    node.set("timeseries", timeseries == null ? null : read(timeseries));
+    node.set("events", Json.MAPPER.valueToTree(List.copyOf(feed).subList(0, Math.min(20, feed.size()))));
+    get.replyTo().tell(new Snapshot(lastId, node.toString()));
+    return this;
+  }
+
+  private Behavior<Command> onDashboardLoaded(DashboardLoaded loaded) {
+    // what a batch published since is newer than what the load read
+    for (var m : loaded.campaigns()) metrics.putIfAbsent(m.campaignId(), m);
+    if (!loaded.campaigns().isEmpty()) return flushDashboard();
+    return this;
+  }
+
+  private Behavior<Command> flushDashboard() {
+    dashboardDirty = false;
+    var dashboard = CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, List.copyOf(metrics.values()));
+    publish(LiveMessage.DASHBOARD, "dashboard", null, "dashboard", dashboard);
+    return this;
+  }
+
+  /** Reads the attribution answers off the actor's thread; one read at a time, another after it when asked meanwhile. */
+  private void refreshAttribution() {
+    refreshing = true;
+    var to = answers.today();
+    var read = CompletableFuture.supplyAsync(() -> {
+      try {
+        if (!answers.knows(organizationId)) return new AttributionLoaded(null, null);
+        var compare = answers.compare(organizationId, to.minusDays(AttributionAnswers.COMPARE_DAYS - 1L), to);
+        var series = answers.timeseries(organizationId, to.minusDays(AttributionAnswers.SERIES_DAYS - 1L), to);
+        return new AttributionLoaded(Json.MAPPER.writeValueAsString(compare), Json.MAPPER.writeValueAsString(series));
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
+    getContext().pipeToSelf(read, (loaded, error) -> {
+      if (error != null) {
+        getContext().getLog().warn("Attribution answers of {} not read for the dashboards: {}", organizationId, error.toString());
+        return new AttributionLoaded(attribution, timeseries);
+      }
+      return loaded;
+    });
+  }
+
+  private Behavior<Command> onAttributionLoaded(AttributionLoaded loaded) {
+    refreshing = false;
+    var changed = loaded.attribution() != null
+        && (!loaded.attribution().equals(attribution) || !loaded.timeseries().equals(timeseries));
+    attribution = loaded.attribution();
+    timeseries = loaded.timeseries();
+    if (changed) {
+      var node = message(LiveMessage.ATTRIBUTION);
+      node.set("attribution", read(attribution));
+      node.set("timeseries", read(timeseries));
+      send(LiveMessage.ATTRIBUTION, "attribution", null, node);
+    }
+    if (refreshAgain) {
+      refreshAgain = false;
+      timers.startSingleTimer("refresh", new RefreshAttribution(), settings.attributionDebounce());
+    }
+    return this;
+  }
+
+  private void publish(String kind, String key, String campaignId, String field, Object payload) {
+    var node = message(kind);
+    node.set(field, Json.MAPPER.valueToTree(payload));
+    send(kind, key, campaignId, node);
+  }
+
+  private ObjectNode message(String kind) {
+    var node = Json.MAPPER.createObjectNode();
+    node.put("type", "update");
+    node.put("id", lastId + 1);
+    node.put("organizationId", organizationId);
+    node.put("kind", kind);
+    return node;
+  }
+
+  private void send(String kind, String key, String campaignId, ObjectNode node) {
+    lastId++;
+    topic.tell(Topic.publish(new LiveMessage(lastId, kind, key, campaignId, node.toString())));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode read(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("JSON this hub wrote reads back", e);
+    }
+  }
+}

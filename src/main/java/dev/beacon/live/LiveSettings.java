@@ -1,0 +1,29 @@
+package dev.beacon.live;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code beacon.live}: the bound of each client's queue, how often an idle stream gets a
+ * heartbeat, when a client that reads nothing is disconnected and an unused subscription
+ * removed, how many delivered updates are held for an SSE resume, how long committed attribution
+ * changes are gathered before the answers are read again, the rows of the live feed kept per
+ * organisation, and the origins a browser may open the websocket from (besides the server's own).
+ */
+public record LiveSettings(int queueSize, Duration heartbeat, Duration stuckTimeout, Duration idleTimeout, int resumeBuffer,
+    Duration attributionDebounce, Duration dashboardInterval, int feedSize, List<String> allowedOrigins) {
+
+  public LiveSettings {
+    allowedOrigins = List.copyOf(allowedOrigins);
+    if (queueSize < 1 || resumeBuffer < 0 || feedSize < 1) {
+      throw new IllegalArgumentException("beacon.live: queue-size and feed-size must be at least 1, resume-buffer at least 0");
+    }
+  }
+
+  public static LiveSettings from(Config c) {
+    return new LiveSettings(c.getInt("queue-size"), c.getDuration("heartbeat"), c.getDuration("stuck-timeout"),
+        c.getDuration("idle-timeout"), c.getInt("resume-buffer"), c.getDuration("attribution-debounce"),
+        c.getDuration("dashboard-interval"), c.getInt("feed-size"), c.getStringList("allowed-origins"));
+  }
+}

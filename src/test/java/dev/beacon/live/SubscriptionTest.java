@@ -1,0 +1,249 @@
+package dev.beacon.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One client's subscription against a real topic and a hub whose snapshots the test hands out:
+ * conflation by key, the bound (feed rows go first), nothing before the snapshot sent twice, the
+ * campaign filter, heartbeats, a stream that takes nothing cut, an idle subscription removed, and
+ * an SSE resume from {@code Last-Event-ID} (with a fresh snapshot when the gap is no longer held).
+ */
+class SubscriptionTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final AtomicInteger ORGS = new AtomicInteger();
+
+  @AfterAll
+  static void shutDown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static LiveSettings settings(int queueSize, Duration stuck, Duration idle, int resumeBuffer) {
+    return new LiveSettings(queueSize, Duration.ofSeconds(1), stuck, idle, resumeBuffer, Duration.ofMillis(10),
+        Duration.ofMillis(10), 100, List.of());
+  }
+
+  /** A hub stand-in: the organisation's real topic, and snapshots the test completes (numbered as it says). */
+  private static final class Hub implements Subscription.Hubs {
+    final String org = "org-" + ORGS.incrementAndGet();
+    final ActorRef<Topic.Command<LiveMessage>> topic = testKit.spawn(Topic.create(LiveMessage.class, "live-" + org));
+    final List<CompletableFuture<LiveHub.Snapshot>> asked = new ArrayList<>();
+    final ConcurrentHashMap<Integer, String> notes = new ConcurrentHashMap<>();
+
+    @Override
+    public ActorRef<Topic.Command<LiveMessage>> topic(String organizationId) {
+      return topic;
+    }
+
+    @Override
+    public synchronized CompletionStage<LiveHub.Snapshot> snapshot(String organizationId, Set<String> campaignIds, String note) {
+      var future = new CompletableFuture<LiveHub.Snapshot>();
+      if (note != null) notes.put(asked.size(), note);
+      asked.add(future);
+      return future;
+    }
+
+    synchronized void answer(int index, long id) {
+      asked.get(index).complete(new LiveHub.Snapshot(id, "{\"type\":\"snapshot\",\"id\":" + id + "}"));
+    }
+
+    synchronized int askedCount() {
+      return asked.size();
+    }
+
+    void publish(long id, String kind, String key, String campaignId) {
+      topic.tell(Topic.publish(new LiveMessage(id, kind, key, campaignId, "{\"id\":" + id + ",\"kind\":\"" + kind + "\"}")));
+    }
+
+    /** Waits until the topic has {@code count} subscribers (a subscription joins it asynchronously). */
+    void awaitSubscribers(int count) {
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+        var probe = testKit.<Topic.TopicStats>createTestProbe();
+        topic.tell(Topic.getTopicStats(probe.ref()));
+        return probe.receiveMessage().localSubscriberCount() >= count;
+      });
+    }
+  }
+
+  private static ActorRef<Subscription.Command> subscribe(Hub hub, Set<String> campaigns, LiveSettings settings, LiveStats stats) {
+    return testKit.spawn(Subscription.create("s-" + hub.org, hub.org, campaigns, settings, hub, stats, Clock.systemUTC(), false));
+  }
+
+  private static List<Subscription.Outgoing> poll(ActorRef<Subscription.Command> subscription) {
+    var probe = testKit.<Subscription.Batch>createTestProbe();
+    subscription.tell(new Subscription.Poll(probe.ref()));
+    return probe.receiveMessage().items();
+  }
+
+  /** Polls until {@code count} items came, at most a few seconds (topic delivery is asynchronous). */
+  private static List<Subscription.Outgoing> pollUntil(ActorRef<Subscription.Command> subscription, int count) {
+    var items = new ArrayList<Subscription.Outgoing>();
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      items.addAll(poll(subscription));
+      return items.size() >= count;
+    });
+    return items;
+  }
+
+  private static List<Long> ids(List<Subscription.Outgoing> items) {
+    return items.stream().map(Subscription.Outgoing::id).toList();
+  }
+
+  @Test
+  void aSlowClientGetsTheNewestMetricsOfEachCampaignOnce() {
+    var hub = new Hub();
+    var stats = new LiveStats();
+    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
+    hub.awaitSubscribers(1);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    for (long id = 1; id <= 10; id++) hub.publish(id, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
+    hub.publish(11, LiveMessage.CAMPAIGN, "campaign:c2", "c2");
+    hub.publish(12, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
+    Awaitility.await().until(() -> stats.stats().conflatedUpdates() == 10);
+
+    var items = poll(subscription);
+    assertThat(ids(items)).containsExactly(0L, 11L, 12L);
+    assertThat(items.get(0).event()).isEqualTo("snapshot");
+    assertThat(stats.stats().queuedUpdates()).isZero();
+  }
+
+  @Test
+  void beyondTheBoundTheOldestFeedRowsGoFirstAndTheSnapshotStays() {
+    var hub = new Hub();
+    var stats = new LiveStats();
+    var subscription = subscribe(hub, null, settings(4, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
+    hub.awaitSubscribers(1);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    hub.publish(1, LiveMessage.DASHBOARD, "dashboard", null);
+    for (long id = 2; id <= 7; id++) hub.publish(id, LiveMessage.EVENTS, "events:" + id, null);
+    Awaitility.await().until(() -> stats.stats().droppedUpdates() == 4);
+
+    assertThat(ids(poll(subscription))).containsExactly(0L, 1L, 6L, 7L);
+  }
+
+  @Test
+  void whatTheTopicBroughtBeforeTheSnapshotIsSentOnlyWhenTheSnapshotDoesNotHoldIt() {
+    var hub = new Hub();
+    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), new LiveStats());
+    hub.awaitSubscribers(1);
+    for (long id = 1; id <= 3; id++) hub.publish(id, LiveMessage.EVENTS, "events:" + id, null);
+    // the hub numbers its snapshot as the last message it holds: 2; whether 1 to 3 reach the
+    // subscription before or after it, what goes out is the same
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 2);
+    hub.publish(4, LiveMessage.EVENTS, "events:4", null);
+
+    assertThat(ids(pollUntil(subscription, 3))).containsExactly(2L, 3L, 4L);
+  }
+
+  @Test
+  void aFilteredSubscriptionGetsItsCampaignsAndNotTheOrganizationsTotals() {
+    var hub = new Hub();
+    var subscription = subscribe(hub, Set.of("c1"), settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10),
+        new LiveStats());
+    hub.awaitSubscribers(1);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    hub.publish(1, LiveMessage.CAMPAIGN, "campaign:c2", "c2");
+    hub.publish(2, LiveMessage.DASHBOARD, "dashboard", null);
+    hub.publish(3, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
+    hub.publish(4, LiveMessage.EVENTS, "events:4", null);
+
+    assertThat(ids(pollUntil(subscription, 3))).containsExactly(0L, 3L, 4L);
+  }
+
+  @Test
+  void anIdleStreamGetsAHeartbeat() {
+    var hub = new Hub();
+    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), new LiveStats());
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    var probe = testKit.<Subscription.Batch>createTestProbe();
+    subscription.tell(new Subscription.Next(probe.ref()));
+    assertThat(ids(probe.receiveMessage().items())).containsExactly(0L);
+    subscription.tell(new Subscription.Next(probe.ref()));
+    probe.expectNoMessage(Duration.ofMillis(500));
+    var heartbeat = probe.receiveMessage(Duration.ofSeconds(3)).items();
+    assertThat(heartbeat).hasSize(1);
+    assertThat(heartbeat.get(0).event()).isEqualTo("heartbeat");
+    assertThat(heartbeat.get(0).json()).startsWith("{\"type\":\"heartbeat\",\"at\":\"");
+  }
+
+  @Test
+  void aStreamThatTakesNothingWhileUpdatesWaitIsCut() {
+    var hub = new Hub();
+    var stats = new LiveStats();
+    var subscription = subscribe(hub, null, settings(100, Duration.ofSeconds(1), Duration.ofMinutes(5), 10), stats);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    var attached = testKit.<Subscription.Attached>createTestProbe();
+    subscription.tell(new Subscription.Attach(null, attached.ref()));
+    attached.receiveMessage();
+    // a stream that never pulls: its kill switch is the subscription's to use
+    var running = Source.maybe().viaMat(KillSwitches.single(), Keep.right()).toMat(Sink.ignore(), Keep.both())
+        .run(testKit.system());
+    subscription.tell(new Subscription.Switch(running.first()));
+    hub.answer(0, 0);
+
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> running.second().toCompletableFuture().isDone());
+    assertThat(running.second().toCompletableFuture()).isCompletedExceptionally();
+    assertThat(stats.stats().disconnectedClients()).isEqualTo(1);
+  }
+
+  @Test
+  void aSubscriptionNobodyTakesFromIsRemoved() {
+    var hub = new Hub();
+    var stats = new LiveStats();
+    var subscription = subscribe(hub, null, settings(100, Duration.ofSeconds(1), Duration.ofSeconds(1), 10), stats);
+    stats.register("s-" + hub.org, new LiveStats.Entry(subscription, hub.org));
+    hub.awaitSubscribers(1);
+    assertThat(stats.stats().subscriptionsPerOrganization()).containsEntry(hub.org, 1);
+    testKit.createTestProbe().expectTerminated(subscription, Duration.ofSeconds(5));
+    assertThat(stats.find("s-" + hub.org)).isNull();
+    assertThat(stats.stats().subscriptionsPerOrganization()).doesNotContainKey(hub.org);
+  }
+
+  @Test
+  void anSseClientResumesFromItsLastEventIdWhileTheGapIsHeldElseGetsAFreshSnapshotThatSaysSo() {
+    var hub = new Hub();
+    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 3), new LiveStats());
+    hub.awaitSubscribers(1);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    for (long id = 1; id <= 4; id++) hub.publish(id, LiveMessage.EVENTS, "events:" + id, null);
+    // delivered (to a connection that then died): 0 1 2 3 4; the last 3 are held
+    assertThat(ids(pollUntil(subscription, 5))).containsExactly(0L, 1L, 2L, 3L, 4L);
+
+    var attached = testKit.<Subscription.Attached>createTestProbe();
+    subscription.tell(new Subscription.Attach(2L, attached.ref()));
+    assertThat(attached.receiveMessage().resumed()).isTrue();
+    assertThat(ids(poll(subscription))).containsExactly(3L, 4L);
+
+    subscription.tell(new Subscription.Attach(0L, attached.ref()));
+    assertThat(attached.receiveMessage().resumed()).isFalse();
+    Awaitility.await().until(() -> hub.askedCount() == 2);
+    assertThat(hub.notes.get(1)).isEqualTo("the updates after 0 are no longer held: this is a fresh snapshot");
+    hub.answer(1, 4);
+    assertThat(ids(pollUntil(subscription, 1))).containsExactly(4L);
+  }
+}
