@@ -160,7 +160,8 @@ final class LiveRoutes extends AllDirectives {
       CompletionStage<Subscription.Batch> polled = AskPattern.ask(entry.ref(), Subscription.Poll::new, ASK_TIMEOUT,
           system.scheduler());
       return onAnswer(polled, batch -> {
-        var json = new StringBuilder("{\"subscriptionId\":").append(Json.MAPPER.valueToTree(id)).append(",\"updates\":[");
+        JsonNode quotedId = Json.MAPPER.valueToTree(id);
+        var json = new StringBuilder("{\"subscriptionId\":").append(quotedId.toString()).append(",\"updates\":[");
         for (int i = 0; i < batch.items().size(); i++) json.append(i == 0 ? "" : ",").append(batch.items().get(i).json());
         return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
             json.append("]}").toString())));
@@ -204,11 +205,11 @@ final class LiveRoutes extends AllDirectives {
     });
   }
 
+  /** The origin is allowed, or it is this server as the browser reached it (its host and port, by either scheme). */
   private boolean allowedOrigin(HttpRequest request, String origin) {
     if (settings.allowedOrigins().contains(origin)) return true;
     var host = request.getHeader("Host").map(h -> h.value());
-    var scheme = request.getUri().scheme();
-    return host.isPresent() && origin.equalsIgnoreCase(scheme + "://" + host.get());
+    return host.isPresent() && (origin.equalsIgnoreCase("http://" + host.get()) || origin.equalsIgnoreCase("https://" + host.get()));
   }
 
   /** A websocket's flow: its messages steer a subscription bound to the connection, whose updates it sends. */
