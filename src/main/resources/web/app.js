@@ -173,6 +173,8 @@
     setAtt('diff-conversions', fmtDiff(first.conversions, last.conversions));
     setAtt('diff-revenue', fmtDiff(first.revenue, last.revenue));
     showEmpty('attribution', empty);
+    document.querySelector('[data-empty="attribution"]').textContent = cmp
+      ? 'No attributed conversions in this range yet.' : 'No journeys for this organisation yet.';
 
     const byChannel = new Map();
     for (const c of first.channels || []) byChannel.set(c.channel, { first: c.conversions, last: 0 });
