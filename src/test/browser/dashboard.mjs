@@ -1,22 +1,22 @@
-// The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
-// opens the page of a running Beacon whose simulator feeds organisation demo, reads the KPIs,
-// waits until they and the live feed change, then resizes to a phone and checks that nothing
-// is wider than the screen. Screenshots go to the directory given; the last line on stdout is
-// one JSON object that DashboardBrowserTest asserts on. Waits are the page's own (no sleeps).
+// The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
+// against a running Beacon whose simulator feeds organisation demo. The last line on stdout is
+// one JSON object that DashboardBrowserTest asserts on; screenshots go to the directory given.
+// Waits are the page's own conditions (no sleeps). Scenarios:
 //
-//   node dashboard.mjs http://127.0.0.1:8080/ target/screenshots
+//   demo       the KPIs and the live feed move; nothing is wider than a laptop or a phone
+//   key        a server that requires keys: the page asks for one, loads with it, keeps it
+//   websocket  the /ws/dashboard contract, served by a stand-in (page.routeWebSocket): live on a
+//              snapshot, every kind of update rendered, reconnects by itself when it closes
 //
-// With a key as third argument the server is one that requires keys: the page must ask for one,
-// load once it is entered, and still have it after a reload (localStorage).
-//
-//   node dashboard.mjs http://127.0.0.1:8080/ target/screenshots bk_…
+//   node dashboard.mjs demo http://127.0.0.1:8080/ target/screenshots
+//   node dashboard.mjs key http://127.0.0.1:8080/ target/screenshots bk_…
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [url, outDir, key] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error('usage: node dashboard.mjs <dashboard url> <screenshot dir>');
+const [scenario, url, outDir, key] = process.argv.slice(2);
+if (!['demo', 'key', 'websocket'].includes(scenario) || !url || !outDir || (scenario === 'key' && !key)) {
+  console.error('usage: node dashboard.mjs demo|key|websocket <dashboard url> <screenshot dir> [key]');
   process.exit(2);
 }
 const WAIT_MS = Number(process.env.BEACON_BROWSER_WAIT_MS || 45000);
@@ -25,6 +25,7 @@ const PHONE = { width: 390, height: 844 };
 mkdirSync(outDir, { recursive: true });
 
 const result = {
+  scenario,
   url,
   kpisBefore: null,
   kpisAfter: null,
@@ -87,7 +88,7 @@ function watch(page) {
   });
   page.on('websocket', (ws) => {
     result.websocketAttempts += 1;
-    if (result.websocketUrls.length < 3) result.websocketUrls.push(ws.url());
+    if (result.websocketUrls.length < 10) result.websocketUrls.push(ws.url());
   });
 }
 
@@ -147,14 +148,110 @@ async function keyEntry(page) {
   await impressionsAbove(page, 0);
   result.kpisAfterReload = await kpis(page);
   result.keyFieldAfterReload = (await page.inputValue('#key')) === key;
+  await page.waitForFunction(() => document.querySelector('#conn').dataset.state === 'polling', null, { timeout: WAIT_MS });
+  result.websocketUrlWithKey = result.websocketUrls[result.websocketUrls.length - 1];
+}
+
+const text = (page, selector) => page.$eval(selector, (e) => e.textContent.trim());
+const until = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: WAIT_MS });
+const kpiIs = (page, name, value) => until(page, ([n, v]) => document.querySelector(`[data-kpi="${n}"]`).textContent === v, [name, value]);
+
+function campaign(id, impressions, clicks, conversions, spent) {
+  return {
+    campaignId: id, organizationId: 'demo', timestamp: new Date().toISOString(), impressions, clicks, conversions,
+    views: 0, engagements: 0, completions: 0, skips: 0, ctr: impressions ? (100 * clicks) / impressions : null,
+    conversionRate: clicks ? (100 * conversions) / clicks : null, totalSpent: spent, conversionValue: conversions * 50,
+    cpc: clicks ? spent / clicks : null, cpa: conversions ? spent / conversions : null, engagementRate: 0,
+    averageViewTime: null, sessions: 0, bounceRate: null, adPlaybacks: 0, completionRate: null, skipRate: null,
+  };
+}
+
+function dashboard(campaigns) {
+  const sum = (f) => campaigns.reduce((s, c) => s + c[f], 0);
+  return {
+    organizationId: 'demo', timestamp: new Date().toISOString(), timeWindow: null, totalImpressions: sum('impressions'),
+    totalClicks: sum('clicks'), totalConversions: sum('conversions'), activeCampaigns: campaigns.length,
+    overallCtr: (100 * sum('clicks')) / sum('impressions'), totalSpent: sum('totalSpent'),
+    totalConversionValue: sum('conversionValue'), campaigns,
+  };
+}
+
+function compare(first, last) {
+  const model = (conversions) => ({ conversions, revenue: conversions * 100, channels: [
+    { channel: 'Paid Search', conversions: conversions * 0.75, revenue: conversions * 75 },
+    { channel: 'Email', conversions: conversions * 0.25, revenue: conversions * 25 }] });
+  return { organizationId: 'demo', from: '2026-11-02', to: '2026-12-01', models: { first_click: model(first), last_click: model(last) },
+    firstToLastClickShift: {}, sessions: [] };
+}
+
+const timeseries = (n) => ({ organizationId: 'demo', days: Array.from({ length: 14 }, (_, i) => ({
+  date: new Date(Date.UTC(2026, 10, 18 + i)).toISOString().slice(0, 10),
+  first_click: { conversions: i === 13 ? n : 0, revenue: 0 }, last_click: { conversions: i === 13 ? n : 0, revenue: 0 } })) });
+
+const feedItem = (name, ageMs) => ({ timestampMillis: Date.now() - ageMs, name, userId: 'user-ws', channel: 'Email', campaign: 'ws-campaign' });
+
+/** The websocket contract against a stand-in server: snapshot, each kind of update, error, close and reconnect. */
+async function websocketContract(page) {
+  const sockets = [];
+  const received = [];
+  await page.routeWebSocket(/\/ws\/dashboard/, (ws) => {
+    sockets.push(ws);
+    ws.onMessage((message) => {
+      const frame = JSON.parse(message);
+      received.push(frame);
+      if (frame.type !== 'subscribe') return;
+      ws.send(JSON.stringify({ type: 'snapshot', id: sockets.length * 100, organizationId: frame.organizationId,
+        campaignIds: null, resumed: false, dashboard: dashboard([campaign('alpha', 900000, 9000, 90, 4500), campaign('beta', 100000, 1000, 10, 500)]),
+        attribution: compare(40, 50), timeseries: timeseries(7), events: [feedItem('snapshot_event', 1000)] }));
+    });
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await until(page, () => document.querySelector('#conn').dataset.state === 'live');
+  const ws = sockets[sockets.length - 1];
+  const steps = {};
+  steps.subscribe = received.find((f) => f.type === 'subscribe');
+  await kpiIs(page, 'impressions', '1,000,000');
+  steps.snapshot = { kpis: await kpis(page), diff: await text(page, '[data-att="diff-conversions"]'), feedTop: await feedTop(page) };
+
+  ws.send(JSON.stringify({ type: 'update', id: 101, kind: 'dashboard', dashboard: dashboard([campaign('alpha', 1900000, 19000, 190, 9500), campaign('beta', 100000, 1000, 10, 500)]) }));
+  await kpiIs(page, 'impressions', '2,000,000');
+  steps.dashboard = await kpis(page);
+
+  ws.send(JSON.stringify({ type: 'update', id: 102, kind: 'campaign', campaign: campaign('gamma', 500000, 5000, 100, 1000) }));
+  await kpiIs(page, 'impressions', '2,500,000');
+  steps.campaign = { kpis: await kpis(page), rows: await page.$$eval('#campaign-rows tr', (rows) => rows.map((r) => r.dataset.campaign)) };
+
+  ws.send(JSON.stringify({ type: 'update', id: 103, kind: 'events', events: [feedItem('ws_event_2', 0), feedItem('ws_event_1', 10)] }));
+  await until(page, () => document.querySelector('#feed-rows tr').textContent.includes('ws_event_2'));
+  steps.events = await page.$$eval('#feed-rows tr', (rows) => rows.map((r) => r.children[1].textContent));
+
+  ws.send(JSON.stringify({ type: 'update', id: 104, kind: 'attribution', attribution: compare(10, 15), timeseries: timeseries(3) }));
+  await until(page, () => document.querySelector('[data-att="diff-conversions"]').textContent === '+50 %');
+  steps.attribution = { first: await text(page, '[data-att="first-conversions"]'), last: await text(page, '[data-att="last-conversions"]'),
+    diff: await text(page, '[data-att="diff-conversions"]'),
+    series: await page.evaluate(() => window.Chart.getChart('timeseries').data.datasets[1].data.slice(-1)[0]) };
+
+  ws.send(JSON.stringify({ type: 'heartbeat', at: new Date().toISOString() }));
+  ws.send(JSON.stringify({ type: 'error', error: 'bad filter', reasons: ['campaignIds: unknown campaign zeta'] }));
+  await until(page, () => !document.querySelector('#notice').hidden);
+  steps.error = await text(page, '#notice');
+  await shot(page, 'dashboard-websocket.png');
+
+  // the server goes away: the page polls the REST API, then reconnects and subscribes again
+  const before = sockets.length;
+  await ws.close({ code: 1011, reason: 'test closes' });
+  await until(page, () => document.querySelector('#conn').dataset.state !== 'live');
+  steps.afterClose = await page.$eval('#conn', (e) => e.dataset.state);
+  await until(page, () => document.querySelector('#conn').dataset.state === 'live');
+  steps.reconnected = { sockets: sockets.length - before, subscribes: received.filter((f) => f.type === 'subscribe').length };
+  result.websocket = steps;
 }
 
 try {
-  const context = await browser.newContext({ viewport: LAPTOP });
+  const context = await browser.newContext({ viewport: LAPTOP, locale: 'en-US' });
   const page = await context.newPage();
   watch(page);
-  if (key) await keyEntry(page);
-  else await demoMoves(page);
+  await { demo: demoMoves, key: keyEntry, websocket: websocketContract }[scenario](page);
   await context.close();
 } catch (e) {
   result.error = String(e && e.stack ? e.stack : e);

@@ -338,7 +338,8 @@
       api('/api/attribution/timeseries', { days: 14 }).catch(nothingYet),
       api('/api/analytics/events/live', { limit: FEED_SIZE }).catch(nothingYet),
     ]);
-    if (epoch !== state.epoch) return;
+    // answers of another organisation, or overtaken by the websocket's snapshot, are stale
+    if (epoch !== state.epoch || state.live) return;
     const [dashboard, compare, timeseries, feed] = results;
     const failure = results.find((r) => r.status === 'rejected');
     if (failure) reportFailure(failure.reason);

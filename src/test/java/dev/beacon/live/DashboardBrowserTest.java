@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The dashboard page in headless Chromium (src/test/browser/dashboard.mjs) against a real Beacon
  * whose simulator feeds organisation demo: the figures and the feed move, the page fits a phone,
- * and on a server that requires keys the page asks for one and keeps it. Screenshots are left in
+ * on a server that requires keys the page asks for one and keeps it, and it follows the
+ * websocket's contract (against a stand-in until the server has it). Screenshots are left in
  * target/screenshots.
  */
 class DashboardBrowserTest {
@@ -48,7 +49,7 @@ class DashboardBrowserTest {
   @Test
   void theDemoOpensMovesAndFitsAPhone() throws Exception {
     var server = startWithSimulator("dashboard-open", "");
-    var run = BrowserScript.run("dashboard.mjs", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString());
+    var run = BrowserScript.run("dashboard.mjs", "demo", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString());
     var r = run.json();
     assertThat(r).as(run.describe()).isNotNull();
     assertThat(run.exitCode()).as(run.describe()).isZero();
@@ -85,7 +86,7 @@ class DashboardBrowserTest {
   void withKeysRequiredThePageAsksForAKeyAndKeepsIt() throws Exception {
     var server = startWithSimulator("dashboard-keys", "beacon.security.admin-key = \"" + ADMIN_KEY + "\"\n");
     var key = readKey(server.httpPort(), "demo");
-    var run = BrowserScript.run("dashboard.mjs", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString(), key);
+    var run = BrowserScript.run("dashboard.mjs", "key", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString(), key);
     var r = run.json();
     assertThat(r).as(run.describe()).isNotNull();
     assertThat(run.exitCode()).as(run.describe()).isZero();
@@ -98,7 +99,41 @@ class DashboardBrowserTest {
     assertThat(r.get("keyFieldAfterReload").asBoolean()).as("the key is remembered").isTrue();
     assertThat(r.get("pageErrors")).isEmpty();
     assertThat(r.get("consoleErrors")).isEmpty();
+    assertThat(r.get("websocketUrlWithKey").asText()).endsWith("/ws/dashboard?token=" + key);
     assertThat(pngWidth(SCREENSHOTS.resolve("dashboard-key.png"))).isEqualTo(1366);
+  }
+
+  /** The websocket's contract, served by a stand-in in the browser (the page's REST calls reach the real server). */
+  @Test
+  void overTheWebsocketThePageRendersEachFrameAndReconnects() throws Exception {
+    var server = startWithSimulator("dashboard-websocket", "");
+    var run = BrowserScript.run("dashboard.mjs", "websocket", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString());
+    var r = run.json();
+    assertThat(r).as(run.describe()).isNotNull();
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    var ws = r.get("websocket");
+
+    assertThat(ws.get("subscribe")).isEqualTo(Json.MAPPER.readTree("{\"type\":\"subscribe\",\"organizationId\":\"demo\"}"));
+    assertThat(ws.at("/snapshot/kpis/impressions").asText()).isEqualTo("1,000,000");
+    assertThat(ws.at("/snapshot/kpis/cpa").asText()).isEqualTo("50.00");
+    assertThat(ws.at("/snapshot/diff").asText()).isEqualTo("+25 %");
+    assertThat(ws.at("/snapshot/feedTop").asText()).contains("snapshot_event");
+    assertThat(ws.at("/dashboard/impressions").asText()).isEqualTo("2,000,000");
+    // a campaign's update joins the table and the totals are summed again
+    assertThat(ws.at("/campaign/kpis/spend").asText()).isEqualTo("11,000.00");
+    assertThat(ws.at("/campaign/kpis/cpa").asText()).isEqualTo("36.67");
+    assertThat(ws.at("/campaign/rows")).extracting(JsonNode::asText).containsExactly("alpha", "gamma", "beta");
+    assertThat(ws.get("events")).extracting(JsonNode::asText).containsExactly("ws_event_2", "ws_event_1", "snapshot_event");
+    assertThat(ws.at("/attribution/first").asText()).isEqualTo("10");
+    assertThat(ws.at("/attribution/last").asText()).isEqualTo("15");
+    assertThat(ws.at("/attribution/diff").asText()).isEqualTo("+50 %");
+    assertThat(ws.at("/attribution/series").asInt()).isEqualTo(3);
+    assertThat(ws.get("error").asText()).contains("bad filter", "campaignIds: unknown campaign zeta");
+    assertThat(ws.get("afterClose").asText()).isIn("polling", "reconnecting");
+    assertThat(ws.at("/reconnected/sockets").asInt()).isGreaterThanOrEqualTo(1);
+    assertThat(ws.at("/reconnected/subscribes").asInt()).isGreaterThanOrEqualTo(2);
+    assertThat(r.get("pageErrors")).isEmpty();
+    assertThat(r.get("consoleErrors")).isEmpty();
   }
 
   /** A new key of the organisation with the read scope, made with the admin key. */
