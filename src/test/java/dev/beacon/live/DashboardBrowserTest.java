@@ -17,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,14 +48,20 @@ class DashboardBrowserTest {
         "beacon.simulator.enabled = on\nbeacon.simulator.events-per-minute = 3000\n" + extra));
   }
 
+  /** Runs a scenario of dashboard.mjs against the server; its result, once it ended without an error. */
+  private static JsonNode scenario(String name, BeaconServer server, String... key) throws Exception {
+    var args = new ArrayList<>(List.of(name, "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString()));
+    args.addAll(List.of(key));
+    var run = BrowserScript.run("dashboard.mjs", args.toArray(String[]::new));
+    assertThat(run.json()).as(run.describe()).isNotNull();
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    assertThat(run.json().get("error").isNull()).as(run.describe()).isTrue();
+    return run.json();
+  }
+
   @Test
   void theDemoOpensMovesAndFitsAPhone() throws Exception {
-    var server = startWithSimulator("dashboard-open", "");
-    var run = BrowserScript.run("dashboard.mjs", "demo", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString());
-    var r = run.json();
-    assertThat(r).as(run.describe()).isNotNull();
-    assertThat(run.exitCode()).as(run.describe()).isZero();
-    assertThat(r.get("error").isNull()).as(run.describe()).isTrue();
+    var r = scenario("demo", startWithSimulator("dashboard-open", ""));
 
     assertThat(number(r.at("/kpisAfter/impressions"))).as("impressions move").isGreaterThan(number(r.at("/kpisBefore/impressions")));
     assertThat(r.at("/kpisAfter/clicks").asText()).matches("[0-9][0-9,]*");
@@ -86,10 +94,7 @@ class DashboardBrowserTest {
   void withKeysRequiredThePageAsksForAKeyAndKeepsIt() throws Exception {
     var server = startWithSimulator("dashboard-keys", "beacon.security.admin-key = \"" + ADMIN_KEY + "\"\n");
     var key = readKey(server.httpPort(), "demo");
-    var run = BrowserScript.run("dashboard.mjs", "key", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString(), key);
-    var r = run.json();
-    assertThat(r).as(run.describe()).isNotNull();
-    assertThat(run.exitCode()).as(run.describe()).isZero();
+    var r = scenario("key", server, key);
 
     assertThat(r.get("noticeWithoutKey").asText()).contains("needs a key").contains("demo");
     assertThat(r.at("/kpisWithoutKey/impressions").asText()).isEqualTo("–");
@@ -106,11 +111,7 @@ class DashboardBrowserTest {
   /** The websocket's contract, served by a stand-in in the browser (the page's REST calls reach the real server). */
   @Test
   void overTheWebsocketThePageRendersEachFrameAndReconnects() throws Exception {
-    var server = startWithSimulator("dashboard-websocket", "");
-    var run = BrowserScript.run("dashboard.mjs", "websocket", "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString());
-    var r = run.json();
-    assertThat(r).as(run.describe()).isNotNull();
-    assertThat(run.exitCode()).as(run.describe()).isZero();
+    var r = scenario("websocket", startWithSimulator("dashboard-websocket", ""));
     var ws = r.get("websocket");
 
     assertThat(ws.get("subscribe")).isEqualTo(Json.MAPPER.readTree("{\"type\":\"subscribe\",\"organizationId\":\"demo\"}"));
