@@ -353,7 +353,8 @@
   function reportFailure(e) {
     if (e instanceof HttpError && e.status === 401) {
       notice(`This server needs a key: enter a key of organisation ${state.org} with the read scope${state.key ? ' (the one given is unknown or revoked)' : ''}.`, 'error');
-      $('#key').focus();
+      // every poll says it again: take the focus only from no other field
+      if (!(document.activeElement instanceof HTMLInputElement)) $('#key').focus();
     } else if (e instanceof HttpError && e.status === 403) {
       notice(`The key may not read organisation ${state.org}: ${((e.body && e.body.reasons) || []).join('; ') || e.message}`, 'error');
     } else if (e instanceof HttpError && e.status === 429) {

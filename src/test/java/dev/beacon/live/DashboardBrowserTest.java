@@ -49,9 +49,9 @@ class DashboardBrowserTest {
   }
 
   /** Runs a scenario of dashboard.mjs against the server; its result, once it ended without an error. */
-  private static JsonNode scenario(String name, BeaconServer server, String... key) throws Exception {
+  private static JsonNode scenario(String name, BeaconServer server, String... more) throws Exception {
     var args = new ArrayList<>(List.of(name, "http://127.0.0.1:" + server.httpPort() + "/", SCREENSHOTS.toString()));
-    args.addAll(List.of(key));
+    args.addAll(List.of(more));
     var run = BrowserScript.run("dashboard.mjs", args.toArray(String[]::new));
     assertThat(run.json()).as(run.describe()).isNotNull();
     assertThat(run.exitCode()).as(run.describe()).isZero();
