@@ -12,6 +12,7 @@ import dev.beacon.ingest.IngestFeature;
 import dev.beacon.ingest.IngestStats;
 import dev.beacon.ingest.Topics;
 import dev.beacon.journey.JourneyFeature;
+import dev.beacon.live.DashboardPage;
 import dev.beacon.live.LiveFeature;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
@@ -116,7 +117,8 @@ public final class BeaconServer {
         settings.events().organizationIdPattern(), registry, clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
         producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, access, clock), IngestFeature::close);
-    var routes = access.authenticate(Directives.concat(
+    // The dashboard page is static and public: it stands before the key check, its data calls carry the key.
+    var routes = Directives.concat(new DashboardPage().routes(), access.authenticate(Directives.concat(
         ingest.routes(),
         new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), access, clock).routes(),
         simulator.routes(access),
@@ -124,7 +126,7 @@ public final class BeaconServer {
         campaigns.routes(),
         dashboards.routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
-        new OpsRoutes(registry, access).routes()));
+        new OpsRoutes(registry, access).routes())));
     Startup.management(system, config);
     var binding = Startup.http(system, settings.http(), https, routes);
     log.info("Beacon HTTP API on {} over {}", binding.localAddress(), https.isPresent()
