@@ -118,7 +118,7 @@ async function demoMoves(page) {
   result.freshness = await page.$eval('#freshness', (e) => e.dataset.fresh);
 
   // the websocket was tried (and, while it is missing, tried again); the badge says how the page gets its data
-  await page.waitForFunction(() => ['live', 'polling'].includes(document.querySelector('#conn').dataset.state), null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => document.querySelector('#conn').dataset.state === 'live', null, { timeout: WAIT_MS });
   result.connection = await page.$eval('#conn', (e) => e.dataset.state);
   result.charts = await page.evaluate(() => Object.fromEntries(['timeseries', 'channels-pie', 'channels-bars']
     .map((id) => [id, Boolean(window.Chart && window.Chart.getChart(id))])));
@@ -148,7 +148,8 @@ async function keyEntry(page) {
   await impressionsAbove(page, 0);
   result.kpisAfterReload = await kpis(page);
   result.keyFieldAfterReload = (await page.inputValue('#key')) === key;
-  await page.waitForFunction(() => document.querySelector('#conn').dataset.state === 'polling', null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => document.querySelector('#conn').dataset.state === 'live', null, { timeout: WAIT_MS });
+  result.connectionWithKey = await page.$eval('#conn', (e) => e.dataset.state);
   result.websocketUrlWithKey = result.websocketUrls[result.websocketUrls.length - 1];
 }
 

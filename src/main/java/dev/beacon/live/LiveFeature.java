@@ -8,13 +8,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -62,25 +60,12 @@ public final class LiveFeature {
             .ask(replyTo -> new LiveHub.GetSnapshot(campaignIds, note, replyTo), SNAPSHOT_TIMEOUT);
       }
     };
-    Subscriptions subscriptions = (organizationId, campaignIds, connectionBound) -> {
-      var id = UUID.randomUUID().toString();
-      var ref = system.systemActorOf(Subscription.create(id, organizationId, campaignIds, settings, hubs, stats, clock,
-          connectionBound), "live-subscription-" + id, Props.empty());
-      if (!connectionBound) stats.register(id, new LiveStats.Entry(ref, organizationId));
-      return new Subscriptions.Made(id, ref);
-    };
+    var subscriptions = new SubscriptionRegistry(system, (id, organizationId, campaignIds, connectionBound, whenStopped) ->
+        Subscription.create(id, organizationId, campaignIds, settings, hubs, stats, clock, connectionBound, whenStopped));
     return new LiveFeature(new LiveRoutes(system, settings, subscriptions, stats, access, organizationIdPattern, clock).routes());
   }
 
   public Route routes() {
     return routes;
-  }
-
-  /** Makes subscriptions: over HTTP (found by id later) or bound to a websocket connection. */
-  @FunctionalInterface
-  interface Subscriptions {
-    record Made(String id, ActorRef<Subscription.Command> ref) {}
-
-    Made make(String organizationId, Set<String> campaignIds, boolean connectionBound);
   }
 }

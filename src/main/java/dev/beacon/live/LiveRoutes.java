@@ -66,14 +66,14 @@ final class LiveRoutes extends AllDirectives {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
   private final ActorSystem<?> system;
   private final LiveSettings settings;
-  private final LiveFeature.Subscriptions subscriptions;
+  private final SubscriptionRegistry subscriptions;
   private final LiveStats stats;
   private final Access access;
   private final Pattern organizationIdPattern;
   private final Clock clock;
   private final Materializer materializer;
 
-  LiveRoutes(ActorSystem<?> system, LiveSettings settings, LiveFeature.Subscriptions subscriptions, LiveStats stats,
+  LiveRoutes(ActorSystem<?> system, LiveSettings settings, SubscriptionRegistry subscriptions, LiveStats stats,
       Access access, Pattern organizationIdPattern, Clock clock) {
     this.system = system;
     this.settings = settings;
@@ -99,7 +99,7 @@ final class LiveRoutes extends AllDirectives {
                 post(this::subscribe),
                 delete(() -> withSubscription((id, entry) -> {
                   entry.ref().tell(new Subscription.Stop());
-                  stats.ended(id);
+                  subscriptions.remove(id);
                   return ok(new Removed(id, true));
                 })))),
             path("updates", () -> get(() -> withSubscription(this::updates))),
@@ -123,7 +123,7 @@ final class LiveRoutes extends AllDirectives {
   }
 
   private interface WithSubscription {
-    Route apply(String id, LiveStats.Entry entry);
+    Route apply(String id, SubscriptionRegistry.Entry entry);
   }
 
   /** The subscription named by {@code subscriptionId}, with the read scope of its organisation. */
@@ -132,13 +132,13 @@ final class LiveRoutes extends AllDirectives {
       if (id.isEmpty() || id.get().isBlank()) {
         return refuse(new ApiError.BadRequest("bad parameters", List.of("subscriptionId: required")));
       }
-      var entry = stats.find(id.get());
+      var entry = subscriptions.find(id.get());
       if (entry == null) return refuse(new ApiError.NotFound("no subscription " + id.get() + " on this server"));
       return access.allow(Scope.READ, entry.organizationId(), () -> inner.apply(id.get(), entry));
     });
   }
 
-  private Route updates(String id, LiveStats.Entry entry) {
+  private Route updates(String id, SubscriptionRegistry.Entry entry) {
     return parameterOptional("format", format -> {
       if (format.isPresent() && format.get().equals("sse")) {
         return optionalHeaderValueByName("Last-Event-ID", last -> {

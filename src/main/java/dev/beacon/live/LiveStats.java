@@ -7,23 +7,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * This node's dashboard subscriptions: the ones made over HTTP by id (SSE and polling clients
- * find theirs here), how many follow each organisation (websockets included), and the counts of
- * their queues: updates queued now, replaced by newer ones (conflated), dropped beyond the bound,
+ * This node's dashboard subscriptions in numbers: how many follow each organisation (websockets
+ * included), and the counts of their queues: updates queued now, replaced by newer ones (conflated), dropped beyond the bound,
  * clients disconnected for taking nothing. Also as Prometheus meters ({@code beacon.live.*}).
  */
 final class LiveStats {
-  /** A subscription made over HTTP, and the organisation it follows (whose read scope it takes). */
-  record Entry(ActorRef<Subscription.Command> ref, String organizationId) {}
-
   /** {@code GET /api/analytics/real-time/subscriptions/stats}. */
   record Stats(int activeSubscriptions, long queuedUpdates, long conflatedUpdates, long droppedUpdates,
       long disconnectedClients, Map<String, Integer> subscriptionsPerOrganization) {}
 
-  private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> perOrganization = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong queued = new AtomicLong();
@@ -37,18 +31,6 @@ final class LiveStats {
     registry.more().counter("beacon.live.conflated", java.util.List.of(), conflated, AtomicLong::doubleValue);
     registry.more().counter("beacon.live.dropped", java.util.List.of(), dropped, AtomicLong::doubleValue);
     registry.more().counter("beacon.live.disconnected", java.util.List.of(), disconnected, AtomicLong::doubleValue);
-  }
-
-  void register(String id, Entry entry) {
-    byId.put(id, entry);
-  }
-
-  Entry find(String id) {
-    return byId.get(id);
-  }
-
-  void ended(String id) {
-    byId.remove(id);
   }
 
   void following(String organizationId, int delta) {

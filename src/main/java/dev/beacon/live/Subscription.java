@@ -96,6 +96,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   private final Clock clock;
   private final LiveStats stats;
   private final boolean connectionBound;
+  private final Runnable whenStopped;
   private final Instant createdAt;
   private final ActorRef<LiveMessage> listener;
   private final LinkedHashMap<String, Outgoing> queue = new LinkedHashMap<>();
@@ -124,18 +125,19 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
    * polling one outlives its streams until idle).
    */
   static Behavior<Command> create(String id, String organizationId, Set<String> campaignIds, LiveSettings settings,
-      Hubs hubs, LiveStats stats, Clock clock, boolean connectionBound) {
+      Hubs hubs, LiveStats stats, Clock clock, boolean connectionBound, Runnable whenStopped) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), java.time.Duration.ofSeconds(1));
-      var subscription = new Subscription(ctx, id, settings, hubs, stats, clock, connectionBound);
+      var subscription = new Subscription(ctx, id, settings, hubs, stats, clock, connectionBound, whenStopped);
       if (organizationId != null) subscription.follow(organizationId, campaignIds, null);
       return subscription;
     }));
   }
 
   private Subscription(ActorContext<Command> context, String id, LiveSettings settings, Hubs hubs, LiveStats stats,
-      Clock clock, boolean connectionBound) {
+      Clock clock, boolean connectionBound, Runnable whenStopped) {
     super(context);
+    this.whenStopped = whenStopped;
     this.id = id;
     this.settings = settings;
     this.hubs = hubs;
@@ -399,7 +401,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
     leave();
     if (killSwitch != null) killSwitch.shutdown();
     if (waiting != null) waiting.tell(new Batch(List.of(), true));
-    stats.ended(id);
+    whenStopped.run();
     return Behaviors.stopped();
   }
 }

@@ -74,10 +74,9 @@ class DashboardBrowserTest {
       assertThat(r.at("/charts/" + chart).asBoolean()).as("chart " + chart).isTrue();
     }
 
-    // live over the websocket, or polling while it cannot be had (and trying it again)
-    var connection = r.get("connection").asText();
-    assertThat(connection).isIn("live", "polling");
-    assertThat(r.get("websocketAttempts").asInt()).isGreaterThanOrEqualTo(connection.equals("live") ? 1 : 2);
+    // live over the websocket
+    assertThat(r.get("connection").asText()).isEqualTo("live");
+    assertThat(r.get("websocketAttempts").asInt()).isGreaterThanOrEqualTo(1);
     assertThat(r.at("/websocketUrls/0").asText()).endsWith("/ws/dashboard");
 
     for (var size : new String[] {"laptop", "phone"}) {
@@ -105,6 +104,7 @@ class DashboardBrowserTest {
     assertThat(r.get("pageErrors")).isEmpty();
     assertThat(r.get("consoleErrors")).isEmpty();
     assertThat(r.get("websocketUrlWithKey").asText()).endsWith("/ws/dashboard?token=" + key);
+    assertThat(r.get("connectionWithKey").asText()).as("live over the websocket with the key").isEqualTo("live");
     assertThat(pngWidth(SCREENSHOTS.resolve("dashboard-key.png"))).isEqualTo(1366);
   }
 
