@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 
 /**
  * Reads the journeys' read tables: attributed conversions per model and channel, daily series,
- * the conversion paths that feed the data-driven models (solved here on demand), the live feed.
+ * the conversion paths that feed the data-driven models (solved here on demand).
  * Blocking JDBC: callers run it off the actor threads.
  */
 final class AttributionQueries {
@@ -87,23 +87,6 @@ final class AttributionQueries {
     return counts;
   }
 
-  /** One item of the live event feed. */
-  public record FeedItem(Instant time, String eventName, String userId, String channel, String campaign) {}
-
-  /**
-   * The organisation's last {@code limit} events to reach the read side, newest event time
-   * first (projection instances write their slices concurrently, so arrival order is not time
-   * order).
-   */
-  public List<FeedItem> liveFeed(String organizationId, int limit) throws SQLException {
-    var items = Sql.list(dataSource, """
-        SELECT event_time, event_name, user_id, channel, campaign FROM live_event_feed
-        WHERE organization_id = ? ORDER BY id DESC LIMIT ?""",
-        rs -> new FeedItem(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
-        organizationId, limit);
-    items.sort(Comparator.comparing(FeedItem::time).reversed());
-    return items;
-  }
 
   /** Whether the organisation has anything on the journeys' read side. */
   public boolean knows(String organizationId) throws SQLException {

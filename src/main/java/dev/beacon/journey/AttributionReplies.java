@@ -7,7 +7,6 @@ import dev.beacon.attribution.RuleBasedAttribution;
 import dev.beacon.attribution.ShapleyAttribution;
 import dev.beacon.journey.AttributionQueries.ChannelCredit;
 import dev.beacon.journey.AttributionQueries.ChannelSessions;
-import dev.beacon.journey.AttributionQueries.FeedItem;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,8 +93,6 @@ final class AttributionReplies {
   record DataDriven(String organizationId, long journeys, double conversionProbability, long totalConversions,
       double totalValue, List<MarkovAttribution.ChannelResult> channels, List<ShapleyAttribution.ChannelResult> shapley) {}
 
-  /** {@code /api/analytics/events/live}. */
-  record LiveFeed(String organizationId, List<FeedItem> events) {}
 
   static double round(double value) {
     return Math.round(value * 1_000_000.0) / 1_000_000.0;

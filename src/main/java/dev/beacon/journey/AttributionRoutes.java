@@ -14,7 +14,6 @@ import dev.beacon.journey.AttributionReplies.Comparison;
 import dev.beacon.journey.AttributionReplies.DataDriven;
 import dev.beacon.journey.AttributionReplies.DataDrivenChannels;
 import dev.beacon.journey.AttributionReplies.Day;
-import dev.beacon.journey.AttributionReplies.LiveFeed;
 import dev.beacon.journey.AttributionReplies.ModelSummary;
 import dev.beacon.journey.AttributionReplies.RuleChannels;
 import dev.beacon.journey.AttributionReplies.Timeseries;
@@ -40,8 +39,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Attribution and journeys over HTTP: {@code /api/attribution/compare}, {@code /channels},
- * {@code /timeseries}, {@code /markov}, {@code /api/users/{userId}/journey} and
- * {@code /api/analytics/events/live}. Rule-based models come from the read tables; Markov and
+ * {@code /timeseries}, {@code /markov} and {@code /api/users/{userId}/journey} (the live feed
+ * is the live dashboards'). Rule-based models come from the read tables; Markov and
  * Shapley are solved on demand from the organisation's conversion paths.
  */
 final class AttributionRoutes extends AllDirectives {
@@ -75,8 +74,7 @@ final class AttributionRoutes extends AllDirectives {
             path("channels", () -> parameterOptional("model", model -> withRange((org, from, to) -> channels(org, model, from, to)))),
             path("timeseries", this::timeseries),
             path("markov", () -> withOrganization(org -> answer(org, () -> dataDriven(org)))))),
-        path(PathMatchers.segment("users").slash(PathMatchers.segment()).slash("journey"), this::journey),
-        path(PathMatchers.segment("analytics").slash("events").slash("live"), this::live))));
+        path(PathMatchers.segment("users").slash(PathMatchers.segment()).slash("journey"), this::journey))));
   }
 
   private interface Ranged {
@@ -185,18 +183,5 @@ final class AttributionRoutes extends AllDirectives {
           .<JourneyBucket.UserJourneyView>askWithStatus(replyTo -> new JourneyBucket.GetUserJourney(userId, replyTo), timeout);
       return onAnswer(ApiError.whenRejected(view, JourneyBucket.UNKNOWN_USER, ApiError.NotFound::new), v -> ok(v));
     });
-  }
-
-  private Route live() {
-    return withOrganization(org -> parameterOptional("limit", limitText -> {
-      int limit;
-      try {
-        limit = limitText.map(String::trim).map(Integer::parseInt).orElse(20);
-      } catch (NumberFormatException e) {
-        return badParameters(List.of("limit: must be a whole number"));
-      }
-      if (limit < 1 || limit > 1000) return badParameters(List.of("limit: must be between 1 and 1000"));
-      return answer(org, () -> new LiveFeed(org, queries.liveFeed(org, limit)));
-    }));
   }
 }

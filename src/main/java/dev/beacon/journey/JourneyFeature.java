@@ -37,7 +37,7 @@ public final class JourneyFeature {
   public static JourneyFeature start(ActorSystem<?> system, JourneySettings settings, ReadSideDatabase readSide,
       ReadSideSettings readSideSettings, HttpSettings http, Access access, LiveBus live, Clock clock) {
     JourneyBucket.init(system, settings, ChannelGrouping.load(), clock, live);
-    if (settings.tracking()) JourneyProjection.init(system, readSide, readSideSettings.liveFeedSize(), live);
+    if (settings.tracking()) JourneyProjection.init(system, readSide, live);
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var sharding = ClusterSharding.get(system);
     var queries = new AttributionQueries(readSide.dataSource());

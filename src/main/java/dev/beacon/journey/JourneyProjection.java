@@ -29,8 +29,8 @@ final class JourneyProjection {
   private JourneyProjection() {}
 
   /** {@code live}: told, after each commit, which organisations' attribution answers changed. */
-  public static void init(ActorSystem<?> system, ReadSideDatabase database, int feedSize, LiveBus live) {
-    var readSide = new JourneyReadSide(feedSize);
+  public static void init(ActorSystem<?> system, ReadSideDatabase database, LiveBus live) {
+    var readSide = new JourneyReadSide();
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-projection", JourneyBucket.TAGS.size(),
         i -> ProjectionBehavior.create(projection(system, database, readSide, live, i)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));

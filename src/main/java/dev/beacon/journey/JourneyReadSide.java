@@ -18,19 +18,13 @@ import java.util.function.Function;
 /**
  * Turns the facts of persisted journey events into the read tables, in the caller's
  * transaction: sessions and engaged sessions per day × channel, attributed conversions and
- * revenue per day × channel × campaign × model, the organisation's conversion paths (for the
- * data-driven models), and the live event feed, trimmed to its last {@code feedSize} rows per
- * organisation. Deltas of a group of events are summed first, so each key is written once, and
- * each projection instance writes rows of its own slice, so instances never contend for a row.
+ * revenue per day × channel × campaign × model, and the organisation's conversion paths (for the
+ * data-driven models); the live event feed is held in memory by the live hubs. Deltas of a group
+ * of events are summed first, so each key is written once, and each projection instance writes
+ * rows of its own slice, so instances never contend for a row.
  */
 final class JourneyReadSide {
   static final String PATH_SEPARATOR = " > ";
-  private final int feedSize;
-
-  JourneyReadSide(int feedSize) {
-    if (feedSize < 1) throw new IllegalArgumentException("beacon.read-side.live-feed-size must be at least 1, got " + feedSize);
-    this.feedSize = feedSize;
-  }
 
   private record SessionKey(String organizationId, LocalDate day, String channel) {}
 
@@ -48,7 +42,6 @@ final class JourneyReadSide {
     var sessions = new LinkedHashMap<SessionKey, Sums>();
     var credits = new LinkedHashMap<CreditKey, Sums>();
     var paths = new LinkedHashMap<PathKey, Sums>();
-    var organizations = new HashSet<String>();
     for (var e : events) {
       var org = e.organizationId();
       for (var s : e.sessionsStarted()) sessions.computeIfAbsent(new SessionKey(org, s.day(), s.channel()), k -> new Sums()).a++;
@@ -64,12 +57,10 @@ final class JourneyReadSide {
         sums.b += p.value();
         sums.c += p.nulls();
       }
-      if (!e.feed().isEmpty()) organizations.add(org);
     }
     writeSessions(connection, slice, sessions);
     writeCredits(connection, slice, credits);
     writePaths(connection, slice, paths);
-    writeFeed(connection, events, organizations);
   }
 
   private static void addCredits(Map<CreditKey, Sums> credits, String org, Conversion c, int sign) {
@@ -124,39 +115,5 @@ final class JourneyReadSide {
           VALUES (s.projection_slice, s.organization_id, s.channel_path, s.conversions, s.conversion_value, s.non_conversions)""",
         paths.entrySet(), e -> new Object[] {slice, e.getKey().organizationId(), e.getKey().path(),
             (long) e.getValue().a, e.getValue().b, e.getValue().c});
-  }
-
-  private void writeFeed(Connection connection, List<JourneyBucket.JourneysUpdated> events, Set<String> organizations)
-      throws SQLException {
-    if (organizations.isEmpty()) return;
-    // Only the newest feedSize items per organisation of a group can survive the trim below.
-    var newest = new LinkedHashMap<String, ArrayDeque<FeedItem>>();
-    for (var e : events) {
-      var queue = newest.computeIfAbsent(e.organizationId(), k -> new ArrayDeque<>());
-      for (var item : e.feed()) {
-        queue.addLast(item);
-        if (queue.size() > feedSize) queue.removeFirst();
-      }
-    }
-    var rows = new ArrayList<Object[]>();
-    for (var entry : newest.entrySet()) {
-      var items = new ArrayList<>(entry.getValue());
-      items.sort(Comparator.comparingLong(FeedItem::timestampMillis));
-      for (var item : items) {
-        rows.add(new Object[] {entry.getKey(), new Timestamp(item.timestampMillis()), item.name(), item.userId(), item.channel(),
-            item.campaign()});
-      }
-    }
-    Sql.batch(connection,
-        "INSERT INTO live_event_feed (organization_id, event_time, event_name, user_id, channel, campaign) VALUES (?, ?, ?, ?, ?, ?)",
-        rows, Function.identity());
-    // Two indexed steps per organisation: the id of its feedSize-th newest row, then everything
-    // older. (One DELETE with that as a subquery was the read side's largest cost on H2.)
-    var trims = new ArrayList<Object[]>();
-    for (var org : organizations) {
-      Sql.first(connection, "SELECT id FROM live_event_feed WHERE organization_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
-          rs -> rs.getLong(1), org, feedSize - 1).ifPresent(id -> trims.add(new Object[] {org, id}));
-    }
-    Sql.batch(connection, "DELETE FROM live_event_feed WHERE organization_id = ? AND id < ?", trims, Function.identity());
   }
 }

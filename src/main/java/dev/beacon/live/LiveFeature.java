@@ -62,7 +62,9 @@ public final class LiveFeature {
     };
     var subscriptions = new SubscriptionRegistry(system, (id, organizationId, campaignIds, connectionBound, whenStopped) ->
         Subscription.create(id, organizationId, campaignIds, settings, hubs, stats, clock, connectionBound, whenStopped));
-    return new LiveFeature(new LiveRoutes(system, settings, subscriptions, stats, access, organizationIdPattern, clock).routes());
+    return new LiveFeature(new LiveRoutes(system, settings, subscriptions, stats, access, organizationIdPattern,
+        (org, limit) -> sharding.entityRefFor(LiveHub.ENTITY_TYPE_KEY, org)
+            .ask(replyTo -> new LiveHub.GetFeed(limit, replyTo), SNAPSHOT_TIMEOUT), clock).routes());
   }
 
   public Route routes() {

@@ -14,7 +14,6 @@ import dev.beacon.journey.FeedAdded;
 import dev.beacon.journey.FeedItem;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,9 +45,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  */
 public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "LiveHub");
+  /** Rows of the live feed in a snapshot (the dashboard shows the last 20). */
+  static final int SNAPSHOT_FEED_ROWS = 20;
+  private static final Comparator<FeedItem> NEWEST_FIRST = Comparator.comparingLong(FeedItem::timestampMillis).reversed();
 
   public sealed interface Command extends CborSerializable
-      permits Publish, GetSnapshot, Passivate, DashboardLoaded, AttributionLoaded, FlushDashboard, RefreshAttribution {}
+      permits Publish, GetSnapshot, GetFeed, Passivate, DashboardLoaded, AttributionLoaded, FlushDashboard, RefreshAttribution {}
 
   /** What an entity or the read side says changed. */
   public record Publish(LiveUpdate update) implements Command {}
@@ -58,6 +60,12 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   /** A snapshot: {@code id} is the last message it includes. */
   public record Snapshot(long id, String json) implements CborSerializable {}
+
+  /** The newest {@code limit} rows of the live feed, newest first. */
+  public record GetFeed(int limit, ActorRef<Feed> replyTo) implements Command {}
+
+  /** {@code known}: whether Beacon holds anything of the organisation (its campaigns, its journeys, its feed). */
+  public record Feed(boolean known, List<FeedRow> rows) implements CborSerializable {}
 
   public record Passivate() implements Command {}
 
@@ -79,9 +87,13 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private final ActorRef<Topic.Command<LiveMessage>> topic;
   private final TimerScheduler<Command> timers;
   private final TreeMap<String, CampaignMetrics> metrics = new TreeMap<>();
-  private final ArrayDeque<FeedItem> feed = new ArrayDeque<>();
+  private final List<FeedItem> feed = new ArrayList<>();
   private long lastId;
   private boolean dashboardDirty;
+  private boolean dashboardLoaded;
+  private boolean attributionLoaded;
+  /** Feed requests that came before the organisation's state was read (answered once it is). */
+  private final List<GetFeed> early = new ArrayList<>();
   private boolean refreshing;
   private boolean refreshAgain;
   private String attribution;
@@ -115,6 +127,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     return newReceiveBuilder()
         .onMessage(Publish.class, this::onPublish)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(GetFeed.class, this::onGetFeed)
         .onMessage(DashboardLoaded.class, this::onDashboardLoaded)
         .onMessage(AttributionLoaded.class, this::onAttributionLoaded)
         .onMessage(FlushDashboard.class, m -> flushDashboard())
@@ -138,13 +151,13 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       }
     } else if (update instanceof FeedAdded added) {
       var fresh = new ArrayList<>(added.items());
-      fresh.sort(Comparator.comparingLong(FeedItem::timestampMillis).reversed());
-      for (int i = fresh.size() - 1; i >= 0; i--) {
-        feed.addFirst(fresh.get(i));
-        if (feed.size() > settings.feedSize()) feed.removeLast();
-      }
+      fresh.sort(NEWEST_FIRST);
+      // batches of different buckets arrive in any order: the feed keeps the newest by event time
+      feed.addAll(fresh);
+      feed.sort(NEWEST_FIRST);
+      while (feed.size() > settings.feedSize()) feed.remove(feed.size() - 1);
       var newest = fresh.size() > settings.feedSize() ? fresh.subList(0, settings.feedSize()) : fresh;
-      publish(LiveMessage.EVENTS, "events:" + (lastId + 1), null, "events", newest);
+      publish(LiveMessage.EVENTS, "events:" + (lastId + 1), null, "events", newest.stream().map(FeedRow::of).toList());
     } else if (update instanceof AttributionCommitted) {
       if (refreshing) {
         refreshAgain = true;
@@ -173,14 +186,37 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     node.set("dashboard", Json.MAPPER.valueToTree(CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, chosen)));
     node.set("attribution", attribution == null ? null : read(attribution));
     node.set("timeseries", timeseries == null ? null : read(timeseries));
-    node.set("events", Json.MAPPER.valueToTree(List.copyOf(feed).subList(0, Math.min(20, feed.size()))));
+    node.set("events", Json.MAPPER.valueToTree(rows(SNAPSHOT_FEED_ROWS)));
     get.replyTo().tell(new Snapshot(lastId, node.toString()));
     return this;
   }
 
+  private Behavior<Command> onGetFeed(GetFeed get) {
+    if (!dashboardLoaded || !attributionLoaded) {
+      early.add(get);
+    } else {
+      get.replyTo().tell(new Feed(!feed.isEmpty() || !metrics.isEmpty() || attribution != null, rows(get.limit())));
+    }
+    return this;
+  }
+
+  private List<FeedRow> rows(int limit) {
+    return feed.stream().limit(limit).map(FeedRow::of).toList();
+  }
+
+  /** Once the organisation's state is read, the feed requests that waited for it are answered. */
+  private void answerEarly() {
+    if (!dashboardLoaded || !attributionLoaded) return;
+    var waiting = List.copyOf(early);
+    early.clear();
+    waiting.forEach(this::onGetFeed);
+  }
+
   private Behavior<Command> onDashboardLoaded(DashboardLoaded loaded) {
+    dashboardLoaded = true;
     // what a batch published since is newer than what the load read
     for (var m : loaded.campaigns()) metrics.putIfAbsent(m.campaignId(), m);
+    answerEarly();
     if (!loaded.campaigns().isEmpty()) return flushDashboard();
     return this;
   }
@@ -217,6 +253,17 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   private Behavior<Command> onAttributionLoaded(AttributionLoaded loaded) {
     refreshing = false;
+    if (!attributionLoaded) {
+      attributionLoaded = true;
+      attribution = loaded.attribution();
+      timeseries = loaded.timeseries();
+      answerEarly();
+      if (refreshAgain) {
+        refreshAgain = false;
+        timers.startSingleTimer("refresh", new RefreshAttribution(), settings.attributionDebounce());
+      }
+      return this;
+    }
     var changed = loaded.attribution() != null
         && (!loaded.attribution().equals(attribution) || !loaded.timeseries().equals(timeseries));
     attribution = loaded.attribution();

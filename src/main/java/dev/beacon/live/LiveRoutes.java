@@ -72,9 +72,15 @@ final class LiveRoutes extends AllDirectives {
   private final Pattern organizationIdPattern;
   private final Clock clock;
   private final Materializer materializer;
+  private final Hubs hubs;
+
+  /** The organisations' hubs, as the feed endpoint asks them. */
+  interface Hubs {
+    CompletionStage<LiveHub.Feed> feed(String organizationId, int limit);
+  }
 
   LiveRoutes(ActorSystem<?> system, LiveSettings settings, SubscriptionRegistry subscriptions, LiveStats stats,
-      Access access, Pattern organizationIdPattern, Clock clock) {
+      Access access, Pattern organizationIdPattern, Hubs hubs, Clock clock) {
     this.system = system;
     this.settings = settings;
     this.subscriptions = subscriptions;
@@ -83,6 +89,7 @@ final class LiveRoutes extends AllDirectives {
     this.organizationIdPattern = organizationIdPattern;
     this.clock = clock;
     this.materializer = Materializer.matFromSystem(system);
+    this.hubs = hubs;
   }
 
   record SubscriptionBody(String id, String organizationId, List<String> campaignIds, Instant createdAt) {}
@@ -94,6 +101,7 @@ final class LiveRoutes extends AllDirectives {
   public Route routes() {
     return concat(
         path(PathMatchers.segment("ws").slash("dashboard"), () -> get(this::websocket)),
+        path(PathMatchers.segment("api").slash("analytics").slash("events").slash("live"), () -> get(this::feed)),
         pathPrefix("api", () -> pathPrefix(PathMatchers.segment("analytics").slash("real-time"), () -> concat(
             path("subscribe", () -> concat(
                 post(this::subscribe),
@@ -105,6 +113,29 @@ final class LiveRoutes extends AllDirectives {
             path("updates", () -> get(() -> withSubscription(this::updates))),
             path(PathMatchers.segment("subscriptions").slash("stats"),
                 () -> get(() -> access.allowEveryOrganization(Scope.READ, () -> ok(stats.stats()))))))));
+  }
+
+  /** {@code GET /api/analytics/events/live}: the body the old API gave. */
+  record LiveFeed(String organizationId, List<FeedRow> events) {}
+
+  /** organizationId (required) and limit (1 to 1,000, default 20); an organisation Beacon holds nothing of is 404. */
+  private Route feed() {
+    return parameterOptional("organizationId", org -> parameterOptional("limit", limitText -> {
+      var reasons = new ArrayList<String>();
+      if (org.isEmpty() || org.get().isBlank()) reasons.add("organizationId: required");
+      int limit = 20;
+      try {
+        limit = limitText.map(String::trim).map(Integer::parseInt).orElse(20);
+        if (limit < 1 || limit > 1000) reasons.add("limit: must be between 1 and 1000");
+      } catch (NumberFormatException e) {
+        reasons.add("limit: must be a whole number");
+      }
+      if (!reasons.isEmpty()) return refuse(new ApiError.BadRequest("bad parameters", reasons));
+      var rows = limit;
+      return access.allow(Scope.READ, org.get(), () -> onAnswer(hubs.feed(org.get(), rows), feed -> feed.known()
+          ? ok(new LiveFeed(org.get(), feed.rows()))
+          : refuse(new ApiError.NotFound("unknown organization " + org.get()))));
+    }));
   }
 
   private Route subscribe() {

@@ -6,8 +6,8 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 
 /**
- * A gate at the end of the journey projection's writes: a trigger on the live feed, the last
- * read table it writes. Pekko writes a group's offset first, then the handler writes the read
+ * A gate at the end of the journey projection's writes: a trigger on its progress row, the
+ * last thing it writes in a group's transaction. Pekko writes a group's offset first, then the handler writes the read
  * tables, then all commits; a writer held here has written both its offset and its rows, and
  * in an exactly-once projection has committed neither. Had it committed the offset on its own,
  * a crash here would lose the group's rows; had it committed rows, they would be written twice.
@@ -75,7 +75,7 @@ public abstract sealed class ReadSideGate implements AutoCloseable {
         st.execute("CREATE OR REPLACE FUNCTION beacon_test_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             + "IF pg_try_advisory_xact_lock(" + FIRST + ") THEN PERFORM pg_advisory_xact_lock_shared(" + KEY + "); END IF; "
             + "RETURN NULL; END $$");
-        st.execute("CREATE TRIGGER beacon_test_gate AFTER INSERT ON live_event_feed FOR EACH STATEMENT "
+        st.execute("CREATE TRIGGER beacon_test_gate AFTER INSERT OR UPDATE ON journey_read_progress FOR EACH ROW "
             + "EXECUTE FUNCTION beacon_test_gate()");
       }
     }
@@ -119,7 +119,7 @@ public abstract sealed class ReadSideGate implements AutoCloseable {
     H2(TestDatabase db) throws SQLException {
       super(db);
       try (var st = connection.createStatement()) {
-        st.execute("CREATE TRIGGER BEACON_TEST_GATE AFTER INSERT ON LIVE_EVENT_FEED FOR EACH ROW CALL '"
+        st.execute("CREATE TRIGGER BEACON_TEST_GATE AFTER INSERT, UPDATE ON JOURNEY_READ_PROGRESS FOR EACH ROW CALL '"
             + Hold.class.getName() + "'");
       }
     }
