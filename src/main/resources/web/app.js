@@ -101,6 +101,8 @@
   // ---- rendering ----------------------------------------------------------------------------
 
   function renderDashboard(d) {
+    // a websocket "dashboard" update carries the totals only: the campaigns stay as the table has them
+    if (!Array.isArray(d.campaigns)) d = { ...d, campaigns: state.dashboard ? state.dashboard.campaigns || [] : [] };
     state.dashboard = d;
     if (d.timestamp) state.clockOffset = Date.parse(d.timestamp) - Date.now();
     const spend = num(d.totalSpent);

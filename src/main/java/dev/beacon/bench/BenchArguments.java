@@ -72,6 +72,12 @@ public final class BenchArguments implements Callable<Integer> {
   @Option(names = "--no-journeys", description = "keep only the dedup window in journeys (no sessions, touchpoints, "
       + "conversions, credits, read tables): what journeys cost")
   private boolean skipJourneys;
+  @Option(names = "--clients", paramLabel = "N",
+      description = "dashboard websocket clients during the latency run, 0 for none (default ${DEFAULT-VALUE})")
+  private int clients = 5_000;
+  @Option(names = "--idle-clients", paramLabel = "SHARE",
+      description = "share of those clients that never read, like a stuck browser tab (default ${DEFAULT-VALUE})")
+  private double idleClients = 0.1;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -83,7 +89,8 @@ public final class BenchArguments implements Callable<Integer> {
   @Override
   public Integer call() {
     var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, dbUrl, dbUser,
-        dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys);
+        dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys,
+        clients, idleClients);
     var problems = options.problems();
     if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
     return BenchCommand.measure(options, out, err);

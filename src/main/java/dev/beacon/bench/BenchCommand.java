@@ -80,7 +80,16 @@ public final class BenchCommand {
       Double ratioToRaw, long heapUsedMb) {}
 
   record Latency(String database, int offeredRate, int seconds, long events, long p50Millis, long p95Millis,
-      long p99Millis, long maxMillis) {}
+      long p99Millis, long maxMillis, Live live) {}
+
+  /**
+   * The dashboards during a latency run: clients connected (of them idle), feed rows and frames
+   * they received per second, event time → receipt, heap after a GC before the clients connected
+   * and after the run, and what the server counted (clients cut, updates conflated and dropped).
+   */
+  record Live(int clients, int idle, int connected, double framesPerSecond, double rowsPerSecond, long p50Millis,
+      long p95Millis, long p99Millis, long maxMillis, long heapBeforeMb, long heapAfterMb, long disconnected,
+      long conflated, long dropped) {}
 
   private void runAll() throws Exception {
     var started = System.nanoTime();
@@ -289,7 +298,9 @@ public final class BenchCommand {
         .append("beacon.kafka.ssl-truststore-password = \"\"\n")
         .append("beacon.journey.tracking = ").append(options.journeys() ? "on" : "off").append('\n')
         .append("pekko.remote.artery.canonical.port = 0\npekko.management.http.port = 0\n")
-        .append("pekko.loglevel = WARNING\n");
+        .append("pekko.loglevel = WARNING\n")
+        // the dashboard clients of the latency run, and room beyond them
+        .append("pekko.http.server.max-connections = ").append(options.clients() + 1_024).append('\n');
     if (options.batchSize() > 0) text.append("beacon.ingest.batch-size = ").append(options.batchSize()).append('\n');
     if (options.batchWindow() != null) text.append("beacon.ingest.batch-window = ").append(options.batchWindow()).append('\n');
     if (database.equals("postgresql")) {
@@ -366,6 +377,7 @@ public final class BenchCommand {
     var topic = "bench-latency-" + UUID.randomUUID().toString().substring(0, 8);
     createTopic(topic);
     var server = startServer(database, topic);
+    LiveClients clients = null;
     try (var producer = producer()) {
       var events = new BenchEvents(options.seed() + 1, options.campaigns(), options.users(), false);
       var total = (long) options.latencyRate() * options.latencySeconds();
@@ -376,6 +388,17 @@ public final class BenchCommand {
         producer.send(new ProducerRecord<>(topic, e.key(), e.json()));
       }
       while (server.stats().snapshot().consumed() < 1_000) Thread.sleep(20);
+      long heapBefore = 0;
+      if (options.clients() > 0) {
+        heapBefore = heapAfterGcMb();
+        clients = new LiveClients();
+        var organizations = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "org" + i).toList();
+        var connecting = System.nanoTime();
+        clients.connect(server.httpPort(), organizations, options.clients(), options.idleClients(), Duration.ofMinutes(2));
+        out.printf("  %,d dashboard clients connected in %.1f s (%,d idle)%n", clients.connected(),
+            (System.nanoTime() - connecting) / 1e9, idleCount());
+        clients.reset();
+      }
       server.stats().latency().reset();
       var consumedBefore = server.stats().snapshot().consumed();
       var started = System.nanoTime();
@@ -394,9 +417,22 @@ public final class BenchCommand {
         Thread.sleep(20);
       }
       var h = server.stats().latency().snapshot();
+      Live live = null;
+      if (clients != null) {
+        // the last batch's updates reach the clients
+        Thread.sleep(1_000);
+        var seconds = (System.nanoTime() - started) / 1e9;
+        var received = clients.latency();
+        var counts = serverLiveStats(server.httpPort());
+        live = new Live(options.clients(), idleCount(), clients.connected(), clients.frames() / seconds, clients.rows() / seconds,
+            received.getValueAtPercentile(50), received.getValueAtPercentile(95), received.getValueAtPercentile(99),
+            received.getMaxValue(), heapBefore, heapAfterGcMb(), counts.path("disconnectedClients").asLong(),
+            counts.path("conflatedUpdates").asLong(), counts.path("droppedUpdates").asLong());
+      }
       return new Latency(database, options.latencyRate(), options.latencySeconds(), h.getTotalCount(),
-          h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99), h.getMaxValue());
+          h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99), h.getMaxValue(), live);
     } finally {
+      if (clients != null) clients.close();
       server.stop().toCompletableFuture().get();
       dropSchemas();
     }
@@ -424,6 +460,8 @@ public final class BenchCommand {
     params.put("batchWindow", options.batchWindow() != null ? options.batchWindow() : ingest.getString("batch-window"));
     params.put("latencyRate", options.latencyRate());
     params.put("latencySeconds", options.latencySeconds());
+    params.put("clients", options.clients());
+    params.put("idleClients", options.idleClients());
     params.put("postgres", options.dbUrl() != null);
     params.put("seed", options.seed());
     params.put("journeys", options.journeys());
@@ -442,6 +480,19 @@ public final class BenchCommand {
       for (var l : latencies) {
         out.printf("%-11s %,12d %8d %,10d %8d %8d %8d %8d%n", l.database(), l.offeredRate(), l.seconds(), l.events(),
             l.p50Millis(), l.p95Millis(), l.p99Millis(), l.maxMillis());
+      }
+      if (latencies.stream().anyMatch(l -> l.live() != null)) {
+        out.println();
+        out.println("dashboards during the latency run (event time -> a websocket client received the feed row):");
+        out.printf("%-11s %8s %6s %9s %10s %9s %7s %7s %7s %7s %11s %10s %9s %9s%n", "live", "clients", "idle", "connected",
+            "frames/s", "rows/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "heap MB", "cut", "conflated", "dropped");
+        for (var l : latencies) {
+          var v = l.live();
+          if (v == null) continue;
+          out.printf("%-11s %,8d %,6d %,9d %,10.0f %,9.0f %7d %7d %7d %7d %5d->%-5d %10d %,9d %,9d%n", l.database(), v.clients(),
+              v.idle(), v.connected(), v.framesPerSecond(), v.rowsPerSecond(), v.p50Millis(), v.p95Millis(), v.p99Millis(),
+              v.maxMillis(), v.heapBeforeMb(), v.heapAfterMb(), v.disconnected(), v.conflated(), v.dropped());
+        }
       }
     }
     if (!verdicts.isEmpty()) {
@@ -463,6 +514,26 @@ public final class BenchCommand {
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
       out.println("Wrote " + options.json());
     }
+  }
+
+  private int idleCount() {
+    if (options.idleClients() <= 0) return 0;
+    var every = (int) Math.round(1 / options.idleClients());
+    return (options.clients() + every - 1) / every;
+  }
+
+  /** What the server counts of its dashboard subscriptions (its stats endpoint; the bench's server is open). */
+  private static com.fasterxml.jackson.databind.JsonNode serverLiveStats(int port) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/api/analytics/real-time/subscriptions/stats")).build();
+    return dev.beacon.common.Json.MAPPER.readTree(client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  /** The heap in use after a full collection: what stays, not what waits to be collected. */
+  private static long heapAfterGcMb() {
+    System.gc();
+    return heapMb();
   }
 
   private static long heapMb() {

@@ -23,7 +23,9 @@ record BenchOptions(
     String batchWindow,
     Path json,
     long seed,
-    boolean journeys) {
+    boolean journeys,
+    int clients,
+    double idleClients) {
 
   /** What is wrong with these parameters beyond their syntax, one line each; empty when nothing is. */
   List<String> problems() {
@@ -33,6 +35,8 @@ record BenchOptions(
       problems.add("sizes and rates must be positive");
     }
     if (!h2 && dbUrl == null) problems.add("--no-h2 needs --db-url");
+    if (clients < 0) problems.add("--clients: 0 or more");
+    if (idleClients < 0 || idleClients > 1) problems.add("--idle-clients: a share from 0 to 1");
     return problems;
   }
 }

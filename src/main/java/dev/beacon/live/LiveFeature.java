@@ -50,7 +50,7 @@ public final class LiveFeature {
     var sharding = ClusterSharding.get(system);
     var hubs = new Subscription.Hubs() {
       @Override
-      public ActorRef<Topic.Command<LiveMessage>> topic(String organizationId) {
+      public ActorRef<Topic.Command<LiveBatch>> topic(String organizationId) {
         return topics.of(organizationId);
       }
 

@@ -50,7 +50,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private static final Comparator<FeedItem> NEWEST_FIRST = Comparator.comparingLong(FeedItem::timestampMillis).reversed();
 
   public sealed interface Command extends CborSerializable
-      permits Publish, GetSnapshot, GetFeed, Passivate, DashboardLoaded, AttributionLoaded, FlushDashboard, RefreshAttribution {}
+      permits Publish, GetSnapshot, GetFeed, Passivate, DashboardLoaded, AttributionLoaded, Flush, RefreshAttribution {}
 
   /** What an entity or the read side says changed. */
   public record Publish(LiveUpdate update) implements Command {}
@@ -74,7 +74,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   /** The attribution answers read again, as JSON (null when the read side knows nothing of the organisation). */
   record AttributionLoaded(String attribution, String timeseries) implements Command {}
 
-  record FlushDashboard() implements Command {}
+  record Flush() implements Command {}
 
   record RefreshAttribution() implements Command {}
 
@@ -84,12 +84,15 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private final AttributionAnswers answers;
   private final Executor blocking;
   private final Clock clock;
-  private final ActorRef<Topic.Command<LiveMessage>> topic;
+  private final ActorRef<Topic.Command<LiveBatch>> topic;
   private final TimerScheduler<Command> timers;
   private final TreeMap<String, CampaignMetrics> metrics = new TreeMap<>();
   private final List<FeedItem> feed = new ArrayList<>();
   private long lastId;
-  private boolean dashboardDirty;
+  /** What changed since the last flush: the newest metrics of each campaign, the new feed rows. */
+  private final TreeMap<String, CampaignMetrics> changedCampaigns = new TreeMap<>();
+  private final List<FeedItem> newRows = new ArrayList<>();
+  private final List<LiveMessage> outgoing = new ArrayList<>();
   private boolean dashboardLoaded;
   private boolean attributionLoaded;
   /** Feed requests that came before the organisation's state was read (answered once it is). */
@@ -106,7 +109,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   }
 
   private LiveHub(ActorContext<Command> context, TimerScheduler<Command> timers, String organizationId, LiveSettings settings,
-      CampaignQueries campaigns, AttributionAnswers answers, Executor blocking, ActorRef<Topic.Command<LiveMessage>> topic,
+      CampaignQueries campaigns, AttributionAnswers answers, Executor blocking, ActorRef<Topic.Command<LiveBatch>> topic,
       Clock clock) {
     super(context);
     this.timers = timers;
@@ -130,7 +133,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
         .onMessage(GetFeed.class, this::onGetFeed)
         .onMessage(DashboardLoaded.class, this::onDashboardLoaded)
         .onMessage(AttributionLoaded.class, this::onAttributionLoaded)
-        .onMessage(FlushDashboard.class, m -> flushDashboard())
+        .onMessage(Flush.class, m -> flush())
         .onMessage(RefreshAttribution.class, m -> {
           refreshAttribution();
           return this;
@@ -144,11 +147,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     if (update instanceof Campaign.CampaignChanged changed) {
       var m = changed.metrics();
       metrics.put(m.campaignId(), m);
-      publish(LiveMessage.CAMPAIGN, "campaign:" + m.campaignId(), m.campaignId(), "campaign", m);
-      if (!dashboardDirty) {
-        dashboardDirty = true;
-        timers.startSingleTimer(new FlushDashboard(), settings.dashboardInterval());
-      }
+      changedCampaigns.put(m.campaignId(), m);
+      scheduleFlush();
     } else if (update instanceof FeedAdded added) {
       var fresh = new ArrayList<>(added.items());
       fresh.sort(NEWEST_FIRST);
@@ -156,8 +156,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       feed.addAll(fresh);
       feed.sort(NEWEST_FIRST);
       while (feed.size() > settings.feedSize()) feed.remove(feed.size() - 1);
-      var newest = fresh.size() > settings.feedSize() ? fresh.subList(0, settings.feedSize()) : fresh;
-      publish(LiveMessage.EVENTS, "events:" + (lastId + 1), null, "events", newest.stream().map(FeedRow::of).toList());
+      newRows.addAll(fresh);
+      scheduleFlush();
     } else if (update instanceof AttributionCommitted) {
       if (refreshing) {
         refreshAgain = true;
@@ -217,14 +217,33 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     // what a batch published since is newer than what the load read
     for (var m : loaded.campaigns()) metrics.putIfAbsent(m.campaignId(), m);
     answerEarly();
-    if (!loaded.campaigns().isEmpty()) return flushDashboard();
     return this;
   }
 
-  private Behavior<Command> flushDashboard() {
-    dashboardDirty = false;
-    var dashboard = CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, List.copyOf(metrics.values()));
-    publish(LiveMessage.DASHBOARD, "dashboard", null, "dashboard", dashboard);
+  private void scheduleFlush() {
+    if (!timers.isTimerActive("flush")) timers.startSingleTimer("flush", new Flush(), settings.publishInterval());
+  }
+
+  /** Publishes what changed since the last flush as one batch: each campaign's newest metrics, the totals, the new feed rows. */
+  private Behavior<Command> flush() {
+    for (var m : changedCampaigns.values()) publish(LiveMessage.CAMPAIGN, "campaign:" + m.campaignId(), m.campaignId(), "campaign", m);
+    if (!changedCampaigns.isEmpty()) {
+      // the totals only: the campaigns that moved are in the batch, the others did not
+      var totals = Json.MAPPER.<ObjectNode>valueToTree(
+          CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, List.copyOf(metrics.values())));
+      totals.remove("campaigns");
+      var node = message(LiveMessage.DASHBOARD);
+      node.set("dashboard", totals);
+      send(LiveMessage.DASHBOARD, "dashboard", null, node);
+    }
+    if (!newRows.isEmpty()) {
+      newRows.sort(NEWEST_FIRST);
+      var rows = newRows.stream().limit(settings.feedSize()).map(FeedRow::of).toList();
+      publish(LiveMessage.EVENTS, "events:" + (lastId + 1), null, "events", rows);
+    }
+    changedCampaigns.clear();
+    newRows.clear();
+    release();
     return this;
   }
 
@@ -273,6 +292,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       node.set("attribution", read(attribution));
       node.set("timeseries", read(timeseries));
       send(LiveMessage.ATTRIBUTION, "attribution", null, node);
+      release();
     }
     if (refreshAgain) {
       refreshAgain = false;
@@ -298,7 +318,14 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   private void send(String kind, String key, String campaignId, ObjectNode node) {
     lastId++;
-    topic.tell(Topic.publish(new LiveMessage(lastId, kind, key, campaignId, node.toString())));
+    outgoing.add(new LiveMessage(lastId, kind, key, campaignId, node.toString()));
+  }
+
+  /** Publishes what {@link #send} gathered, as one batch. */
+  private void release() {
+    if (outgoing.isEmpty()) return;
+    topic.tell(Topic.publish(new LiveBatch(outgoing)));
+    outgoing.clear();
   }
 
   private static com.fasterxml.jackson.databind.JsonNode read(String json) {

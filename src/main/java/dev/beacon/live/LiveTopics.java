@@ -14,15 +14,15 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  */
 final class LiveTopics {
   private final ActorSystem<?> system;
-  private final ConcurrentHashMap<String, ActorRef<Topic.Command<LiveMessage>>> topics = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ActorRef<Topic.Command<LiveBatch>>> topics = new ConcurrentHashMap<>();
 
   LiveTopics(ActorSystem<?> system) {
     this.system = system;
   }
 
-  ActorRef<Topic.Command<LiveMessage>> of(String organizationId) {
+  ActorRef<Topic.Command<LiveBatch>> of(String organizationId) {
     return topics.computeIfAbsent(organizationId, org -> system.systemActorOf(
-        Topic.create(LiveMessage.class, "beacon-live-" + org), "live-topic-" + encode(org), Props.empty()));
+        Topic.create(LiveBatch.class, "beacon-live-" + org), "live-topic-" + encode(org), Props.empty()));
   }
 
   /** Organisation ids match [A-Za-z0-9._-]; actor names take those too, but not a leading '$'. */

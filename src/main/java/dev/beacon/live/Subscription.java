@@ -46,7 +46,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   /** Stop following (the websocket's unsubscribe; the connection stays). */
   record Unsubscribe() implements Command {}
 
-  record Delivered(LiveMessage message) implements Command {}
+  record Delivered(LiveBatch batch) implements Command {}
 
   record SnapshotReady(LiveHub.Snapshot snapshot, long generation) implements Command {}
 
@@ -85,7 +85,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
 
   /** How a subscription finds its organisation's hub and topic. */
   interface Hubs {
-    ActorRef<Topic.Command<LiveMessage>> topic(String organizationId);
+    ActorRef<Topic.Command<LiveBatch>> topic(String organizationId);
 
     CompletionStage<LiveHub.Snapshot> snapshot(String organizationId, Set<String> campaignIds, String note);
   }
@@ -98,7 +98,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   private final boolean connectionBound;
   private final Runnable whenStopped;
   private final Instant createdAt;
-  private final ActorRef<LiveMessage> listener;
+  private final ActorRef<LiveBatch> listener;
   private final LinkedHashMap<String, Outgoing> queue = new LinkedHashMap<>();
   private final ArrayDeque<Outgoing> delivered = new ArrayDeque<>();
   private final List<LiveMessage> beforeSnapshot = new ArrayList<>();
@@ -146,7 +146,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
     this.connectionBound = connectionBound;
     this.createdAt = Instant.ofEpochMilli(clock.millis());
     this.lastTaken = clock.millis();
-    this.listener = context.messageAdapter(LiveMessage.class, Delivered::new);
+    this.listener = context.messageAdapter(LiveBatch.class, Delivered::new);
   }
 
   @Override
@@ -236,12 +236,13 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   }
 
   private Behavior<Command> onDelivered(Delivered delivered) {
-    var message = delivered.message();
     if (organizationId == null) return this;
-    if (awaitingSnapshot) {
-      beforeSnapshot.add(message);
-    } else {
-      offer(message);
+    for (var message : delivered.batch().messages()) {
+      if (awaitingSnapshot) {
+        beforeSnapshot.add(message);
+      } else {
+        offer(message);
+      }
     }
     return this;
   }

@@ -46,12 +46,12 @@ class SubscriptionTest {
   /** A hub stand-in: the organisation's real topic, and snapshots the test completes (numbered as it says). */
   private static final class Hub implements Subscription.Hubs {
     final String org = "org-" + ORGS.incrementAndGet();
-    final ActorRef<Topic.Command<LiveMessage>> topic = testKit.spawn(Topic.create(LiveMessage.class, "live-" + org));
+    final ActorRef<Topic.Command<LiveBatch>> topic = testKit.spawn(Topic.create(LiveBatch.class, "live-" + org));
     final List<CompletableFuture<LiveHub.Snapshot>> asked = new ArrayList<>();
     final ConcurrentHashMap<Integer, String> notes = new ConcurrentHashMap<>();
 
     @Override
-    public ActorRef<Topic.Command<LiveMessage>> topic(String organizationId) {
+    public ActorRef<Topic.Command<LiveBatch>> topic(String organizationId) {
       return topic;
     }
 
@@ -72,7 +72,8 @@ class SubscriptionTest {
     }
 
     void publish(long id, String kind, String key, String campaignId) {
-      topic.tell(Topic.publish(new LiveMessage(id, kind, key, campaignId, "{\"id\":" + id + ",\"kind\":\"" + kind + "\"}")));
+      topic.tell(Topic.publish(new LiveBatch(List.of(
+          new LiveMessage(id, kind, key, campaignId, "{\"id\":" + id + ",\"kind\":\"" + kind + "\"}")))));
     }
 
     /** Waits until the topic has {@code count} subscribers (a subscription joins it asynchronously). */
