@@ -327,7 +327,8 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
       if (item.id() == null) continue;
       deliveredCount++;
       lastDeliveredId = item.id();
-      if (settings.resumeBuffer() > 0) {
+      // only an SSE client resumes (a websocket's subscription ends with its connection)
+      if (!connectionBound && settings.resumeBuffer() > 0) {
         delivered.addLast(item);
         if (delivered.size() > settings.resumeBuffer()) delivered.removeFirst();
       }
