@@ -377,7 +377,7 @@ public final class BenchCommand {
     var topic = "bench-latency-" + UUID.randomUUID().toString().substring(0, 8);
     createTopic(topic);
     var server = startServer(database, topic);
-    LiveClients clients = null;
+    LiveClientsProcess clients = null;
     try (var producer = producer()) {
       var events = new BenchEvents(options.seed() + 1, options.campaigns(), options.users(), false);
       var total = (long) options.latencyRate() * options.latencySeconds();
@@ -391,11 +391,11 @@ public final class BenchCommand {
       long heapBefore = 0;
       if (options.clients() > 0) {
         heapBefore = heapAfterGcMb();
-        clients = new LiveClients();
         var organizations = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "org" + i).toList();
         var connecting = System.nanoTime();
-        clients.connect(server.httpPort(), organizations, options.clients(), options.idleClients(), Duration.ofMinutes(2));
-        out.printf("  %,d dashboard clients connected in %.1f s (%,d idle)%n", clients.connected(),
+        clients = LiveClientsProcess.start(server.httpPort(), organizations, options.clients(), options.idleClients());
+        var connected = clients.awaitConnected();
+        out.printf("  %,d dashboard clients connected in %.1f s (%,d idle), in a JVM of their own%n", connected,
             (System.nanoTime() - connecting) / 1e9, idleCount());
         clients.reset();
       }
@@ -421,12 +421,12 @@ public final class BenchCommand {
       if (clients != null) {
         // the last batch's updates reach the clients
         Thread.sleep(1_000);
-        var seconds = (System.nanoTime() - started) / 1e9;
-        var received = clients.latency();
+        var r = clients.report();
+        var seconds = r.get("seconds").asDouble();
         var counts = serverLiveStats(server.httpPort());
-        live = new Live(options.clients(), idleCount(), clients.connected(), clients.frames() / seconds, clients.rows() / seconds,
-            received.getValueAtPercentile(50), received.getValueAtPercentile(95), received.getValueAtPercentile(99),
-            received.getMaxValue(), heapBefore, heapAfterGcMb(), counts.path("disconnectedClients").asLong(),
+        live = new Live(options.clients(), idleCount(), r.get("connected").asInt(), r.get("frames").asLong() / seconds,
+            r.get("rows").asLong() / seconds, r.get("p50").asLong(), r.get("p95").asLong(), r.get("p99").asLong(),
+            r.get("max").asLong(), heapBefore, heapAfterGcMb(), counts.path("disconnectedClients").asLong(),
             counts.path("conflatedUpdates").asLong(), counts.path("droppedUpdates").asLong());
       }
       return new Latency(database, options.latencyRate(), options.latencySeconds(), h.getTotalCount(),

@@ -49,6 +49,7 @@ final class LiveClients implements AutoCloseable {
         pekko.loglevel = WARNING
         pekko.actor.provider = local
         pekko.http.client.idle-timeout = infinite
+        pekko.http.client.socket-options.tcp-no-delay = on
         pekko.http.client.websocket.periodic-keep-alive-max-idle = infinite
         """).withFallback(ConfigFactory.defaultReference()).resolve();
     system = ActorSystem.create(Behaviors.empty(), "bench-clients", config);
