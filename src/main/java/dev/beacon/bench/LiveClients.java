@@ -1,110 +1,109 @@
 package dev.beacon.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import dev.beacon.common.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Dashboard clients for the bench: {@code count} websockets on the server's {@code /ws/dashboard},
- * spread over the organisations, each subscribed to its organisation. The reading ones take
- * every frame and record, for each feed row they receive, how long after the event's time it
- * arrived; the others ({@code idleShare} of them) read nothing after connecting, as a stuck
- * browser tab does, so that the server must bound and cut them. Their own actor system, apart
- * from the server's.
+ * Dashboard clients for the bench: {@code count} websockets on the server's {@code /ws/dashboard}
+ * (the JDK's client, one selector for all), spread over the organisations, each subscribed to its
+ * organisation. The reading ones take every frame and record, for each feed row, how long after
+ * the event's time it arrived, reading only the row times out of the frame (a client this cheap
+ * leaves the cores to the server); the others ({@code idleShare} of them) take nothing after the
+ * first frame, as a stuck browser tab, so that the server must bound and cut them.
  */
 final class LiveClients implements AutoCloseable {
-  private final ActorSystem<Void> system;
+  private static final String EVENTS = "\"kind\":\"events\"";
+  private static final String TIME = "\"time\":\"";
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+      .executor(Executors.newFixedThreadPool(2)).build();
   private final Recorder latency = new Recorder(60_000, 3);
   private final AtomicLong frames = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
-  private final List<CompletableFuture<Void>> stoppers = new ArrayList<>();
-
-  LiveClients() {
-    var config = ConfigFactory.parseString("""
-        pekko.loglevel = WARNING
-        pekko.actor.provider = local
-        pekko.http.client.idle-timeout = infinite
-        pekko.http.client.socket-options.tcp-no-delay = on
-        pekko.http.client.websocket.periodic-keep-alive-max-idle = infinite
-        """).withFallback(ConfigFactory.defaultReference()).resolve();
-    system = ActorSystem.create(Behaviors.empty(), "bench-clients", config);
-  }
+  private final List<WebSocket> sockets = new ArrayList<>();
 
   /** Connects the clients and waits until each has its answer to the upgrade (at most {@code timeout}). */
   void connect(int port, List<String> organizations, int count, double idleShare, Duration timeout) throws Exception {
-    var upgrades = new ArrayList<CompletableFuture<?>>();
+    var upgrades = new ArrayList<CompletableFuture<WebSocket>>();
     var idleEvery = idleShare <= 0 ? Integer.MAX_VALUE : (int) Math.round(1 / idleShare);
+    var uri = URI.create("ws://127.0.0.1:" + port + "/ws/dashboard");
     for (int i = 0; i < count; i++) {
       var org = organizations.get(i % organizations.size());
-      var idle = i % idleEvery == 0;
-      var stop = new CompletableFuture<Void>();
-      stoppers.add(stop);
-      var subscribe = TextMessage.create("{\"type\": \"subscribe\", \"organizationId\": \"" + org + "\"}");
-      var out = Source.<Message>single(subscribe).concat(Source.<Message>maybe().mapMaterializedValue(m -> {
-        stop.thenRun(() -> m.complete(java.util.Optional.empty()));
-        return m;
-      }));
-      Sink<Message, CompletionStage<Done>> in = idle
-          ? Flow.<Message>create().mapAsync(1, m -> new CompletableFuture<Message>()).toMat(Sink.ignore(), Keep.right())
-          : Flow.<Message>create().mapAsync(4, this::text).toMat(Sink.foreach(this::received), Keep.right());
-      var flow = Flow.fromSinkAndSourceMat(in, out, Keep.left());
-      var result = Http.get(system).singleWebSocketRequest(WebSocketRequest.create("ws://127.0.0.1:" + port + "/ws/dashboard"),
-          flow, Materializer.matFromSystem(system));
-      result.second().whenComplete((done, error) -> closed.incrementAndGet());
-      upgrades.add(result.first().toCompletableFuture().thenAccept(upgrade -> {
-        if (upgrade.response().status().intValue() == 101) connected.incrementAndGet();
+      var listener = new Client(i % idleEvery != 0);
+      upgrades.add(http.newWebSocketBuilder().buildAsync(uri, listener).thenCompose(socket -> {
+        connected.incrementAndGet();
+        return socket.sendText("{\"type\": \"subscribe\", \"organizationId\": \"" + org + "\"}", true);
       }));
     }
     CompletableFuture.allOf(upgrades.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    for (var upgrade : upgrades) sockets.add(upgrade.join());
   }
 
-  private CompletionStage<String> text(Message message) {
-    if (!message.isText()) {
-      message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system);
-      return CompletableFuture.completedFuture("");
+  /** One client: whole frames gathered from their parts; a reading one asks for the next frame after each. */
+  private final class Client implements WebSocket.Listener {
+    private final boolean reads;
+    private StringBuilder partial;
+
+    Client(boolean reads) {
+      this.reads = reads;
     }
-    return message.asTextMessage().toStrict(10_000, Materializer.matFromSystem(system))
-        .thenApply(strict -> strict.getStrictText());
+
+    @Override
+    public void onOpen(WebSocket socket) {
+      socket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+      if (!last) {
+        if (partial == null) partial = new StringBuilder();
+        partial.append(data);
+      } else {
+        var text = partial == null ? data : partial.append(data);
+        partial = null;
+        received(text, System.currentTimeMillis());
+      }
+      if (reads) socket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+      closed.incrementAndGet();
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket socket, Throwable error) {
+      closed.incrementAndGet();
+    }
   }
 
-  private void received(String text) {
-    if (text.isEmpty()) return;
+  private void received(CharSequence frame, long now) {
     frames.incrementAndGet();
-    if (!text.contains("\"kind\":\"events\"")) return;
-    var now = System.currentTimeMillis();
-    try {
-      JsonNode node = Json.MAPPER.readTree(text);
-      for (var row : node.get("events")) {
-        rows.incrementAndGet();
-        latency.recordValue(Math.max(0, Math.min(60_000, now - Instant.parse(row.get("time").asText()).toEpochMilli())));
-      }
-    } catch (Exception e) {
-      // a frame the bench cannot read is not a latency
+    var text = frame.toString();
+    if (!text.contains(EVENTS)) return;
+    for (int at = text.indexOf(TIME); at >= 0; at = text.indexOf(TIME, at + 1)) {
+      var start = at + TIME.length();
+      var end = text.indexOf('"', start);
+      if (end < 0) break;
+      rows.incrementAndGet();
+      var eventTime = Instant.parse(text.substring(start, end)).toEpochMilli();
+      latency.recordValue(Math.max(0, Math.min(60_000, now - eventTime)));
     }
   }
 
@@ -137,8 +136,6 @@ final class LiveClients implements AutoCloseable {
 
   @Override
   public void close() {
-    stoppers.forEach(stop -> stop.complete(null));
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    for (var socket : sockets) socket.abort();
   }
 }
