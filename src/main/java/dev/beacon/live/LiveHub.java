@@ -1,5 +1,6 @@
 package dev.beacon.live;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.campaign.Campaign;
 import dev.beacon.campaign.CampaignMetrics;
@@ -71,8 +72,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   record DashboardLoaded(List<CampaignMetrics> campaigns) implements Command {}
 
-  /** The attribution answers read again, as JSON (null when the read side knows nothing of the organisation). */
-  record AttributionLoaded(String attribution, String timeseries) implements Command {}
+  /** The attribution answers read again, as JSON trees (null when the read side knows nothing of the organisation). */
+  record AttributionLoaded(JsonNode attribution, JsonNode timeseries) implements Command {}
 
   record Flush() implements Command {}
 
@@ -99,8 +100,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private final List<GetFeed> early = new ArrayList<>();
   private boolean refreshing;
   private boolean refreshAgain;
-  private String attribution;
-  private String timeseries;
+  private JsonNode attribution;
+  private JsonNode timeseries;
 
   public static void init(ActorSystem<?> system, LiveSettings settings, CampaignQueries campaigns, AttributionAnswers answers,
       Executor blocking, LiveTopics topics, Clock clock) {
@@ -150,13 +151,11 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       changedCampaigns.put(m.campaignId(), m);
       scheduleFlush();
     } else if (update instanceof FeedAdded added) {
-      var fresh = new ArrayList<>(added.items());
-      fresh.sort(NEWEST_FIRST);
       // batches of different buckets arrive in any order: the feed keeps the newest by event time
-      feed.addAll(fresh);
+      feed.addAll(added.items());
       feed.sort(NEWEST_FIRST);
       while (feed.size() > settings.feedSize()) feed.remove(feed.size() - 1);
-      newRows.addAll(fresh);
+      newRows.addAll(added.items());
       scheduleFlush();
     } else if (update instanceof AttributionCommitted) {
       if (refreshing) {
@@ -184,8 +183,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     var chosen = metrics.values().stream()
         .filter(m -> get.campaignIds() == null || get.campaignIds().contains(m.campaignId())).toList();
     node.set("dashboard", Json.MAPPER.valueToTree(CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, chosen)));
-    node.set("attribution", attribution == null ? null : read(attribution));
-    node.set("timeseries", timeseries == null ? null : read(timeseries));
+    node.set("attribution", attribution);
+    node.set("timeseries", timeseries);
     node.set("events", Json.MAPPER.valueToTree(rows(SNAPSHOT_FEED_ROWS)));
     get.replyTo().tell(new Snapshot(lastId, node.toString()));
     return this;
@@ -256,7 +255,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
         if (!answers.knows(organizationId)) return new AttributionLoaded(null, null);
         var compare = answers.compare(organizationId, to.minusDays(AttributionAnswers.COMPARE_DAYS - 1L), to);
         var series = answers.timeseries(organizationId, to.minusDays(AttributionAnswers.SERIES_DAYS - 1L), to);
-        return new AttributionLoaded(Json.MAPPER.writeValueAsString(compare), Json.MAPPER.writeValueAsString(series));
+        return new AttributionLoaded(Json.MAPPER.valueToTree(compare), Json.MAPPER.valueToTree(series));
       } catch (Exception e) {
         throw new CompletionException(e);
       }
@@ -270,27 +269,20 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     });
   }
 
+  /** The first read only sets the answers (snapshots carry them); a later one that changed them goes out. */
   private Behavior<Command> onAttributionLoaded(AttributionLoaded loaded) {
     refreshing = false;
-    if (!attributionLoaded) {
-      attributionLoaded = true;
-      attribution = loaded.attribution();
-      timeseries = loaded.timeseries();
-      answerEarly();
-      if (refreshAgain) {
-        refreshAgain = false;
-        timers.startSingleTimer("refresh", new RefreshAttribution(), settings.attributionDebounce());
-      }
-      return this;
-    }
-    var changed = loaded.attribution() != null
+    var first = !attributionLoaded;
+    var changed = !first && loaded.attribution() != null
         && (!loaded.attribution().equals(attribution) || !loaded.timeseries().equals(timeseries));
+    attributionLoaded = true;
     attribution = loaded.attribution();
     timeseries = loaded.timeseries();
+    if (first) answerEarly();
     if (changed) {
       var node = message(LiveMessage.ATTRIBUTION);
-      node.set("attribution", read(attribution));
-      node.set("timeseries", read(timeseries));
+      node.set("attribution", attribution);
+      node.set("timeseries", timeseries);
       send(LiveMessage.ATTRIBUTION, "attribution", null, node);
       release();
     }
@@ -326,13 +318,5 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     if (outgoing.isEmpty()) return;
     topic.tell(Topic.publish(new LiveBatch(outgoing)));
     outgoing.clear();
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode read(String json) {
-    try {
-      return Json.MAPPER.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("JSON this hub wrote reads back", e);
-    }
   }
 }
