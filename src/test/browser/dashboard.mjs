@@ -6,7 +6,7 @@
 //   demo       the KPIs and the live feed move; nothing is wider than a laptop or a phone
 //   key        a server that requires keys: the page asks for one, loads with it, keeps it
 //   websocket  the /ws/dashboard contract, served by a stand-in (page.routeWebSocket): live on a
-//              snapshot, every kind of update rendered, reconnects by itself when it closes
+//              snapshot, every field of an update rendered, reconnects by itself when it closes
 //
 //   node dashboard.mjs demo http://127.0.0.1:8080/ target/screenshots
 //   node dashboard.mjs key http://127.0.0.1:8080/ target/screenshots bk_…
@@ -191,7 +191,7 @@ const timeseries = (n) => ({ organizationId: 'demo', days: Array.from({ length: 
 
 const feedItem = (name, ageMs) => ({ timestampMillis: Date.now() - ageMs, name, userId: 'user-ws', channel: 'Email', campaign: 'ws-campaign' });
 
-/** The websocket contract against a stand-in server: snapshot, each kind of update, error, close and reconnect. */
+/** The websocket contract against a stand-in server: snapshot, each field of an update, error, close and reconnect. */
 async function websocketContract(page) {
   const sockets = [];
   const received = [];
@@ -214,19 +214,19 @@ async function websocketContract(page) {
   await kpiIs(page, 'impressions', '1,000,000');
   steps.snapshot = { kpis: await kpis(page), diff: await text(page, '[data-att="diff-conversions"]'), feedTop: await feedTop(page) };
 
-  ws.send(JSON.stringify({ type: 'update', id: 101, kind: 'dashboard', dashboard: dashboard([campaign('alpha', 1900000, 19000, 190, 9500), campaign('beta', 100000, 1000, 10, 500)]) }));
+  ws.send(JSON.stringify({ type: 'update', id: 101, organizationId: 'demo', dashboard: dashboard([campaign('alpha', 1900000, 19000, 190, 9500), campaign('beta', 100000, 1000, 10, 500)]) }));
   await kpiIs(page, 'impressions', '2,000,000');
   steps.dashboard = await kpis(page);
 
-  ws.send(JSON.stringify({ type: 'update', id: 102, kind: 'campaign', campaign: campaign('gamma', 500000, 5000, 100, 1000) }));
+  ws.send(JSON.stringify({ type: 'update', id: 102, organizationId: 'demo', campaigns: [campaign('gamma', 500000, 5000, 100, 1000)] }));
   await kpiIs(page, 'impressions', '2,500,000');
   steps.campaign = { kpis: await kpis(page), rows: await page.$$eval('#campaign-rows tr', (rows) => rows.map((r) => r.dataset.campaign)) };
 
-  ws.send(JSON.stringify({ type: 'update', id: 103, kind: 'events', events: [feedItem('ws_event_2', 0), feedItem('ws_event_1', 10)] }));
+  ws.send(JSON.stringify({ type: 'update', id: 103, organizationId: 'demo', events: [feedItem('ws_event_2', 0), feedItem('ws_event_1', 10)] }));
   await until(page, () => document.querySelector('#feed-rows tr').textContent.includes('ws_event_2'));
   steps.events = await page.$$eval('#feed-rows tr', (rows) => rows.map((r) => r.children[1].textContent));
 
-  ws.send(JSON.stringify({ type: 'update', id: 104, kind: 'attribution', attribution: compare(10, 15), timeseries: timeseries(3) }));
+  ws.send(JSON.stringify({ type: 'update', id: 104, organizationId: 'demo', attribution: compare(10, 15), timeseries: timeseries(3) }));
   await until(page, () => document.querySelector('[data-att="diff-conversions"]').textContent === '+50 %');
   steps.attribution = { first: await text(page, '[data-att="first-conversions"]'), last: await text(page, '[data-att="last-conversions"]'),
     diff: await text(page, '[data-att="diff-conversions"]'),

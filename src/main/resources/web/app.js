@@ -146,10 +146,12 @@
   }
 
   /** A campaign's update: replace it in the dashboard and sum again, as the server's dashboard does. */
-  function mergeCampaign(c) {
+  /** The dashboard with these campaigns' newest metrics in it, and its totals summed again. */
+  function mergeCampaigns(list) {
     const d = state.dashboard ? { ...state.dashboard } : { organizationId: state.org, campaigns: [] };
-    const campaigns = (d.campaigns || []).filter((x) => x.campaignId !== c.campaignId);
-    campaigns.push(c);
+    const byId = new Map((d.campaigns || []).map((x) => [x.campaignId, x]));
+    list.forEach((c) => byId.set(c.campaignId, c));
+    const campaigns = [...byId.values()];
     const sum = (field) => campaigns.reduce((s, x) => s + (num(x[field]) || 0), 0);
     d.campaigns = campaigns;
     d.totalImpressions = sum('impressions');
@@ -158,8 +160,8 @@
     d.totalSpent = Math.round(sum('totalSpent') * 1e6) / 1e6;
     d.totalConversionValue = Math.round(sum('conversionValue') * 1e6) / 1e6;
     d.overallCtr = d.totalImpressions ? (100 * d.totalClicks) / d.totalImpressions : null;
-    d.timestamp = c.timestamp || d.timestamp;
-    renderDashboard(d);
+    d.timestamp = list[list.length - 1].timestamp || d.timestamp;
+    return d;
   }
 
   function renderAttribution(cmp) {
@@ -442,13 +444,18 @@
         renderFeed(frame.events || [], true);
         break;
       case 'update':
+        // what changed since the last frame: each field only when it did
         if (!state.live) return;
-        if (frame.kind === 'dashboard' && frame.dashboard) renderDashboard(frame.dashboard);
-        else if (frame.kind === 'campaign' && frame.campaign) mergeCampaign(frame.campaign);
-        else if (frame.kind === 'attribution') {
-          if (frame.attribution !== undefined) renderAttribution(frame.attribution);
-          if (frame.timeseries !== undefined) renderTimeseries(frame.timeseries);
-        } else if (frame.kind === 'events') renderFeed(frame.events || [], false);
+        if (frame.campaigns && frame.campaigns.length) {
+          const merged = mergeCampaigns(frame.campaigns);
+          if (frame.dashboard) state.dashboard = merged; // the server's totals, over the merged table
+          renderDashboard(frame.dashboard || merged);
+        } else if (frame.dashboard) {
+          renderDashboard(frame.dashboard);
+        }
+        if (frame.attribution !== undefined) renderAttribution(frame.attribution);
+        if (frame.timeseries !== undefined) renderTimeseries(frame.timeseries);
+        if (frame.events) renderFeed(frame.events, false);
         break;
       case 'error':
         notice('Live updates: ' + [frame.error, ...(frame.reasons || [])].filter(Boolean).join('; '), 'error');

@@ -43,6 +43,9 @@ public final class BenchArguments implements Callable<Integer> {
   private int latencyRate = 5_000;
   @Option(names = "--latency-seconds", paramLabel = "N", description = "length of the latency run (default ${DEFAULT-VALUE})")
   private int latencySeconds = 20;
+  @Option(names = "--warmup-seconds", paramLabel = "N", description = "the latency run first offers its rate this long, "
+      + "reported on its own row: a fresh JVM compiles its hot code meanwhile (default ${DEFAULT-VALUE})")
+  private int warmupSeconds = 30;
   @Option(names = "--db-url", paramLabel = "URL",
       description = "also run on this PostgreSQL database (a schema is made and dropped)")
   private String dbUrl;
@@ -88,7 +91,7 @@ public final class BenchArguments implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, dbUrl, dbUser,
+    var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, warmupSeconds, dbUrl, dbUser,
         dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys,
         clients, idleClients);
     var problems = options.problems();

@@ -12,6 +12,7 @@ record BenchOptions(
     int partitions,
     int latencyRate,
     int latencySeconds,
+    int warmupSeconds,
     String dbUrl,
     String dbUser,
     String dbPassword,
@@ -31,7 +32,7 @@ record BenchOptions(
   List<String> problems() {
     var problems = new ArrayList<String>();
     if (events < 1) problems.add("--events: at least 1");
-    if (campaigns < 1 || users < 1 || partitions < 1 || latencyRate < 1 || latencySeconds < 0) {
+    if (campaigns < 1 || users < 1 || partitions < 1 || latencyRate < 1 || latencySeconds < 0 || warmupSeconds < 0) {
       problems.add("sizes and rates must be positive");
     }
     if (!h2 && dbUrl == null) problems.add("--no-h2 needs --db-url");

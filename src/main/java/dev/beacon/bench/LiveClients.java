@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,32 +26,63 @@ import org.HdrHistogram.Recorder;
  * first frame, as a stuck browser tab, so that the server must bound and cut them.
  */
 final class LiveClients implements AutoCloseable {
-  private static final String EVENTS = "\"kind\":\"events\"";
+  private static final String EVENTS = "\"events\":[";
   private static final String TIME = "\"time\":\"";
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-      .executor(Executors.newFixedThreadPool(2)).build();
+      .executor(Executors.newFixedThreadPool(2, runnable -> {
+        var thread = new Thread(runnable, "live-clients");
+        thread.setDaemon(true);
+        return thread;
+      })).build();
   private final Recorder latency = new Recorder(60_000, 3);
   private final AtomicLong frames = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private static final int HANDSHAKES = 200;
   private final List<WebSocket> sockets = new ArrayList<>();
 
-  /** Connects the clients and waits until each has its answer to the upgrade (at most {@code timeout}). */
+  private final AtomicInteger failed = new AtomicInteger();
+  private volatile String firstFailure;
+
+  /**
+   * Connects the clients, at most {@code HANDSHAKES} handshakes at a time (a server's accept queue
+   * is short: thousands of connects at once lose their SYNs and wait out TCP's backoff), and
+   * waits until each has its answer to the upgrade or failed (each at most {@code timeout}).
+   */
   void connect(int port, List<String> organizations, int count, double idleShare, Duration timeout) throws Exception {
-    var upgrades = new ArrayList<CompletableFuture<WebSocket>>();
     var idleEvery = idleShare <= 0 ? Integer.MAX_VALUE : (int) Math.round(1 / idleShare);
     var uri = URI.create("ws://127.0.0.1:" + port + "/ws/dashboard");
+    var handshakes = new Semaphore(HANDSHAKES);
+    var done = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
       var org = organizations.get(i % organizations.size());
       var listener = new Client(i % idleEvery != 0);
-      upgrades.add(http.newWebSocketBuilder().buildAsync(uri, listener).thenCompose(socket -> {
-        connected.incrementAndGet();
-        return socket.sendText("{\"type\": \"subscribe\", \"organizationId\": \"" + org + "\"}", true);
-      }));
+      handshakes.acquire();
+      http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, listener)
+          .thenCompose(socket -> {
+            synchronized (sockets) {
+              sockets.add(socket);
+            }
+            connected.incrementAndGet();
+            return socket.sendText("{\"type\": \"subscribe\", \"organizationId\": \"" + org + "\"}", true);
+          })
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((socket, error) -> {
+            if (error != null && failed.getAndIncrement() == 0) firstFailure = error.toString();
+            handshakes.release();
+            done.countDown();
+          });
     }
-    CompletableFuture.allOf(upgrades.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    for (var upgrade : upgrades) sockets.add(upgrade.join());
+    done.await();
+  }
+
+  int failed() {
+    return failed.get();
+  }
+
+  String firstFailure() {
+    return firstFailure;
   }
 
   /** One client: whole frames gathered from their parts; a reading one asks for the next frame after each. */
@@ -136,6 +168,8 @@ final class LiveClients implements AutoCloseable {
 
   @Override
   public void close() {
-    for (var socket : sockets) socket.abort();
+    synchronized (sockets) {
+      for (var socket : sockets) socket.abort();
+    }
   }
 }

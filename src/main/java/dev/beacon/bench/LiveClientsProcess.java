@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The bench's dashboard clients in a JVM of their own ({@link #main}), so that their CPU shows
  * apart and their buffers do not count in the server's heap. The bench drives it over the
- * child's standard streams: it connects and says {@code connected N}; {@code reset} starts the
+ * child's standard streams: it connects and says {@code connected N M reason} (M failed, the first for that reason); {@code reset} starts the
  * measurement over; {@code report} prints the figures as one JSON line and ends it.
  */
 final class LiveClientsProcess implements AutoCloseable {
@@ -35,14 +35,16 @@ final class LiveClientsProcess implements AutoCloseable {
     var command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
         LiveClientsProcess.class.getName(), Integer.toString(port), String.join(",", organizations),
         Integer.toString(count), Double.toString(idleShare)));
-    var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     return new LiveClientsProcess(process);
   }
 
-  /** The line the child says once connected (or why it could not). */
+  /** The line the child says once every client connected or failed; the failures are printed. */
   int awaitConnected() throws IOException {
     var line = answer("connected ");
-    return Integer.parseInt(line.substring("connected ".length()).trim());
+    var words = line.split(" ", 4);
+    if (!words[2].equals("0")) System.out.println("  " + words[2] + " dashboard clients could not connect: " + words[3]);
+    return Integer.parseInt(words[1]);
   }
 
   void reset() throws IOException {
@@ -75,8 +77,9 @@ final class LiveClientsProcess implements AutoCloseable {
     var clients = new LiveClients();
     var organizations = List.of(args[1].split(","));
     clients.connect(Integer.parseInt(args[0]), organizations, Integer.parseInt(args[2]), Double.parseDouble(args[3]),
-        Duration.ofMinutes(3));
-    System.out.println("connected " + clients.connected());
+        Duration.ofMinutes(1));
+    // connected <clients connected> <clients failed> <the first failure>
+    System.out.println("connected " + clients.connected() + " " + clients.failed() + " " + clients.firstFailure());
     var commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     var since = System.nanoTime();
     for (String command; (command = commands.readLine()) != null; ) {

@@ -32,6 +32,8 @@ public final class IngestStats {
   private final LongAdder batches = new LongAdder();
   private final RateMeter consumedPerSecond = new RateMeter(60);
   private final LatencyHistogram latency = new LatencyHistogram();
+  private final LatencyHistogram waited = new LatencyHistogram();
+  private final LatencyHistogram applying = new LatencyHistogram();
 
   public IngestStats(Clock clock) {
     this.clock = clock;
@@ -107,13 +109,36 @@ public final class IngestStats {
     consumedPerSecond.record(clock.millis(), n);
   }
 
-  /** Event time → persisted, for each event of a batch that every entity acknowledged. */
-  void persisted(long eventMillis, long nowMillis) {
+  /**
+   * Event time → persisted, for each event of a batch that every entity acknowledged, and its two
+   * parts: event time → its batch began (the producer, the broker, the batch window and a free
+   * batch slot) and the batch's own time (every entity persisting its share).
+   */
+  void persisted(long eventMillis, long batchStartedMillis, long nowMillis) {
     latency.record(nowMillis - eventMillis);
+    waited.record(batchStartedMillis - eventMillis);
+    applying.record(nowMillis - batchStartedMillis);
   }
 
   public LatencyHistogram latency() {
     return latency;
+  }
+
+  /** Event time → the start of the batch that applied it. */
+  public LatencyHistogram waited() {
+    return waited;
+  }
+
+  /** Start of a batch → every entity persisted its share, once per event. */
+  public LatencyHistogram applying() {
+    return applying;
+  }
+
+  /** Starts the three latency histograms again. */
+  public void resetLatency() {
+    latency.reset();
+    waited.reset();
+    applying.reset();
   }
 
   void committed() {

@@ -122,6 +122,7 @@ final class IngestStream {
       offsets.put(read.offset().partitionOffset().key(), read.offset());
     }
     stats.batchStarted(batch.size());
+    var started = System.currentTimeMillis();
     // A failed batch fails the stream, which restarts from the last commit; entities are idempotent.
     return processor.process(records)
         .whenComplete((d, e) -> {
@@ -132,7 +133,7 @@ final class IngestStream {
           var now = System.currentTimeMillis();
           // the latency of live events only: an imported event's time is months or years ago
           for (var r : live) {
-            if (r instanceof BatchProcessor.Accepted a) stats.persisted(a.delivered().event().timestamp().toEpochMilli(), now);
+            if (r instanceof BatchProcessor.Accepted a) stats.persisted(a.delivered().event().timestamp().toEpochMilli(), started, now);
           }
           return ConsumerMessage.createCommittableOffsetBatch(List.copyOf(offsets.values()));
         });

@@ -46,8 +46,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  */
 public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "LiveHub");
-  /** Rows of the live feed in a snapshot (the dashboard shows the last 20). */
-  static final int SNAPSHOT_FEED_ROWS = 20;
+  /**
+   * Rows of the live feed in a snapshot and, at most, in an update (the newest of what a flush
+   * brought): the dashboard shows the last 20, and more would only make every client's frames heavier.
+   */
+  static final int FEED_ROWS_SHOWN = 20;
   private static final Comparator<FeedItem> NEWEST_FIRST = Comparator.comparingLong(FeedItem::timestampMillis).reversed();
 
   public sealed interface Command extends CborSerializable
@@ -80,6 +83,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   record RefreshAttribution() implements Command {}
 
   private final String organizationId;
+  private final String quotedOrganizationId;
+  private long lastFlushMillis;
   private final LiveSettings settings;
   private final CampaignQueries campaigns;
   private final AttributionAnswers answers;
@@ -115,6 +120,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     super(context);
     this.timers = timers;
     this.organizationId = organizationId;
+    this.quotedOrganizationId = json(organizationId);
     this.settings = settings;
     this.campaigns = campaigns;
     this.answers = answers;
@@ -185,7 +191,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     node.set("dashboard", Json.MAPPER.valueToTree(CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, chosen)));
     node.set("attribution", attribution);
     node.set("timeseries", timeseries);
-    node.set("events", Json.MAPPER.valueToTree(rows(SNAPSHOT_FEED_ROWS)));
+    node.set("events", Json.MAPPER.valueToTree(rows(FEED_ROWS_SHOWN)));
     get.replyTo().tell(new Snapshot(lastId, node.toString()));
     return this;
   }
@@ -219,31 +225,45 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     return this;
   }
 
+  /**
+   * A flush waits {@code publish-delay} for the rest of a batch's changes (its entities persist
+   * at nearly the same time), and comes at most once per {@code publish-interval}.
+   */
   private void scheduleFlush() {
-    if (!timers.isTimerActive("flush")) timers.startSingleTimer("flush", new Flush(), settings.publishInterval());
+    if (timers.isTimerActive("flush")) return;
+    var sinceLast = clock.millis() - lastFlushMillis;
+    var delay = Math.max(settings.publishDelay().toMillis(), settings.publishInterval().toMillis() - sinceLast);
+    timers.startSingleTimer("flush", new Flush(), java.time.Duration.ofMillis(delay));
   }
 
   /** Publishes what changed since the last flush as one batch: each campaign's newest metrics, the totals, the new feed rows. */
   private Behavior<Command> flush() {
-    for (var m : changedCampaigns.values()) publish(LiveMessage.CAMPAIGN, "campaign:" + m.campaignId(), m.campaignId(), "campaign", m);
+    lastFlushMillis = clock.millis();
+    for (var m : changedCampaigns.values()) send(LiveMessage.CAMPAIGN, "campaign:" + m.campaignId(), m.campaignId(), json(m));
     if (!changedCampaigns.isEmpty()) {
       // the totals only: the campaigns that moved are in the batch, the others did not
       var totals = Json.MAPPER.<ObjectNode>valueToTree(
           CampaignQueries.Dashboard.of(organizationId, Instant.now(clock), null, List.copyOf(metrics.values())));
       totals.remove("campaigns");
-      var node = message(LiveMessage.DASHBOARD);
-      node.set("dashboard", totals);
-      send(LiveMessage.DASHBOARD, "dashboard", null, node);
+      send(LiveMessage.DASHBOARD, "dashboard", null, totals.toString());
     }
     if (!newRows.isEmpty()) {
       newRows.sort(NEWEST_FIRST);
-      var rows = newRows.stream().limit(settings.feedSize()).map(FeedRow::of).toList();
-      publish(LiveMessage.EVENTS, "events:" + (lastId + 1), null, "events", rows);
+      var rows = newRows.stream().limit(FEED_ROWS_SHOWN).map(FeedRow::of).toList();
+      send(LiveMessage.EVENTS, "events:" + (lastId + 1), null, json(rows));
     }
     changedCampaigns.clear();
     newRows.clear();
     release();
     return this;
+  }
+
+  private static String json(Object value) {
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("not writable as JSON: " + value, e);
+    }
   }
 
   /** Reads the attribution answers off the actor's thread; one read at a time, another after it when asked meanwhile. */
@@ -280,10 +300,10 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     timeseries = loaded.timeseries();
     if (first) answerEarly();
     if (changed) {
-      var node = message(LiveMessage.ATTRIBUTION);
+      var node = Json.MAPPER.createObjectNode();
       node.set("attribution", attribution);
       node.set("timeseries", timeseries);
-      send(LiveMessage.ATTRIBUTION, "attribution", null, node);
+      send(LiveMessage.ATTRIBUTION, "attribution", null, node.toString());
       release();
     }
     if (refreshAgain) {
@@ -293,30 +313,15 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     return this;
   }
 
-  private void publish(String kind, String key, String campaignId, String field, Object payload) {
-    var node = message(kind);
-    node.set(field, Json.MAPPER.valueToTree(payload));
-    send(kind, key, campaignId, node);
-  }
-
-  private ObjectNode message(String kind) {
-    var node = Json.MAPPER.createObjectNode();
-    node.put("type", "update");
-    node.put("id", lastId + 1);
-    node.put("organizationId", organizationId);
-    node.put("kind", kind);
-    return node;
-  }
-
-  private void send(String kind, String key, String campaignId, ObjectNode node) {
+  private void send(String kind, String key, String campaignId, String json) {
     lastId++;
-    outgoing.add(new LiveMessage(lastId, kind, key, campaignId, node.toString()));
+    outgoing.add(new LiveMessage(lastId, kind, key, campaignId, json));
   }
 
   /** Publishes what {@link #send} gathered, as one batch. */
   private void release() {
     if (outgoing.isEmpty()) return;
-    topic.tell(Topic.publish(new LiveBatch(outgoing)));
+    topic.tell(Topic.publish(LiveBatch.of(quotedOrganizationId, outgoing)));
     outgoing.clear();
   }
 }

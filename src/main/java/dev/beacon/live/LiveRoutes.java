@@ -220,7 +220,7 @@ final class LiveRoutes extends AllDirectives {
         .viaMat(KillSwitches.single(), Keep.right())
         .watchTermination((killSwitch, done) -> {
           subscription.tell(new Subscription.Switch(killSwitch));
-          done.whenComplete((d, error) -> subscription.tell(new Subscription.Detached()));
+          done.whenComplete((d, error) -> subscription.tell(new Subscription.Detached(killSwitch)));
           return NotUsed.getInstance();
         });
   }

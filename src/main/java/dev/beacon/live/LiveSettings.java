@@ -9,10 +9,11 @@ import java.util.List;
  * heartbeat, when a client that reads nothing is disconnected and an unused subscription
  * removed, how many delivered updates are held for an SSE resume, how long committed attribution
  * changes are gathered before the answers are read again, the rows of the live feed kept per
- * organisation, how often a hub publishes what changed, and the origins a browser may open the websocket from (besides the server's own).
+ * organisation, how often a hub publishes what changed (and how long a flush waits for the rest of
+ * a batch's changes), and the origins a browser may open the websocket from (besides the server's own).
  */
 public record LiveSettings(int queueSize, Duration heartbeat, Duration stuckTimeout, Duration idleTimeout, int resumeBuffer,
-    Duration attributionDebounce, Duration publishInterval, int feedSize, List<String> allowedOrigins) {
+    Duration attributionDebounce, Duration publishInterval, Duration publishDelay, int feedSize, List<String> allowedOrigins) {
 
   public LiveSettings {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -24,6 +25,6 @@ public record LiveSettings(int queueSize, Duration heartbeat, Duration stuckTime
   public static LiveSettings from(Config c) {
     return new LiveSettings(c.getInt("queue-size"), c.getDuration("heartbeat"), c.getDuration("stuck-timeout"),
         c.getDuration("idle-timeout"), c.getInt("resume-buffer"), c.getDuration("attribution-debounce"),
-        c.getDuration("publish-interval"), c.getInt("feed-size"), c.getStringList("allowed-origins"));
+        c.getDuration("publish-interval"), c.getDuration("publish-delay"), c.getInt("feed-size"), c.getStringList("allowed-origins"));
   }
 }

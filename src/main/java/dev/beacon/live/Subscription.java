@@ -23,10 +23,14 @@ import org.apache.pekko.stream.KillSwitch;
  * One dashboard client's subscription, on the node it connected to. It listens on its
  * organisation's topic, asks the hub for a snapshot once it listens (what the topic brought before
  * the snapshot and the snapshot holds is dropped by number, so nothing is missed or doubled), and
- * queues what the client is to receive, filtered by its campaigns: at most {@code queue-size}
- * updates, a newer update of the same thing (a campaign's metrics, the totals, the attribution)
- * replacing the queued one, and beyond the bound the oldest going (feed rows first). The client
- * takes them by polling ({@link Poll}) or by a stream (SSE or websocket) that asks for the next
+ * queues what the client is to receive: the hub's batches, each one update, by reference (shared
+ * by every client of the organisation on the node), at most {@code queue-size} of them. When the
+ * client takes them they go out as one update frame, conflated by key (a campaign's newest
+ * metrics, the newest totals and answers replace older ones) and filtered by its campaigns; a
+ * client that keeps up gets the frame the hub rendered once for all. A client more than
+ * {@code queue-size} updates behind has them dropped and gets a fresh snapshot when it next takes,
+ * so a slow client gets fewer, fresher updates and costs no more memory than a fast one. The
+ * client takes by polling ({@link Poll}) or by a stream (SSE or websocket) that asks for the next
  * ones ({@link Next}) as fast as it sends them: a stream that takes nothing while updates wait
  * for {@code stuck-timeout} is cut; an idle stream gets a heartbeat every {@code heartbeat}; a
  * subscription nobody takes from for {@code idle-timeout} stops. Delivered updates are kept
@@ -64,7 +68,8 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   /** How to cut the attached stream. */
   record Switch(KillSwitch killSwitch) implements Command {}
 
-  record Detached() implements Command {}
+  /** The stream cut by this switch ended (a stream that another took over from is no longer heard). */
+  record Detached(KillSwitch killSwitch) implements Command {}
 
   record Stop() implements Command {}
 
@@ -78,8 +83,27 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   record Info(String id, String organizationId, Set<String> campaignIds, Instant createdAt, int queued, long delivered,
       long conflated, long dropped, boolean streaming) {}
 
-  /** What a client receives: SSE's event name and id (null for heartbeats and errors), and the JSON. */
-  record Outgoing(Long id, String event, String json) {}
+  /**
+   * What a client receives: SSE's event name and id (null for heartbeats and errors), the JSON
+   * (null for an update still queued: rendered when it goes out, with the updates next to it),
+   * and for an update the messages it carries.
+   */
+  record Outgoing(Long id, String event, String json, List<LiveMessage> messages) {
+    Outgoing(Long id, String event, String json) {
+      this(id, event, json, List.of());
+    }
+
+    static Outgoing update(LiveMessage message) {
+      return new Outgoing(message.id(), "update", null, List.of(message));
+    }
+
+    boolean isUpdate() {
+      return !messages.isEmpty();
+    }
+  }
+
+  /** A delivery held for an SSE resume: an update's message, or the id of a snapshot (message null). */
+  private record Held(long id, LiveMessage message) {}
 
   record Batch(List<Outgoing> items, boolean closed) {}
 
@@ -90,6 +114,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
     CompletionStage<LiveHub.Snapshot> snapshot(String organizationId, Set<String> campaignIds, String note);
   }
 
+  private static final int MAX_NOTICES = 10;
   private final String id;
   private final LiveSettings settings;
   private final Hubs hubs;
@@ -99,10 +124,17 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   private final Runnable whenStopped;
   private final Instant createdAt;
   private final ActorRef<LiveBatch> listener;
-  private final LinkedHashMap<String, Outgoing> queue = new LinkedHashMap<>();
-  private final ArrayDeque<Outgoing> delivered = new ArrayDeque<>();
-  private final List<LiveMessage> beforeSnapshot = new ArrayList<>();
+  /** The batches queued for the client, by reference, oldest first; conflated when it takes them. */
+  private final ArrayDeque<List<LiveMessage>> pending = new ArrayDeque<>();
+  /** A snapshot the client has still to take, and errors for it. */
+  private Outgoing snapshot;
+  private final List<Outgoing> notices = new ArrayList<>();
+  /** The client fell more than queue-size batches behind: a fresh snapshot when it next takes. */
+  private boolean behind;
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private final List<List<LiveMessage>> beforeSnapshot = new ArrayList<>();
   private String organizationId;
+  private String quotedOrganizationId;
   private Set<String> campaignIds;
   private long generation;
   private boolean awaitingSnapshot;
@@ -113,7 +145,6 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   private long deliveredCount;
   private long conflated;
   private long dropped;
-  private long uniqueKeys;
   private ActorRef<Batch> waiting;
   private long waitingSince;
   private boolean streaming;
@@ -178,6 +209,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
           return this;
         })
         .onMessage(Detached.class, m -> {
+          if (m.killSwitch() != killSwitch) return this;
           streaming = false;
           killSwitch = null;
           waiting = null;
@@ -185,12 +217,14 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
           return connectionBound ? stop() : this;
         })
         .onMessage(Fail.class, m -> {
-          enqueue(new Outgoing(null, "error", m.json()), "error:" + (++uniqueKeys));
+          // a client's errors are its own requests': a few at most
+          if (notices.size() < MAX_NOTICES) notices.add(new Outgoing(null, "error", m.json()));
+          replyIfWaiting();
           return this;
         })
         .onMessage(Tick.class, m -> onTick())
         .onMessage(GetInfo.class, m -> {
-          m.replyTo().tell(new Info(id, organizationId, campaignIds, createdAt, queue.size(), deliveredCount, conflated,
+          m.replyTo().tell(new Info(id, organizationId, campaignIds, createdAt, pending.size(), deliveredCount, conflated,
               dropped, streaming));
           return this;
         })
@@ -202,6 +236,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
     if (this.organizationId != null && !this.organizationId.equals(organizationId)) leave();
     if (this.organizationId == null) {
       this.organizationId = organizationId;
+      this.quotedOrganizationId = quoted(organizationId);
       hubs.topic(organizationId).tell(Topic.subscribe(listener));
       stats.following(organizationId, 1);
     }
@@ -236,15 +271,40 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   }
 
   private Behavior<Command> onDelivered(Delivered delivered) {
-    if (organizationId == null) return this;
-    for (var message : delivered.batch().messages()) {
-      if (awaitingSnapshot) {
-        beforeSnapshot.add(message);
-      } else {
-        offer(message);
-      }
+    if (organizationId == null || behind) return this;
+    var messages = delivered.batch().messages();
+    if (messages.isEmpty()) return this;
+    if (awaitingSnapshot) {
+      beforeSnapshot.add(messages);
+      return this;
     }
+    if (waiting != null && !hasQueued() && campaignIds == null && messages.get(0).id() > snapshotId) {
+      // a client of the whole organisation that keeps up: the frame the hub rendered for all of them
+      var frame = new Outgoing(messages.get(messages.size() - 1).id(), "update", delivered.batch().frame(), messages);
+      delivered(frame);
+      var to = waiting;
+      waiting = null;
+      to.tell(new Batch(List.of(frame), false));
+      return this;
+    }
+    queue(messages);
+    replyIfWaiting();
     return this;
+  }
+
+  /**
+   * Queues a batch (by reference: the hub's batch is shared by every client of the organisation
+   * on this node). Beyond {@code queue-size} batches the client is too far behind for its updates
+   * to be worth sending: they are dropped, and it gets a fresh snapshot when it next takes.
+   */
+  private void queue(List<LiveMessage> messages) {
+    pending.addLast(messages);
+    stats.queued(1);
+    if (pending.size() <= settings.queueSize()) return;
+    dropped += pending.size();
+    stats.dropped(pending.size());
+    clearPending();
+    behind = true;
   }
 
   private Behavior<Command> onSnapshot(SnapshotReady ready) {
@@ -256,88 +316,129 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
     }
     awaitingSnapshot = false;
     snapshotId = ready.snapshot().id();
-    enqueue(new Outgoing(snapshotId, "snapshot", ready.snapshot().json()), "snapshot");
-    for (var message : beforeSnapshot) offer(message);
+    snapshot = new Outgoing(snapshotId, "snapshot", ready.snapshot().json());
+    // what the topic brought meanwhile: the updates the snapshot does not hold go out after it
+    for (var messages : beforeSnapshot) queue(messages);
     beforeSnapshot.clear();
+    replyIfWaiting();
     return this;
   }
 
-  /** A topic message for this client, unless the snapshot holds it or the filter leaves it out. */
-  private void offer(LiveMessage message) {
-    if (message.id() <= snapshotId) return;
-    if (campaignIds != null) {
-      if (LiveMessage.DASHBOARD.equals(message.kind())) return;
-      if (message.campaignId() != null && !campaignIds.contains(message.campaignId())) return;
-    }
-    enqueue(new Outgoing(message.id(), "update", message.json()), message.conflates() ? message.key() : "events:" + message.id());
+  private boolean hasQueued() {
+    return snapshot != null || !notices.isEmpty() || !pending.isEmpty() || behind;
   }
 
-  private void enqueue(Outgoing item, String key) {
-    if (queue.remove(key) != null) {
-      conflated++;
-      stats.conflated(1);
-    } else {
-      stats.queued(1);
-    }
-    queue.put(key, item);
-    while (queue.size() > settings.queueSize()) {
-      dropOne();
-    }
-    if (waiting != null) reply(waiting);
-  }
-
-  /** The oldest feed rows go first; then the oldest update; a snapshot stays. */
-  private void dropOne() {
-    String victim = null;
-    for (var entry : queue.entrySet()) {
-      if (entry.getKey().startsWith("events:")) {
-        victim = entry.getKey();
-        break;
-      }
-      if (victim == null && !entry.getKey().equals("snapshot")) victim = entry.getKey();
-    }
-    if (victim == null) return;
-    queue.remove(victim);
-    dropped++;
-    stats.queued(-1);
-    stats.dropped(1);
+  /** A stream waiting for updates gets what is queued, if any of it is for this client. */
+  private void replyIfWaiting() {
+    if (waiting == null || !hasQueued()) return;
+    var items = drain();
+    if (items.isEmpty()) return;
+    var to = waiting;
+    waiting = null;
+    to.tell(new Batch(items, false));
   }
 
   private Behavior<Command> onNext(Next next) {
     lastTaken = clock.millis();
-    if (!queue.isEmpty()) {
-      reply(next.replyTo());
-    } else {
-      waiting = next.replyTo();
-      waitingSince = clock.millis();
-    }
+    waiting = next.replyTo();
+    waitingSince = clock.millis();
+    replyIfWaiting();
     return this;
   }
 
-  private void reply(ActorRef<Batch> to) {
-    waiting = null;
-    to.tell(new Batch(drain(), false));
+  /**
+   * What is queued, in order: the snapshot, notices, then the queued batches as one update frame,
+   * conflated by key (a campaign's newest metrics, the newest totals and answers replace older
+   * ones), without what the snapshot holds or the filter leaves out; beyond {@code queue-size}
+   * updates in it the oldest feed rows go. A client too far behind first gets a fresh snapshot.
+   */
+  private List<Outgoing> drain() {
+    if (behind) {
+      behind = false;
+      refilter(campaignIds, "this client fell more than " + settings.queueSize()
+          + " updates behind: they were dropped, and this is a fresh snapshot");
+      return List.of();
+    }
+    var items = new ArrayList<Outgoing>(2);
+    if (snapshot != null) items.add(snapshot);
+    snapshot = null;
+    items.addAll(notices);
+    notices.clear();
+    var updates = conflate();
+    if (!updates.isEmpty()) {
+      items.add(new Outgoing(updates.get(updates.size() - 1).id(), "update",
+          LiveMessage.frame(quotedOrganizationId, updates), updates));
+    }
+    for (var item : items) delivered(item);
+    return items;
   }
 
-  private List<Outgoing> drain() {
-    var items = new ArrayList<>(queue.values());
-    stats.queued(-queue.size());
-    queue.clear();
-    for (var item : items) {
-      if (item.id() == null) continue;
-      deliveredCount++;
-      lastDeliveredId = item.id();
-      // only an SSE client resumes (a websocket's subscription ends with its connection)
-      if (!connectionBound && settings.resumeBuffer() > 0) {
-        delivered.addLast(item);
-        if (delivered.size() > settings.resumeBuffer()) delivered.removeFirst();
+  private List<LiveMessage> conflate() {
+    if (pending.isEmpty()) return List.of();
+    var byKey = new LinkedHashMap<String, LiveMessage>();
+    var feedRows = 0;
+    for (var messages : pending) {
+      for (var message : messages) {
+        if (message.id() <= snapshotId || !wanted(message)) continue;
+        if (!message.conflates()) feedRows++;
+        if (byKey.remove(message.key()) != null) {
+          conflated++;
+          stats.conflated(1);
+        }
+        byKey.put(message.key(), message);
       }
     }
-    return items;
+    clearPending();
+    var updates = new ArrayList<>(byKey.values());
+    for (var it = updates.iterator(); it.hasNext() && updates.size() > settings.queueSize() && feedRows > 0; ) {
+      if (!it.next().conflates()) {
+        it.remove();
+        feedRows--;
+        dropped++;
+        stats.dropped(1);
+      }
+    }
+    return updates;
+  }
+
+  /** Whether the filter lets a message through: the chosen campaigns, and not the organisation's totals. */
+  private boolean wanted(LiveMessage message) {
+    if (campaignIds == null) return true;
+    if (LiveMessage.DASHBOARD.equals(message.kind())) return false;
+    return message.campaignId() == null || campaignIds.contains(message.campaignId());
+  }
+
+  /** Counts what goes out, and holds it for an SSE resume (a websocket's subscription ends with its connection). */
+  private void delivered(Outgoing item) {
+    if (item.id() == null) return;
+    lastDeliveredId = item.id();
+    var holds = !connectionBound && settings.resumeBuffer() > 0;
+    if (!item.isUpdate()) {
+      deliveredCount++;
+      if (holds) hold(new Held(item.id(), null));
+      return;
+    }
+    deliveredCount += item.messages().size();
+    if (holds) for (var message : item.messages()) hold(new Held(message.id(), message));
+  }
+
+  private void hold(Held delivery) {
+    held.addLast(delivery);
+    if (held.size() > settings.resumeBuffer()) held.removeFirst();
+  }
+
+  private static String quoted(String text) {
+    try {
+      return dev.beacon.common.Json.MAPPER.writeValueAsString(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Behavior<Command> onAttach(Attach attach) {
     if (streaming && killSwitch != null) killSwitch.shutdown();
+    // the stream taken over from: its end is no longer this subscription's concern
+    killSwitch = null;
     streaming = true;
     waiting = null;
     lastTaken = clock.millis();
@@ -352,18 +453,17 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   /** Puts back, ahead of what is queued, what was delivered after {@code lastEventId}, if all of it is still held. */
   private boolean resume(long lastEventId) {
     if (lastDeliveredId >= 0 && lastEventId >= lastDeliveredId) return true;
-    if (delivered.isEmpty() || delivered.peekFirst().id() > lastEventId) return false;
-    var missed = new ArrayList<Outgoing>();
-    for (Iterator<Outgoing> it = delivered.descendingIterator(); it.hasNext(); ) {
-      var item = it.next();
-      if (item.id() <= lastEventId) break;
-      missed.add(0, item);
+    if (held.isEmpty() || held.peekFirst().id() > lastEventId) return false;
+    var missed = new ArrayList<LiveMessage>();
+    for (Iterator<Held> it = held.descendingIterator(); it.hasNext(); ) {
+      var delivery = it.next();
+      if (delivery.id() <= lastEventId) break;
+      if (delivery.message() != null) missed.add(0, delivery.message());
     }
-    var rest = new LinkedHashMap<>(queue);
-    queue.clear();
-    for (var item : missed) queue.put("resumed:" + item.id(), item);
-    queue.putAll(rest);
-    stats.queued(missed.size());
+    if (!missed.isEmpty()) {
+      pending.addFirst(missed);
+      stats.queued(1);
+    }
     return true;
   }
 
@@ -378,7 +478,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
       waiting.tell(new Batch(List.of(new Outgoing(null, "heartbeat", heartbeat)), false));
       waiting = null;
     }
-    if (streaming && waiting == null && !queue.isEmpty() && now - lastTaken >= settings.stuckTimeout().toMillis()) {
+    if (streaming && waiting == null && hasQueued() && now - lastTaken >= settings.stuckTimeout().toMillis()) {
       getContext().getLog().info("Subscription {} of {}: the client took nothing for {}, disconnected", id, organizationId,
           settings.stuckTimeout());
       stats.disconnected(1);
@@ -394,9 +494,16 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
     return this;
   }
 
+  /** Forgets what is queued (a new filter, or leaving the organisation). */
   private void clearQueue() {
-    stats.queued(-queue.size());
-    queue.clear();
+    clearPending();
+    snapshot = null;
+    behind = false;
+  }
+
+  private void clearPending() {
+    stats.queued(-pending.size());
+    pending.clear();
   }
 
   private Behavior<Command> stop() {

@@ -182,7 +182,7 @@ class LiveDashboardTest {
       for (int burst = 0; burst < 5; burst++) ingest("acme", "c" + (burst % 2), 40);
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
         var query = Json.MAPPER.readTree(send("GET", "/api/analytics/real-time/dashboard?organizationId=acme", acmeRead, null).body());
-        var last = sse.events.stream().filter(e -> "update".equals(e.event()) && e.data().get("kind").asText().equals("dashboard"))
+        var last = sse.events.stream().filter(e -> "update".equals(e.event()) && e.data().has("dashboard"))
             .reduce((a, b) -> b);
         assertThat(last).as("a dashboard update").isPresent();
         // other tests of the class click for acme too: what counts is that the last update is the query's answer
@@ -191,7 +191,7 @@ class LiveDashboardTest {
         assertThat(last.get().data().get("dashboard").get("totalSpent").decimalValue())
             .isEqualByComparingTo(query.get("totalSpent").decimalValue());
       });
-      assertThat(sse.events).anySatisfy(e -> assertThat(e.data().path("kind").asText()).isEqualTo("events"));
+      assertThat(sse.events).anySatisfy(e -> assertThat(e.data().path("events").size()).isPositive());
       first = List.copyOf(sse.events);
     }
     var ids = first.stream().filter(e -> e.id() != null).map(e -> Long.parseLong(e.id())).toList();
@@ -265,8 +265,9 @@ class LiveDashboardTest {
     var before = reader.received.size();
     for (int burst = 0; burst < 5; burst++) ingest("acme", "ws", 20);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reader.received.stream()
-        .filter(f -> f.path("kind").asText().equals("campaign") && f.get("campaign").get("campaignId").asText().equals("ws"))
-        .anyMatch(f -> f.get("campaign").get("clicks").asLong() == 100));
+        .flatMap(f -> java.util.stream.StreamSupport.stream(f.path("campaigns").spliterator(), false))
+        .filter(c -> c.get("campaignId").asText().equals("ws"))
+        .anyMatch(c -> c.get("clicks").asLong() == 100));
     assertThat(reader.received.size()).isGreaterThan(before);
     assertThat(idle.received).hasSizeLessThanOrEqualTo(1);
 

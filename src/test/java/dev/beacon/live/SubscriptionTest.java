@@ -40,7 +40,7 @@ class SubscriptionTest {
 
   private static LiveSettings settings(int queueSize, Duration stuck, Duration idle, int resumeBuffer) {
     return new LiveSettings(queueSize, Duration.ofSeconds(1), stuck, idle, resumeBuffer, Duration.ofMillis(10),
-        Duration.ofMillis(10), 100, List.of());
+        Duration.ofMillis(10), Duration.ofMillis(1), 100, List.of());
   }
 
   /** A hub stand-in: the organisation's real topic, and snapshots the test completes (numbered as it says). */
@@ -72,8 +72,12 @@ class SubscriptionTest {
     }
 
     void publish(long id, String kind, String key, String campaignId) {
-      topic.tell(Topic.publish(new LiveBatch(List.of(
-          new LiveMessage(id, kind, key, campaignId, "{\"id\":" + id + ",\"kind\":\"" + kind + "\"}")))));
+      topic.tell(Topic.publish(LiveBatch.of("\"" + org + "\"", List.of(message(id, kind, key, campaignId)))));
+    }
+
+    /** Several messages in one batch, as a hub's flush publishes them. */
+    void publish(LiveMessage... messages) {
+      topic.tell(Topic.publish(LiveBatch.of("\"" + org + "\"", List.of(messages))));
     }
 
     /** Waits until the topic has {@code count} subscribers (a subscription joins it asynchronously). */
@@ -84,6 +88,16 @@ class SubscriptionTest {
         return probe.receiveMessage().localSubscriberCount() >= count;
       });
     }
+  }
+
+  /** A message whose JSON piece names its id, in the shape of its kind (feed rows are an array). */
+  private static LiveMessage message(long id, String kind, String key, String campaignId) {
+    var json = switch (kind) {
+      case LiveMessage.EVENTS -> "[{\"row\":" + id + "}]";
+      case LiveMessage.ATTRIBUTION -> "{\"attribution\":" + id + ",\"timeseries\":" + id + "}";
+      default -> "{\"id\":" + id + ",\"campaignId\":" + (campaignId == null ? "null" : "\"" + campaignId + "\"") + "}";
+    };
+    return new LiveMessage(id, kind, key, campaignId, json);
   }
 
   private static ActorRef<Subscription.Command> subscribe(Hub hub, Set<String> campaigns, LiveSettings settings, LiveStats stats) {
@@ -97,18 +111,20 @@ class SubscriptionTest {
     return probe.receiveMessage().items();
   }
 
-  /** Polls until {@code count} items came, at most a few seconds (topic delivery is asynchronous). */
+  /** Polls until items with {@code count} ids came, at most a few seconds (topic delivery is asynchronous). */
   private static List<Subscription.Outgoing> pollUntil(ActorRef<Subscription.Command> subscription, int count) {
     var items = new ArrayList<Subscription.Outgoing>();
     Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
       items.addAll(poll(subscription));
-      return items.size() >= count;
+      return ids(items).size() >= count;
     });
     return items;
   }
 
+  /** The ids of what went out: a snapshot's, and those of the messages each update frame carries. */
   private static List<Long> ids(List<Subscription.Outgoing> items) {
-    return items.stream().map(Subscription.Outgoing::id).toList();
+    return items.stream().flatMap(item -> item.isUpdate() ? item.messages().stream().map(LiveMessage::id)
+        : java.util.stream.Stream.of(item.id())).toList();
   }
 
   @Test
@@ -122,27 +138,52 @@ class SubscriptionTest {
     for (long id = 1; id <= 10; id++) hub.publish(id, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
     hub.publish(11, LiveMessage.CAMPAIGN, "campaign:c2", "c2");
     hub.publish(12, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
-    Awaitility.await().until(() -> stats.stats().conflatedUpdates() == 10);
+    Awaitility.await().until(() -> stats.stats().queuedUpdates() == 12);
 
     var items = poll(subscription);
     assertThat(ids(items)).containsExactly(0L, 11L, 12L);
     assertThat(items.get(0).event()).isEqualTo("snapshot");
+    assertThat(items).hasSize(2);
+    assertThat(stats.stats().conflatedUpdates()).isEqualTo(10);
     assertThat(stats.stats().queuedUpdates()).isZero();
   }
 
   @Test
-  void beyondTheBoundTheOldestFeedRowsGoFirstAndTheSnapshotStays() {
+  void beyondTheBoundInOneFrameTheOldestFeedRowsGo() {
     var hub = new Hub();
     var stats = new LiveStats();
     var subscription = subscribe(hub, null, settings(4, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
     hub.awaitSubscribers(1);
     Awaitility.await().until(() -> hub.askedCount() == 1);
     hub.answer(0, 0);
-    hub.publish(1, LiveMessage.DASHBOARD, "dashboard", null);
-    for (long id = 2; id <= 7; id++) hub.publish(id, LiveMessage.EVENTS, "events:" + id, null);
-    Awaitility.await().until(() -> stats.stats().droppedUpdates() == 4);
+    hub.publish(message(1, LiveMessage.DASHBOARD, "dashboard", null), message(2, LiveMessage.EVENTS, "events:2", null),
+        message(3, LiveMessage.EVENTS, "events:3", null), message(4, LiveMessage.CAMPAIGN, "campaign:c1", "c1"),
+        message(5, LiveMessage.EVENTS, "events:5", null), message(6, LiveMessage.EVENTS, "events:6", null));
+    Awaitility.await().until(() -> stats.stats().queuedUpdates() == 1);
 
-    assertThat(ids(poll(subscription))).containsExactly(0L, 1L, 6L, 7L);
+    assertThat(ids(poll(subscription))).containsExactly(0L, 1L, 4L, 5L, 6L);
+    assertThat(stats.stats().droppedUpdates()).isEqualTo(2);
+  }
+
+  @Test
+  void aClientMoreThanTheBoundBehindHasItsUpdatesDroppedAndGetsAFreshSnapshotThatSaysSo() {
+    var hub = new Hub();
+    var stats = new LiveStats();
+    var subscription = subscribe(hub, null, settings(4, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
+    hub.awaitSubscribers(1);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    for (long id = 1; id <= 7; id++) hub.publish(id, LiveMessage.CAMPAIGN, "campaign:c" + id, "c" + id);
+    // the fifth batch was one too many: the five queued went, the two after them were not queued
+    Awaitility.await().until(() -> stats.stats().droppedUpdates() == 5);
+    assertThat(stats.stats().queuedUpdates()).isZero();
+
+    assertThat(poll(subscription)).isEmpty();
+    Awaitility.await().until(() -> hub.askedCount() == 2);
+    assertThat(hub.notes.get(1)).isEqualTo("this client fell more than 4 updates behind: they were dropped, and this is a fresh snapshot");
+    hub.answer(1, 7);
+    hub.publish(8, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
+    assertThat(ids(pollUntil(subscription, 2))).containsExactly(7L, 8L);
   }
 
   @Test
@@ -247,5 +288,71 @@ class SubscriptionTest {
     assertThat(hub.notes.get(1)).isEqualTo("the updates after 0 are no longer held: this is a fresh snapshot");
     hub.answer(1, 4);
     assertThat(ids(pollUntil(subscription, 1))).containsExactly(4L);
+  }
+
+  @Test
+  void aClientThatKeepsUpGetsEachBatchAsTheOneFrameTheHubRenderedAndAFilteredOneItsOwn() throws Exception {
+    var hub = new Hub();
+    var all = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), new LiveStats());
+    var filtered = testKit.spawn(Subscription.create("f-" + hub.org, hub.org, Set.of("c2"),
+        settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), hub, new LiveStats(), Clock.systemUTC(), false, () -> {}));
+    hub.awaitSubscribers(2);
+    Awaitility.await().until(() -> hub.askedCount() == 2);
+    hub.answer(0, 0);
+    hub.answer(1, 0);
+    var allFrames = testKit.<Subscription.Batch>createTestProbe();
+    var filteredFrames = testKit.<Subscription.Batch>createTestProbe();
+    all.tell(new Subscription.Next(allFrames.ref()));
+    filtered.tell(new Subscription.Next(filteredFrames.ref()));
+    assertThat(allFrames.receiveMessage().items().get(0).event()).isEqualTo("snapshot");
+    assertThat(filteredFrames.receiveMessage().items().get(0).event()).isEqualTo("snapshot");
+    all.tell(new Subscription.Next(allFrames.ref()));
+    filtered.tell(new Subscription.Next(filteredFrames.ref()));
+
+    var batch = List.of(message(1, LiveMessage.CAMPAIGN, "campaign:c1", "c1"), message(2, LiveMessage.CAMPAIGN, "campaign:c2", "c2"),
+        message(3, LiveMessage.DASHBOARD, "dashboard", null), message(4, LiveMessage.EVENTS, "events:4", null));
+    hub.publish(batch.toArray(LiveMessage[]::new));
+
+    var frame = allFrames.receiveMessage().items();
+    assertThat(frame).hasSize(1);
+    assertThat(frame.get(0).json()).isEqualTo(LiveMessage.frame("\"" + hub.org + "\"", batch));
+    assertThat(frame.get(0).id()).isEqualTo(4L);
+    var json = dev.beacon.common.Json.MAPPER.readTree(frame.get(0).json());
+    assertThat(json.get("campaigns")).hasSize(2);
+    assertThat(json.get("events").get(0).get("row").asLong()).isEqualTo(4);
+
+    var own = filteredFrames.receiveMessage().items();
+    assertThat(ids(own)).containsExactly(2L, 4L);
+    var ownJson = dev.beacon.common.Json.MAPPER.readTree(own.get(0).json());
+    assertThat(ownJson.get("campaigns")).hasSize(1);
+    assertThat(ownJson.get("campaigns").get(0).get("campaignId").asText()).isEqualTo("c2");
+    assertThat(ownJson.has("dashboard")).isFalse();
+  }
+
+  @Test
+  void theEndOfAStreamAnotherTookOverFromDoesNotStopTheNewOne() {
+    var hub = new Hub();
+    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), new LiveStats());
+    hub.awaitSubscribers(1);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    var attached = testKit.<Subscription.Attached>createTestProbe();
+    var old = KillSwitches.shared("old");
+    subscription.tell(new Subscription.Attach(null, attached.ref()));
+    attached.receiveMessage();
+    subscription.tell(new Subscription.Switch(old));
+    // a reconnect: the new stream takes over, then the old one's end is heard
+    var current = KillSwitches.shared("new");
+    subscription.tell(new Subscription.Attach(null, attached.ref()));
+    attached.receiveMessage();
+    subscription.tell(new Subscription.Switch(current));
+    var frames = testKit.<Subscription.Batch>createTestProbe();
+    subscription.tell(new Subscription.Next(frames.ref()));
+    assertThat(ids(frames.receiveMessage().items())).containsExactly(0L);
+    subscription.tell(new Subscription.Next(frames.ref()));
+    subscription.tell(new Subscription.Detached(old));
+    hub.publish(1, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
+
+    assertThat(ids(frames.receiveMessage(Duration.ofSeconds(5)).items())).containsExactly(1L);
   }
 }
