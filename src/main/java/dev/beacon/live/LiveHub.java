@@ -85,6 +85,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private final String organizationId;
   private final String quotedOrganizationId;
   private long lastFlushMillis;
+  /** The snapshot of the whole organisation without a note, while nothing changed since it was rendered. */
+  private Snapshot lastPlainSnapshot;
   private final LiveSettings settings;
   private final CampaignQueries campaigns;
   private final AttributionAnswers answers;
@@ -151,6 +153,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   private Behavior<Command> onPublish(Publish publish) {
     var update = publish.update();
+    if (!(update instanceof AttributionCommitted)) lastPlainSnapshot = null;
     if (update instanceof Campaign.CampaignChanged changed) {
       var m = changed.metrics();
       metrics.put(m.campaignId(), m);
@@ -174,6 +177,12 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   }
 
   private Behavior<Command> onGetSnapshot(GetSnapshot get) {
+    // a reconnecting crowd asks for the same snapshot: rendered once while nothing changed
+    var plain = get.campaignIds() == null && get.note() == null;
+    if (plain && lastPlainSnapshot != null) {
+      get.replyTo().tell(lastPlainSnapshot);
+      return this;
+    }
     var node = Json.MAPPER.createObjectNode();
     node.put("type", "snapshot");
     node.put("id", lastId);
@@ -192,7 +201,9 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     node.set("attribution", attribution);
     node.set("timeseries", timeseries);
     node.set("events", Json.MAPPER.valueToTree(rows(FEED_ROWS_SHOWN)));
-    get.replyTo().tell(new Snapshot(lastId, node.toString()));
+    var snapshot = new Snapshot(lastId, node.toString());
+    if (plain) lastPlainSnapshot = snapshot;
+    get.replyTo().tell(snapshot);
     return this;
   }
 
@@ -219,6 +230,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   private Behavior<Command> onDashboardLoaded(DashboardLoaded loaded) {
     dashboardLoaded = true;
+    lastPlainSnapshot = null;
     // what a batch published since is newer than what the load read
     for (var m : loaded.campaigns()) metrics.putIfAbsent(m.campaignId(), m);
     answerEarly();
@@ -295,6 +307,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     var first = !attributionLoaded;
     var changed = !first && loaded.attribution() != null
         && (!loaded.attribution().equals(attribution) || !loaded.timeseries().equals(timeseries));
+    if (first || changed) lastPlainSnapshot = null;
     attributionLoaded = true;
     attribution = loaded.attribution();
     timeseries = loaded.timeseries();

@@ -158,11 +158,22 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   static Behavior<Command> create(String id, String organizationId, Set<String> campaignIds, LiveSettings settings,
       Hubs hubs, LiveStats stats, Clock clock, boolean connectionBound, Runnable whenStopped) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new Tick(), java.time.Duration.ofSeconds(1));
+      timers.startTimerWithFixedDelay(new Tick(), tick(settings));
       var subscription = new Subscription(ctx, id, settings, hubs, stats, clock, connectionBound, whenStopped);
       if (organizationId != null) subscription.follow(organizationId, campaignIds, null);
       return subscription;
     }));
+  }
+
+  /**
+   * How often a subscription looks at its clocks: a third of the shorter of the heartbeat and the
+   * stuck timeout, at least a second (5 s by default: thousands of subscriptions ticking every
+   * second cost the node thousands of timer messages a second).
+   */
+  static java.time.Duration tick(LiveSettings settings) {
+    var shorter = settings.heartbeat().compareTo(settings.stuckTimeout()) < 0 ? settings.heartbeat() : settings.stuckTimeout();
+    var third = shorter.dividedBy(3);
+    return third.compareTo(java.time.Duration.ofSeconds(1)) < 0 ? java.time.Duration.ofSeconds(1) : third;
   }
 
   private Subscription(ActorContext<Command> context, String id, LiveSettings settings, Hubs hubs, LiveStats stats,

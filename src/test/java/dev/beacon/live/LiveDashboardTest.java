@@ -104,6 +104,39 @@ class LiveDashboardTest {
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
   }
 
+  /** The snapshot a new polling subscription of {@code org} gets first, as sent. */
+  private static String firstSnapshot(String org, String key) throws Exception {
+    var id = subscribe(org, key, null);
+    var snapshot = new String[1];
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      var updates = Json.MAPPER.readTree(send("GET", "/api/analytics/real-time/updates?subscriptionId=" + id, key, null).body())
+          .get("updates");
+      if (updates.isEmpty()) return false;
+      snapshot[0] = updates.get(0).toString();
+      return true;
+    });
+    send("DELETE", "/api/analytics/real-time/subscribe?subscriptionId=" + id, key, null);
+    return snapshot[0];
+  }
+
+  @Test
+  void aCrowdSubscribingWhileNothingChangesGetsOneRenderedSnapshotAndAChangeMakesAFreshOne() throws Exception {
+    var read = key("umbrella", "read");
+    var ingest = key("umbrella", "ingest");
+    var events = "{\"events\": [{\"eventType\": \"click\", \"campaignId\": \"u1\", \"metadata\": {\"userId\": \"%s\"}},"
+        + " {\"eventType\": \"click\", \"campaignId\": \"u1\", \"metadata\": {\"userId\": \"%s\"}}]}";
+    assertThat(send("POST", "/api/analytics/real-time", ingest, events.formatted("a", "b")).statusCode()).isEqualTo(202);
+    // once the clicks are in and nothing moves, two subscribers get the very same snapshot (its timestamp included)
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      var one = firstSnapshot("umbrella", read);
+      return Json.MAPPER.readTree(one).get("dashboard").get("totalClicks").asLong() == 2 && one.equals(firstSnapshot("umbrella", read));
+    });
+
+    assertThat(send("POST", "/api/analytics/real-time", ingest, events.formatted("c", "d")).statusCode()).isEqualTo(202);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+        Json.MAPPER.readTree(firstSnapshot("umbrella", read)).get("dashboard").get("totalClicks").asLong() == 4);
+  }
+
   /** One Server-Sent Event as read off the wire. */
   record Sse(String id, String event, JsonNode data) {}
 

@@ -100,6 +100,15 @@ class SubscriptionTest {
     return new LiveMessage(id, kind, key, campaignId, json);
   }
 
+  /** A subscription that listens and has its snapshot, numbered 0, from the hub. */
+  private static ActorRef<Subscription.Command> following(Hub hub, Set<String> campaigns, LiveSettings settings, LiveStats stats) {
+    var subscription = subscribe(hub, campaigns, settings, stats);
+    hub.awaitSubscribers(1);
+    Awaitility.await().until(() -> hub.askedCount() == 1);
+    hub.answer(0, 0);
+    return subscription;
+  }
+
   private static ActorRef<Subscription.Command> subscribe(Hub hub, Set<String> campaigns, LiveSettings settings, LiveStats stats) {
     return testKit.spawn(Subscription.create("s-" + hub.org, hub.org, campaigns, settings, hub, stats, Clock.systemUTC(), false,
         () -> stopped.add("s-" + hub.org)));
@@ -131,10 +140,7 @@ class SubscriptionTest {
   void aSlowClientGetsTheNewestMetricsOfEachCampaignOnce() {
     var hub = new Hub();
     var stats = new LiveStats();
-    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
-    hub.awaitSubscribers(1);
-    Awaitility.await().until(() -> hub.askedCount() == 1);
-    hub.answer(0, 0);
+    var subscription = following(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
     for (long id = 1; id <= 10; id++) hub.publish(id, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
     hub.publish(11, LiveMessage.CAMPAIGN, "campaign:c2", "c2");
     hub.publish(12, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
@@ -152,10 +158,7 @@ class SubscriptionTest {
   void beyondTheBoundInOneFrameTheOldestFeedRowsGo() {
     var hub = new Hub();
     var stats = new LiveStats();
-    var subscription = subscribe(hub, null, settings(4, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
-    hub.awaitSubscribers(1);
-    Awaitility.await().until(() -> hub.askedCount() == 1);
-    hub.answer(0, 0);
+    var subscription = following(hub, null, settings(4, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
     hub.publish(message(1, LiveMessage.DASHBOARD, "dashboard", null), message(2, LiveMessage.EVENTS, "events:2", null),
         message(3, LiveMessage.EVENTS, "events:3", null), message(4, LiveMessage.CAMPAIGN, "campaign:c1", "c1"),
         message(5, LiveMessage.EVENTS, "events:5", null), message(6, LiveMessage.EVENTS, "events:6", null));
@@ -169,10 +172,7 @@ class SubscriptionTest {
   void aClientMoreThanTheBoundBehindHasItsUpdatesDroppedAndGetsAFreshSnapshotThatSaysSo() {
     var hub = new Hub();
     var stats = new LiveStats();
-    var subscription = subscribe(hub, null, settings(4, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
-    hub.awaitSubscribers(1);
-    Awaitility.await().until(() -> hub.askedCount() == 1);
-    hub.answer(0, 0);
+    var subscription = following(hub, null, settings(4, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), stats);
     for (long id = 1; id <= 7; id++) hub.publish(id, LiveMessage.CAMPAIGN, "campaign:c" + id, "c" + id);
     // the fifth batch was one too many: the five queued went, the two after them were not queued
     Awaitility.await().until(() -> stats.stats().droppedUpdates() == 5);
@@ -204,11 +204,8 @@ class SubscriptionTest {
   @Test
   void aFilteredSubscriptionGetsItsCampaignsAndNotTheOrganizationsTotals() {
     var hub = new Hub();
-    var subscription = subscribe(hub, Set.of("c1"), settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10),
+    var subscription = following(hub, Set.of("c1"), settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10),
         new LiveStats());
-    hub.awaitSubscribers(1);
-    Awaitility.await().until(() -> hub.askedCount() == 1);
-    hub.answer(0, 0);
     hub.publish(1, LiveMessage.CAMPAIGN, "campaign:c2", "c2");
     hub.publish(2, LiveMessage.DASHBOARD, "dashboard", null);
     hub.publish(3, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
@@ -269,10 +266,7 @@ class SubscriptionTest {
   @Test
   void anSseClientResumesFromItsLastEventIdWhileTheGapIsHeldElseGetsAFreshSnapshotThatSaysSo() {
     var hub = new Hub();
-    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 3), new LiveStats());
-    hub.awaitSubscribers(1);
-    Awaitility.await().until(() -> hub.askedCount() == 1);
-    hub.answer(0, 0);
+    var subscription = following(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 3), new LiveStats());
     for (long id = 1; id <= 4; id++) hub.publish(id, LiveMessage.EVENTS, "events:" + id, null);
     // delivered (to a connection that then died): 0 1 2 3 4; the last 3 are held
     assertThat(ids(pollUntil(subscription, 5))).containsExactly(0L, 1L, 2L, 3L, 4L);
@@ -332,10 +326,7 @@ class SubscriptionTest {
   @Test
   void theEndOfAStreamAnotherTookOverFromDoesNotStopTheNewOne() {
     var hub = new Hub();
-    var subscription = subscribe(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), new LiveStats());
-    hub.awaitSubscribers(1);
-    Awaitility.await().until(() -> hub.askedCount() == 1);
-    hub.answer(0, 0);
+    var subscription = following(hub, null, settings(100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10), new LiveStats());
     var attached = testKit.<Subscription.Attached>createTestProbe();
     var old = KillSwitches.shared("old");
     subscription.tell(new Subscription.Attach(null, attached.ref()));
