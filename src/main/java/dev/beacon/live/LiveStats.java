@@ -39,6 +39,11 @@ final class LiveStats {
     perOrganization.computeIfPresent(organizationId, (org, count) -> count.get() <= 0 ? null : count);
   }
 
+  /** Subscriptions following an organisation on this node now. */
+  int active() {
+    return active.get();
+  }
+
   void queued(long delta) {
     queued.addAndGet(delta);
   }

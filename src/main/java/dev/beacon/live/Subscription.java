@@ -150,6 +150,7 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
   private boolean streaming;
   private KillSwitch killSwitch;
   private long lastTaken;
+  private long lastFrameMillis;
 
   /**
    * {@code connectionBound}: a websocket's subscription, which ends with its connection (an SSE or
@@ -289,10 +290,11 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
       beforeSnapshot.add(messages);
       return this;
     }
-    if (waiting != null && !hasQueued() && campaignIds == null && messages.get(0).id() > snapshotId) {
+    if (waiting != null && !hasQueued() && campaignIds == null && messages.get(0).id() > snapshotId && frameDue()) {
       // a client of the whole organisation that keeps up: the frame the hub rendered for all of them
       var frame = new Outgoing(messages.get(messages.size() - 1).id(), "update", delivered.batch().frame(), messages);
       delivered(frame);
+      lastFrameMillis = clock.millis();
       var to = waiting;
       waiting = null;
       to.tell(new Batch(List.of(frame), false));
@@ -339,14 +341,24 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
     return snapshot != null || !notices.isEmpty() || !pending.isEmpty() || behind;
   }
 
-  /** A stream waiting for updates gets what is queued, if any of it is for this client. */
+  /**
+   * A stream waiting for updates gets what is queued, if any of it is for this client: a snapshot
+   * or an error at once, updates once the node's frame budget lets this client have the next
+   * frame (else at the next batch or tick, gathering what came meanwhile).
+   */
   private void replyIfWaiting() {
     if (waiting == null || !hasQueued()) return;
+    if (snapshot == null && notices.isEmpty() && !behind && !frameDue()) return;
     var items = drain();
     if (items.isEmpty()) return;
+    lastFrameMillis = clock.millis();
     var to = waiting;
     waiting = null;
     to.tell(new Batch(items, false));
+  }
+
+  private boolean frameDue() {
+    return clock.millis() - lastFrameMillis >= settings.frameSpacingMillis(stats.active());
   }
 
   private Behavior<Command> onNext(Next next) {
@@ -480,6 +492,8 @@ final class Subscription extends AbstractBehavior<Subscription.Command> {
 
   private Behavior<Command> onTick() {
     var now = clock.millis();
+    // updates held back by the frame budget when no batch came since
+    replyIfWaiting();
     if (snapshotRetry && awaitingSnapshot && organizationId != null) {
       snapshotRetry = false;
       askSnapshot(snapshotNote);

@@ -40,7 +40,7 @@ class SubscriptionTest {
 
   private static LiveSettings settings(int queueSize, Duration stuck, Duration idle, int resumeBuffer) {
     return new LiveSettings(queueSize, Duration.ofSeconds(1), stuck, idle, resumeBuffer, Duration.ofMillis(10),
-        Duration.ofMillis(10), Duration.ofMillis(1), 100, List.of());
+        Duration.ofMillis(10), Duration.ofMillis(1), 100, 0, List.of());
   }
 
   /** A hub stand-in: the organisation's real topic, and snapshots the test completes (numbered as it says). */
@@ -345,5 +345,25 @@ class SubscriptionTest {
     hub.publish(1, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
 
     assertThat(ids(frames.receiveMessage(Duration.ofSeconds(5)).items())).containsExactly(1L);
+  }
+
+  @Test
+  void theNodesFrameBudgetSpacesAClientsFramesAndGathersWhatCameBetween() {
+    var hub = new Hub();
+    // one frame a second for the node, and this the one subscription on it
+    var budget = new LiveSettings(100, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5), 10,
+        Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(1), 100, 1, List.of());
+    var subscription = following(hub, null, budget, new LiveStats());
+    var frames = testKit.<Subscription.Batch>createTestProbe();
+    subscription.tell(new Subscription.Next(frames.ref()));
+    assertThat(ids(frames.receiveMessage().items())).containsExactly(0L);
+    subscription.tell(new Subscription.Next(frames.ref()));
+    hub.publish(1, LiveMessage.CAMPAIGN, "campaign:c1", "c1");
+    hub.publish(2, LiveMessage.CAMPAIGN, "campaign:c2", "c2");
+
+    frames.expectNoMessage(Duration.ofMillis(500));
+    var gathered = frames.receiveMessage(Duration.ofSeconds(3)).items();
+    assertThat(gathered).hasSize(1);
+    assertThat(ids(gathered)).containsExactly(1L, 2L);
   }
 }
