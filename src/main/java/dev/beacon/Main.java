@@ -2,6 +2,7 @@ package dev.beacon;
 
 import dev.beacon.attribution.AttributeCommand;
 import dev.beacon.backfill.ImportCommand;
+import dev.beacon.bandit.offline.EvaluateCommand;
 import dev.beacon.bench.BenchArguments;
 import dev.beacon.common.CommandLines;
 import dev.beacon.common.ScalaConsole;
@@ -14,7 +15,7 @@ import picocli.CommandLine.HelpCommand;
 /** The command line: {@code java -jar beacon.jar [command]}, {@code serve} when none is given. */
 @Command(name = "beacon", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
     subcommands = {ServeCommand.class, SimulateCommand.class, ImportCommand.class, BenchArguments.class,
-        AttributeCommand.class, HelpCommand.class},
+        AttributeCommand.class, EvaluateCommand.class, HelpCommand.class},
     customSynopsis = "java -jar beacon.jar [-hV] [COMMAND]",
     description = "Beacon: real-time marketing analytics and online-learning server.",
     footer = {"",

@@ -26,14 +26,14 @@ class CommandLineTest {
     var ran = run(help);
     assertThat(ran.status()).isZero();
     assertThat(ran.out()).startsWith("Usage: java -jar beacon.jar [-hV] [COMMAND]")
-        .contains("  serve ", "  simulate ", "  import ", "  bench ", "  attribute ", "  help ");
+        .contains("  serve ", "  simulate ", "  import ", "  bench ", "  attribute ", "  evaluate ", "  help ");
     assertThat(ran.err()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
       "serve, --help", "serve, -h", "simulate, --help", "simulate, -h", "import, --help", "import, -h", "bench, --help", "bench, -h",
-      "attribute, --help", "attribute, -h", "help, bench"})
+      "attribute, --help", "attribute, -h", "evaluate, --help", "evaluate, -h", "help, bench"})
   void helpOfEachCommandPrintsItsUsageAndExitsWith0(String command, String help) {
     var ran = run(command, help);
     var name = command.equals("help") ? help : command;
@@ -59,6 +59,7 @@ class CommandLineTest {
       "import --ga4 f --bogus        | import: Unknown option: '--bogus'                    | import",
       "bench --evnts 5               | bench: Unknown options: '--evnts', '5'               | bench",
       "attribute --paths f --bogus   | attribute: Unknown option: '--bogus'                 | attribute",
+      "evaluate --log f --policy logged --bogus | evaluate: Unknown option: '--bogus'     | evaluate",
   })
   void anUnknownOptionOrCommandIsNamedBeforeTheUsageAndExitsWith2(String line, String message, String usage) {
     var ran = run(line.split(" "));
@@ -85,6 +86,8 @@ class CommandLineTest {
       "attribute --csv               | attribute: Missing required option: '--paths=FILE'",
       "import --organization acme    | import: Missing required option: '--ga4=FILE'",
       "import --ga4 f --organization a/b | import: --organization: must match [A-Za-z0-9._-]{1,128}",
+      "evaluate --log f --policy best | evaluate: Invalid value for option '--policy': 'best' is not a policy: uniform, logged or linucb",
+      "evaluate --log f --policy linucb --alpha=-1 | evaluate: alpha must be a finite number ≥ 0, got -1.0",
   })
   void aBadValueNamesTheOptionAndExitsWith2(String line, String message) {
     var ran = run(line.split(" "));

@@ -38,6 +38,16 @@ class LayoutTest {
   }
 
   @Test
+  void theBanditMathsAndItsOfflineEvaluationRunWithoutPekko() {
+    noClasses().that().resideInAPackage("dev.beacon.bandit.offline..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..")
+        .check(MAIN);
+    noClasses().that().resideInAPackage("dev.beacon.bandit").and().haveSimpleNameStartingWith("LinUcb")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..", "dev.beacon.bandit.offline..")
+        .check(MAIN);
+  }
+
+  @Test
   void theIngestKnowsTheFeaturesOnlyByTheirBatchParts() {
     noClasses().that().resideInAPackage("dev.beacon.ingest..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.beacon.campaign..", "dev.beacon.journey..",

@@ -19,6 +19,13 @@ public final class TestData {
   /** Per channel figures of {@link #ATTRIBUTION_PATHS} from an independent implementation in exact fractions. */
   public static final Path ATTRIBUTION_REFERENCE = resource("data/attribution/reference.csv");
 
+  /** 200 rows of the Open Bandit Dataset's men's campaign logged by the uniform-random policy, with its 34 items beside. */
+  public static final Path OPEN_BANDIT_RANDOM = resource("data/open-bandit/random/men.csv");
+  /** 400 rows of the Open Bandit Dataset's men's campaign logged by Bernoulli Thompson sampling, with its 34 items beside. */
+  public static final Path OPEN_BANDIT_BTS = resource("data/open-bandit/bts/men.csv");
+  /** Five hand-made rounds in the Open Bandit layout, 3 items (tiny_item_context.csv beside); expected figures in the tests' comments. */
+  public static final Path BANDIT_TINY_LOG = resource("bandit/tiny.csv");
+
   private TestData() {}
 
   private static Path resource(String name) {
