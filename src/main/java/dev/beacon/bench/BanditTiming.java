@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
  * λ = 1, ε = 0.05, an exact re-inversion every 100 updates of an arm, its cost spread over them).
  * Contexts and rewards are drawn beforehand; a warm-up lets the JIT compile the loops, then each
  * operation is timed over rounds of {@value #CALLS_PER_ROUND} calls, and the median and the best
- * round are printed in ns per call. The results feed a sink printed at the end, so the JIT cannot
- * drop the work. {@code java -cp target/classes dev.beacon.bench.BanditTiming [rounds]}.
+ * round are reported in ns per call. The results feed a sink that is published, so the JIT cannot
+ * drop the work. The bench runs it first (its {@code bandit} table); {@code java -cp target/classes dev.beacon.bench.BanditTiming [rounds]}.
  */
 public final class BanditTiming {
   private static final int DIMENSION = 21;
@@ -25,6 +25,7 @@ public final class BanditTiming {
   private final double[] rewards = new double[CONTEXTS];
   private final LinUcb model;
   private double sink;
+  static volatile double lastSink;
 
   private BanditTiming(long seed) {
     var random = new SplittableRandom(seed);
@@ -35,8 +36,12 @@ public final class BanditTiming {
     model = LinUcb.withArms(LinUcbSettings.of(DIMENSION), ARMS, new SplittableRandom(seed + 1));
   }
 
-  public static void main(String[] args) {
-    var rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+  /** Nanoseconds per call, median and best round, of decide, update and the two together. */
+  record Result(int dimension, int arms, double decideMedian, double decideBest, double updateMedian, double updateBest,
+      double bothMedian, double bothBest, double drift) {}
+
+  /** Warms up, then times {@code rounds} rounds of each operation. */
+  static Result measure(int rounds) {
     var timing = new BanditTiming(42);
     for (var i = 0; i < WARM_UP_ROUNDS; i++) {
       timing.decideRound();
@@ -51,21 +56,32 @@ public final class BanditTiming {
       update[i] = timing.updateRound();
       both[i] = timing.bothRound();
     }
-    System.out.printf("LinUCB, d = %d, %d arms, %s, Java %s%n", DIMENSION, ARMS.size(), timing.model.settings(),
-        Runtime.version());
-    System.out.printf("%-18s %12s %12s%n", "ns per call", "median", "best");
-    print("decide", decide);
-    print("update", update);
-    print("decide + update", both);
-    System.out.printf("(sink %.3f, drift at the latest re-inversions %.3e, %d rounds of %,d calls)%n", timing.sink,
-        timing.model.drift(), rounds, CALLS_PER_ROUND);
+    // published, so that the JIT cannot drop the work that fed it
+    lastSink = timing.sink;
+    return new Result(DIMENSION, ARMS.size(), median(decide), best(decide), median(update), best(update), median(both),
+        best(both), timing.model.drift());
   }
 
-  private static void print(String name, long[] nanos) {
+  public static void main(String[] args) {
+    var rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    var r = measure(rounds);
+    System.out.printf("LinUCB, d = %d, %d arms, %s, Java %s%n", DIMENSION, ARMS.size(), LinUcbSettings.of(DIMENSION),
+        Runtime.version());
+    System.out.printf("%-18s %12s %12s%n", "ns per call", "median", "best");
+    System.out.printf("%-18s %12.1f %12.1f%n", "decide", r.decideMedian(), r.decideBest());
+    System.out.printf("%-18s %12.1f %12.1f%n", "update", r.updateMedian(), r.updateBest());
+    System.out.printf("%-18s %12.1f %12.1f%n", "decide + update", r.bothMedian(), r.bothBest());
+    System.out.printf("(drift at the latest re-inversions %.3e, %d rounds of %,d calls)%n", r.drift(), rounds, CALLS_PER_ROUND);
+  }
+
+  private static double median(long[] nanos) {
     var sorted = nanos.clone();
     Arrays.sort(sorted);
-    System.out.printf("%-18s %12.1f %12.1f%n", name, (double) sorted[sorted.length / 2] / CALLS_PER_ROUND,
-        (double) sorted[0] / CALLS_PER_ROUND);
+    return (double) sorted[sorted.length / 2] / CALLS_PER_ROUND;
+  }
+
+  private static double best(long[] nanos) {
+    return (double) Arrays.stream(nanos).min().orElseThrow() / CALLS_PER_ROUND;
   }
 
   private long decideRound() {

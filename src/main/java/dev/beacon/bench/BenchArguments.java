@@ -81,6 +81,8 @@ public final class BenchArguments implements Callable<Integer> {
   @Option(names = "--idle-clients", paramLabel = "SHARE",
       description = "share of those clients that never read, like a stuck browser tab (default ${DEFAULT-VALUE})")
   private double idleClients = 0.1;
+  @Option(names = "--no-bandit", description = "skip the LinUCB timing (decide and update, d = 21, 4 arms, one thread)")
+  private boolean skipBandit;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -93,7 +95,7 @@ public final class BenchArguments implements Callable<Integer> {
   public Integer call() {
     var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, warmupSeconds, dbUrl, dbUser,
         dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys,
-        clients, idleClients);
+        clients, idleClients, !skipBandit);
     var problems = options.problems();
     if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
     return BenchCommand.measure(options, out, err);

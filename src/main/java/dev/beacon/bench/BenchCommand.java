@@ -100,6 +100,11 @@ public final class BenchCommand {
     var started = System.nanoTime();
     out.printf("Beacon bench: %,d events per scenario, %,d campaigns, %,d users, %d partitions%n",
         options.events(), options.campaigns(), options.users(), options.partitions());
+    if (options.bandit()) {
+      // first, on cores nothing else uses yet
+      out.println("  bandit: LinUCB decide and update, d = 21, 4 arms, one thread ...");
+      bandit = BanditTiming.measure(15);
+    }
     kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
     var scenarios = new ArrayList<Scenario>();
     var workloads = new ArrayList<String>(List.of("mix"));
@@ -326,6 +331,7 @@ public final class BenchCommand {
   }
 
   private final List<String> schemas = new ArrayList<>();
+  private BanditTiming.Result bandit;
 
   private void dropSchemas() {
     if (schemas.isEmpty()) return;
@@ -493,6 +499,7 @@ public final class BenchCommand {
     params.put("idleClients", options.idleClients());
     params.put("postgres", options.dbUrl() != null);
     params.put("seed", options.seed());
+    params.put("bandit", options.bandit());
     params.put("journeys", options.journeys());
     params.put("retries", options.retries() ? "10% sent twice, half in the same micro-batch" : "off");
     params.put("late", options.late() ? "10% held back by up to 30 min of event time" : "off");
@@ -528,6 +535,14 @@ public final class BenchCommand {
         }
       }
     }
+    if (bandit != null) {
+      out.println();
+      out.printf("%-18s %14s %14s   (LinUCB, d = %d, %d arms, one thread; drift at re-inversion %.1e)%n", "bandit ns/call",
+          "median", "best", bandit.dimension(), bandit.arms(), bandit.drift());
+      out.printf("%-18s %14.1f %14.1f%n", "decide", bandit.decideMedian(), bandit.decideBest());
+      out.printf("%-18s %14.1f %14.1f%n", "update", bandit.updateMedian(), bandit.updateBest());
+      out.printf("%-18s %14.1f %14.1f%n", "decide + update", bandit.bothMedian(), bandit.bothBest());
+    }
     if (!verdicts.isEmpty()) {
       out.println();
       verdicts.forEach(out::println);
@@ -543,6 +558,7 @@ public final class BenchCommand {
       json.put("throughput", scenarios);
       json.put("latency", latencies);
       json.put("oracle", verdicts);
+      json.put("bandit", bandit);
       json.put("totalSeconds", totalSeconds);
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
       out.println("Wrote " + options.json());

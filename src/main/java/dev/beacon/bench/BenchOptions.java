@@ -26,7 +26,8 @@ record BenchOptions(
     long seed,
     boolean journeys,
     int clients,
-    double idleClients) {
+    double idleClients,
+    boolean bandit) {
 
   /** What is wrong with these parameters beyond their syntax, one line each; empty when nothing is. */
   List<String> problems() {
