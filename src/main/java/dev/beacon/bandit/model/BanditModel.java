@@ -44,14 +44,6 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 public final class BanditModel extends MutableStateEntity<BanditModel.Command, BanditModel.Event, BanditModelState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "BanditModel");
-  /** Largest magnitude of a feature value or a reward: far from where the model's products overflow. */
-  static final double MAX_ABS_VALUE = 1e6;
-  /** Largest dimension a model may have: each arm keeps two d×d matrices. */
-  static final int MAX_DIMENSION = 256;
-  /** Most arms a model may have. */
-  static final int MAX_ARMS = 100;
-  private static final String DECISION_ID_PREFIX = "d-";
-
   public static void init(ActorSystem<?> system, BanditSettings settings, Clock clock) {
     Entities.init(system, ENTITY_TYPE_KEY, modelId -> create(modelId, settings, clock, new SplittableRandom()), new Passivate());
   }
@@ -242,7 +234,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   }
 
   private ReplyEffect<Event, BanditModelState> onConfigure(BanditModelState state, Configure cmd) {
-    var problem = configurationProblem(cmd);
+    var problem = ModelChecks.configurationProblem(cmd.organizationId(), cmd.arms(), cmd.dimension(), cmd.alpha(), cmd.lambda());
     if (problem != null) return refuse(cmd.replyTo(), problem);
     var created = !state.isConfigured();
     LinUcbSettings target;
@@ -270,38 +262,9 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     return Effect().persist(event).thenReply(cmd.replyTo(), s -> StatusReply.success(new Configuration(created, true, s.stats(modelId))));
   }
 
-  /** What is wrong with a configuration whatever the model is, or null. */
-  private static String configurationProblem(Configure cmd) {
-    if (cmd.organizationId() == null || cmd.organizationId().isBlank()) return "organizationId: required";
-    var armProblem = armProblem(cmd.arms());
-    if (armProblem != null) return armProblem;
-    if (cmd.dimension() != null && (cmd.dimension() < 1 || cmd.dimension() > MAX_DIMENSION)) {
-      return "dimension: must be between 1 and " + MAX_DIMENSION + ", got " + cmd.dimension();
-    }
-    if (cmd.alpha() != null && !(Double.isFinite(cmd.alpha()) && cmd.alpha() >= 0 && cmd.alpha() <= MAX_ABS_VALUE)) {
-      return "alpha: must be a finite number from 0 to " + (long) MAX_ABS_VALUE + ", got " + cmd.alpha();
-    }
-    if (cmd.lambda() != null && !(Double.isFinite(cmd.lambda()) && cmd.lambda() > 0 && cmd.lambda() <= MAX_ABS_VALUE)) {
-      return "lambda: must be a finite number above 0 and at most " + (long) MAX_ABS_VALUE + ", got " + cmd.lambda();
-    }
-    return null;
-  }
-
-  private static String armProblem(List<String> arms) {
-    if (arms.isEmpty()) return "arms: at least one arm";
-    if (arms.size() > MAX_ARMS) return "arms: at most " + MAX_ARMS + ", got " + arms.size();
-    var seen = new HashSet<String>();
-    for (var i = 0; i < arms.size(); i++) {
-      var arm = arms.get(i);
-      if (arm == null || arm.isBlank()) return "arms[" + i + "]: must not be blank";
-      if (!seen.add(arm)) return "arms[" + i + "]: '" + arm + "' is there twice";
-    }
-    return null;
-  }
-
   private ReplyEffect<Event, BanditModelState> onDecide(BanditModelState state, Decide cmd) {
     if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
-    var problem = featuresProblem(cmd.features(), state.settings().dimension());
+    var problem = ModelChecks.featuresProblem(cmd.features(), state.settings().dimension());
     if (problem != null) return refuse(cmd.replyTo(), problem);
     var draw = random.nextDouble();
     var decision = state.decide(cmd.features(), draw);
@@ -313,39 +276,22 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     // past the bound, the oldest decisions close early, as if their window had passed
     var overflow = state.openCount() + 1 - settings.maxOpenDecisions();
     if (overflow > 0) addClosing(state, state.closedBelow() + overflow, now, events);
-    var reply = new DecisionMade(DECISION_ID_PREFIX + number, decision.arm(), decision.propensity(), decision.scores(),
+    var reply = new DecisionMade(ModelChecks.decisionId(number), decision.arm(), decision.propensity(), decision.scores(),
         state.version());
     return Effect().persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(reply));
   }
 
-  /** Why {@code features} cannot be decided on by a model of dimension {@code dimension}, or null. */
-  static String featuresProblem(double[] features, int dimension) {
-    if (features == null) return "features: required";
-    if (features.length != dimension) {
-      return "features: the model's dimension is " + dimension + ", got " + features.length + " values";
-    }
-    for (var i = 0; i < features.length; i++) {
-      if (!Double.isFinite(features[i])) return "features[" + i + "]: must be a finite number, got " + features[i];
-      if (Math.abs(features[i]) > MAX_ABS_VALUE) {
-        return "features[" + i + "]: must be between -" + (long) MAX_ABS_VALUE + " and " + (long) MAX_ABS_VALUE + ", got " + features[i];
-      }
-    }
-    return null;
-  }
-
   private ReplyEffect<Event, BanditModelState> onReward(BanditModelState state, Reward cmd) {
     if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
-    if (!Double.isFinite(cmd.reward()) || Math.abs(cmd.reward()) > MAX_ABS_VALUE) {
-      return refuse(cmd.replyTo(), "reward: must be a finite number between -" + (long) MAX_ABS_VALUE + " and "
-          + (long) MAX_ABS_VALUE + ", got " + cmd.reward());
-    }
-    var number = decisionNumber(cmd.decisionId());
+    var rewardProblem = ModelChecks.rewardProblem(cmd.reward());
+    if (rewardProblem != null) return refuse(cmd.replyTo(), rewardProblem);
+    var number = ModelChecks.decisionNumber(cmd.decisionId());
     var now = clock.millis();
     var id = cmd.decisionId();
     return switch (state.standing(number, now, windowMillis)) {
       case UNKNOWN -> refuse(cmd.replyTo(), UNKNOWN_DECISION);
       case ANSWERED -> refuse(cmd.replyTo(), ALREADY_REWARDED);
-      case LATE -> logged(state, cmd, number, now, "after the decision's reward window of " + describe(settings.rewardWindow()));
+      case LATE -> logged(state, cmd, number, now, "after the decision's reward window of " + ModelChecks.describe(settings.rewardWindow()));
       case CLOSED -> logged(state, cmd, number, now,
           "the decision is closed: its reward window passed, or it was among the oldest beyond max-open-decisions");
       case ARM_GONE -> logged(state, cmd, number, now, "arm '" + state.openDecision(number).arm() + "' is no longer in the model");
@@ -367,23 +313,6 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new RewardTaken(cmd.decisionId(), cmd.reward(), false, s.version(), reason)));
   }
 
-  /** A window as application.conf writes it: {@code 7d}, {@code 12h}, {@code 90s}. */
-  private static String describe(java.time.Duration window) {
-    if (window.toSeconds() % 86_400 == 0) return window.toDays() + "d";
-    if (window.toSeconds() % 3_600 == 0) return window.toHours() + "h";
-    return window.toMillis() % 1000 == 0 ? window.toSeconds() + "s" : window.toMillis() + "ms";
-  }
-
-  /** The number of a decision id ({@code d-42}), or 0 for what is not one. */
-  static long decisionNumber(String decisionId) {
-    if (decisionId == null || !decisionId.startsWith(DECISION_ID_PREFIX)) return 0;
-    try {
-      return Long.parseLong(decisionId.substring(DECISION_ID_PREFIX.length()));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
   private ReplyEffect<Event, BanditModelState> onRollback(BanditModelState state, Rollback cmd) {
     if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
     if (state.checkpoint(cmd.checkpoint()).isEmpty()) {
@@ -403,7 +332,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
       return refuse(cmd.replyTo(), "settings.dimension: the model's dimension is " + dimension + " and cannot change, got "
           + parameters.settings().dimension());
     }
-    if (parameters.arms().isEmpty()) return refuse(cmd.replyTo(), "arms: at least one arm");
+    var armProblem = ModelChecks.armProblem(parameters.arms().stream().map(LinUcbParameters.Arm::id).toList());
+    if (armProblem != null) return refuse(cmd.replyTo(), armProblem);
     return Effect().persist(new Imported(parameters, clock.millis()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.stats(modelId)));
   }
