@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beacon.bandit.model.ModelFixtures.Model;
 import dev.beacon.testing.MovableClock;
+import dev.beacon.testing.ReseedableRandom;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestKits;
 import java.time.Duration;
@@ -69,8 +70,8 @@ abstract class BanditModelRecoveryContract {
 
   @Test
   void aModelRecoveredFromSnapshotsAndEventsDecidesAndCountsAsATwinThatNeverStopped() throws Exception {
-    var restartedRandom = new Reseedable(1);
-    var twinRandom = new Reseedable(1);
+    var restartedRandom = new ReseedableRandom(1);
+    var twinRandom = new ReseedableRandom(1);
     var restarted = model(restartedRandom).configured();
     var twin = model(twinRandom).configured();
     var worlds = List.of(new SplittableRandom(5), new SplittableRandom(5));
@@ -146,24 +147,6 @@ abstract class BanditModelRecoveryContract {
     assertThat(journaled).isEqualTo(expected);
     assertThat(model.stats().decisions()).isEqualTo(5);
     assertThat(model.decide(new double[DIMENSION]).getValue().decisionId()).isEqualTo("d-6");
-  }
-
-  /** A random source that can start again from a seed, so that a restarted model and its twin draw alike. */
-  private static final class Reseedable implements RandomGenerator {
-    private SplittableRandom random;
-
-    Reseedable(long seed) {
-      reseed(seed);
-    }
-
-    void reseed(long seed) {
-      random = new SplittableRandom(seed);
-    }
-
-    @Override
-    public long nextLong() {
-      return random.nextLong();
-    }
   }
 
   /** A random source that counts the numbers drawn from it. */
