@@ -35,7 +35,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * features, arm, propensity, random draw and the model version it was made with, and stays open for
  * the reward window: a reward within it is learned once; one after it is logged and not learned;
  * when the window closes without a reward, reward 0 is learned (checked every close-check-interval
- * while the model runs, and so at once when a passivated model starts again); a second reward for a decision is refused, also after a restart. Checks
+ * while the model runs, and as soon as a passivated model starts again); a second reward for a decision is refused, also after a restart. Checks
  * come before anything is persisted, so refused input leaves the model as it was. Events are the
  * facts (the decision's draw included), so a replay rebuilds the same parameters, checkpoints and
  * counters. A snapshot every {@code snapshot-every} learned updates, a named checkpoint every
@@ -190,7 +190,9 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   @Override
   public SignalHandler<BanditModelState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> timers.startTimerWithFixedDelay(new CloseDue(), settings.closeCheckInterval()))
+        // the first look at once: a model passivated for days has windows to close
+        .onSignal(RecoveryCompleted.instance(), state -> timers.startTimerWithFixedDelay(new CloseDue(), new CloseDue(),
+            java.time.Duration.ZERO, settings.closeCheckInterval()))
         .build();
   }
 

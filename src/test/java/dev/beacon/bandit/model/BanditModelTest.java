@@ -156,6 +156,18 @@ class BanditModelTest {
   }
 
   @Test
+  void aModelStartingAgainClosesTheWindowsThatPassedWhileItWasStopped() {
+    var model = model(settings("close-check-interval = 1h")).configured();
+    model.decide(0, 1, 0);
+    clock.advance(Duration.ofDays(7));
+
+    model.restart();
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(model.stats().openDecisions()).isZero());
+    assertThat(model.stats().totalUpdates()).isEqualTo(1);
+  }
+
+  @Test
   void aLateRewardIsLoggedNotLearnedAndASecondLateRewardIsAlreadyRewarded() {
     var model = model().configured();
     var decision = model.decide(1, 1, 1).getValue();
