@@ -2,6 +2,7 @@ package dev.beacon;
 
 import com.typesafe.config.Config;
 import dev.beacon.backfill.ImportRoutes;
+import dev.beacon.bandit.model.BanditModelFeature;
 import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
 import dev.beacon.common.ReadSideDatabase;
@@ -113,6 +114,8 @@ public final class BeaconServer {
     var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(),
         access, live, clock);
     var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, live, clock);
+    var models = BanditModelFeature.start(system, settings.bandit(), settings.http(), access,
+        settings.events().organizationIdPattern(), clock);
     var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
         settings.events().organizationIdPattern(), registry, clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
@@ -125,6 +128,7 @@ public final class BeaconServer {
         journeys.routes(),
         campaigns.routes(),
         dashboards.routes(),
+        models.routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
         new OpsRoutes(registry, access).routes())));
     Startup.management(system, config);

@@ -2,6 +2,7 @@ package dev.beacon;
 
 import com.typesafe.config.Config;
 import dev.beacon.backfill.ImportSettings;
+import dev.beacon.bandit.model.BanditSettings;
 import dev.beacon.campaign.CampaignSettings;
 import dev.beacon.common.DatabaseSettings;
 import dev.beacon.common.HttpSettings;
@@ -23,7 +24,7 @@ import java.nio.file.Path;
 record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
     DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
-    LiveSettings live) {
+    LiveSettings live, BanditSettings bandit) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -41,6 +42,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         SimulatorSettings.from(beacon.getConfig("simulator")),
         ImportSettings.from(beacon.getConfig("import")),
         SecuritySettings.from(beacon.getConfig("security")),
-        LiveSettings.from(beacon.getConfig("live")));
+        LiveSettings.from(beacon.getConfig("live")),
+        BanditSettings.from(beacon.getConfig("bandit")));
   }
 }

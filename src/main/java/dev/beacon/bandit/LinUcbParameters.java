@@ -1,7 +1,9 @@
 package dev.beacon.bandit;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a {@link LinUcb} model is, as plain values (for JSON export and import): its
@@ -39,7 +41,7 @@ public record LinUcbParameters(LinUcbSettings settings, List<Arm> arms) {
 
   /**
    * One arm: matrices as rows. The arrays are copied in and handed out as they are: do not change
-   * what an accessor returns.
+   * what an accessor returns. Two arms are equal when their values are.
    */
   public record Arm(String id, long updates, int updatesSinceReinversion, double ridge, double drift, double[][] a,
       double[][] aInverse, double[] b) {
@@ -57,6 +59,28 @@ public record LinUcbParameters(LinUcbSettings settings, List<Arm> arms) {
       if (!(drift >= 0)) throw new IllegalArgumentException("arm '" + id + "': drift must be ≥ 0, got " + drift);
       symmetric(a, id, "a");
       symmetric(aInverse, id, "aInverse");
+    }
+
+    /** Equal arms hold equal values (a record would compare the arrays by reference). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Arm other && id.equals(other.id) && updates == other.updates
+          && updatesSinceReinversion == other.updatesSinceReinversion && Double.compare(ridge, other.ridge) == 0
+          && Double.compare(drift, other.drift) == 0 && Arrays.deepEquals(a, other.a) && Arrays.deepEquals(aInverse, other.aInverse)
+          && Arrays.equals(b, other.b);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(id, updates, updatesSinceReinversion, ridge, drift, Arrays.deepHashCode(a), Arrays.deepHashCode(aInverse),
+          Arrays.hashCode(b));
+    }
+
+    @Override
+    public String toString() {
+      return "Arm[id=" + id + ", updates=" + updates + ", updatesSinceReinversion=" + updatesSinceReinversion + ", ridge=" + ridge
+          + ", drift=" + drift + ", a=" + Arrays.deepToString(a) + ", aInverse=" + Arrays.deepToString(aInverse) + ", b="
+          + Arrays.toString(b) + "]";
     }
 
     /** A model keeps A and A⁻¹ symmetric to the bit, and relies on it. */

@@ -1,6 +1,7 @@
 package dev.beacon.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.common.JsonIds;
 import dev.beacon.simulate.SimulationRequest.Action;
 import dev.beacon.simulate.SimulationRequest.Options;
 import java.math.BigDecimal;
@@ -152,12 +153,7 @@ final class RequestValidation {
   }
 
   private static String idProblem(JsonNode node) {
-    if (!node.isTextual()) return "must be a string";
-    var text = node.asText();
-    if (text.isBlank()) return "must not be blank";
-    if (text.length() > MAX_ID_LENGTH) return "longer than " + MAX_ID_LENGTH + " characters";
-    if (text.chars().anyMatch(Character::isISOControl)) return "contains control characters";
-    return null;
+    return JsonIds.problem(node, MAX_ID_LENGTH);
   }
 
   private static boolean isPlaceholder(String campaign) {

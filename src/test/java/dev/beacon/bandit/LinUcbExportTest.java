@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.common.Json;
+import dev.beacon.testing.ReseedableRandom;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Export and import of a model's parameters: through JSON and back, a model decides to the bit as before. */
@@ -43,33 +43,15 @@ class LinUcbExportTest {
 
   @Test
   void aModelRestoredFromItsJsonExportDecidesAsTheOriginal() throws IOException {
-    var random = new Reseedable(1);
+    var random = new ReseedableRandom(1);
     var original = LinUcb.withArms(SETTINGS, ARMS, random);
     play(original, new SplittableRandom(2), 500);
     var json = Json.MAPPER.writeValueAsString(original.export());
-    var restored = LinUcb.restore(Json.MAPPER.readValue(json, LinUcbParameters.class), new Reseedable(99));
+    var restored = LinUcb.restore(Json.MAPPER.readValue(json, LinUcbParameters.class), new ReseedableRandom(99));
     random.reseed(99);
     var expected = play(original, new SplittableRandom(7), 1_000);
     assertThat(play(restored, new SplittableRandom(7), 1_000)).containsExactlyElementsOf(expected);
     assertThat(restored.export()).usingRecursiveComparison().isEqualTo(original.export());
-  }
-
-  /** A random source that can be given a new seed, so that the original model and its restored copy draw alike. */
-  private static final class Reseedable implements RandomGenerator {
-    private SplittableRandom random;
-
-    Reseedable(long seed) {
-      reseed(seed);
-    }
-
-    void reseed(long seed) {
-      random = new SplittableRandom(seed);
-    }
-
-    @Override
-    public long nextLong() {
-      return random.nextLong();
-    }
   }
 
   @Test

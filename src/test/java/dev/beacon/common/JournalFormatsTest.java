@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.beacon.bandit.model.BanditModelJournalSamples;
 import dev.beacon.campaign.Campaign;
 import dev.beacon.campaign.CampaignJournalSamples;
 import dev.beacon.journey.JourneyJournalSamples;
@@ -55,6 +56,7 @@ class JournalFormatsTest {
   private static Map<String, Object> samples() {
     var samples = new TreeMap<String, Object>(CampaignJournalSamples.byGoldenFile());
     samples.putAll(JourneyJournalSamples.byGoldenFile());
+    samples.putAll(BanditModelJournalSamples.byGoldenFile());
     return samples;
   }
 

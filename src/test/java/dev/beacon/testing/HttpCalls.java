@@ -34,6 +34,15 @@ public final class HttpCalls {
     return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** A JSON request ({@code json} null: no body) with {@code key} as its Bearer key (null: none). */
+  public Answer send(String method, String path, String key, String json) {
+    var body = json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+    var builder = HttpRequest.newBuilder(uri(path)).method(method, body);
+    if (json != null) builder.header("Content-Type", "application/json");
+    if (key != null) builder.header("Authorization", "Bearer " + key);
+    return send(builder);
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }

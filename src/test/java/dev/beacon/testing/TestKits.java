@@ -2,6 +2,9 @@ package dev.beacon.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.beacon.common.BeaconConfig;
+import dev.beacon.common.Database;
+import dev.beacon.common.DatabaseSettings;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -40,5 +43,24 @@ public final class TestKits {
     var cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     return testKit;
+  }
+
+  /**
+   * An actor testkit (actors spawned directly, no cluster) whose journal and snapshot store are
+   * Beacon's JDBC ones on {@code db}, migrated first: entities persist and recover as in Beacon,
+   * every event and snapshot serialized. {@code extra}: HOCON over application.conf.
+   */
+  public static ActorTestKit withJournal(String name, TestDatabase db, String extra) {
+    var resolved = ConfigFactory.parseString("""
+        pekko.loglevel = WARNING
+        pekko.actor.provider = local
+        pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+        """ + db.config() + extra)
+        .withFallback(ConfigFactory.parseResources("application.conf"))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+    var config = BeaconConfig.withDerived(resolved);
+    Database.migrate(DatabaseSettings.from(config.getConfig("beacon")));
+    return ActorTestKit.create(name, config);
   }
 }

@@ -1,0 +1,390 @@
+package dev.beacon.bandit.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.beacon.bandit.LinUcbParameters;
+import dev.beacon.bandit.LinUcbSettings;
+import dev.beacon.common.CborSerializable;
+import dev.beacon.common.Entities;
+import dev.beacon.common.MutableStateEntity;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One LinUCB model, by its model id, of one organisation: it decides which arm (campaign) to show
+ * for a context and learns the rewards of its decisions. Every decision is persisted with its
+ * features, arm, propensity, random draw and the model version it was made with, and stays open for
+ * the reward window: a reward within it is learned once; one after it is logged and not learned;
+ * when the window closes without a reward, reward 0 is learned (checked every close-check-interval
+ * while the model runs, and as soon as a passivated model starts again); a second reward for a decision is refused, also after a restart. Checks
+ * come before anything is persisted, so refused input leaves the model as it was. Events are the
+ * facts (the decision's draw included), so a replay rebuilds the same parameters, checkpoints and
+ * counters. A snapshot every {@code snapshot-every} learned updates, a named checkpoint every
+ * {@code checkpoint-every}; rollback to a checkpoint and import of parameters are events too.
+ */
+public final class BanditModel extends MutableStateEntity<BanditModel.Command, BanditModel.Event, BanditModelState> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "BanditModel");
+  public static void init(ActorSystem<?> system, BanditSettings settings, Clock clock) {
+    Entities.init(system, ENTITY_TYPE_KEY, modelId -> create(modelId, settings, clock, new SplittableRandom()), new Passivate());
+  }
+
+  // Commands and replies
+
+  public sealed interface Command extends CborSerializable
+      permits Configure, Decide, Reward, GetStats, GetOrganization, ListCheckpoints, Rollback, Export, Import, CloseDue, Passivate {}
+
+  /** Creates the model, or reconfigures it: arms added and removed, alpha changed. Null: the default, or what the model has. */
+  public record Configure(String organizationId, List<String> arms, Integer dimension, Double alpha, Double lambda,
+      ActorRef<StatusReply<Configuration>> replyTo) implements Command {
+    public Configure {
+      arms = List.copyOf(arms);
+    }
+  }
+
+  /** {@code created}: the model did not exist before; {@code changed}: this configuration changed it. */
+  public record Configuration(boolean created, boolean changed, ModelStats stats) implements CborSerializable {}
+
+  /** Decide for a context; {@code userId} (may be null) is kept with the decision. */
+  public record Decide(double[] features, String userId, ActorRef<StatusReply<DecisionMade>> replyTo) implements Command {}
+
+  public record DecisionMade(String decisionId, String arm, double propensity, Map<String, Double> scores, long modelVersion)
+      implements CborSerializable {}
+
+  public record Reward(String decisionId, double reward, ActorRef<StatusReply<RewardTaken>> replyTo) implements Command {}
+
+  /** {@code learned}: the model learned the reward; else {@code reason} says why it was only logged. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RewardTaken(String decisionId, double reward, boolean learned, long modelVersion, String reason)
+      implements CborSerializable {}
+
+  public record GetStats(ActorRef<StatusReply<ModelStats>> replyTo) implements Command {}
+
+  public record GetOrganization(ActorRef<StatusReply<Organization>> replyTo) implements Command {}
+
+  public record Organization(String organizationId) implements CborSerializable {}
+
+  public record ListCheckpoints(ActorRef<StatusReply<Checkpoints>> replyTo) implements Command {}
+
+  public record Checkpoints(String modelId, List<CheckpointInfo> checkpoints) implements CborSerializable {}
+
+  public record CheckpointInfo(String name, long version, long totalUpdates, Instant takenAt) implements CborSerializable {}
+
+  public record Rollback(String checkpoint, ActorRef<StatusReply<ModelStats>> replyTo) implements Command {}
+
+  public record Export(ActorRef<StatusReply<Exported>> replyTo) implements Command {}
+
+  public record Exported(LinUcbParameters parameters) implements CborSerializable {}
+
+  /** Replaces the model's parameters (settings and arms included); the dimension must stay. */
+  public record Import(LinUcbParameters parameters, ActorRef<StatusReply<ModelStats>> replyTo) implements Command {}
+
+  /** The timer's: close the decisions whose reward window has passed. */
+  record CloseDue() implements Command {}
+
+  record Passivate() implements Command {}
+
+  /** Rejections the routes type (404, 409); every other rejection is bad input, {@code "field: reason"}. */
+  public static final String UNKNOWN_MODEL = "unknown model";
+  public static final String UNKNOWN_DECISION = "unknown decision";
+  public static final String ALREADY_REWARDED = "decision already rewarded";
+  public static final String OTHER_ORGANIZATION = "model of another organization";
+
+  // Events
+
+  public sealed interface Event extends CborSerializable
+      permits Configured, Decided, Rewarded, RewardLogged, DecisionsClosed, CheckpointTaken, RolledBack, Imported {}
+
+  /** The model as configured: its organisation, its arms in order, its settings. */
+  public record Configured(String organizationId, List<String> arms, LinUcbSettings settings, long atMillis) implements Event {
+    public Configured {
+      arms = List.copyOf(arms);
+    }
+  }
+
+  /** Decision {@code number}: made from {@code features} with the random number {@code draw} by version {@code modelVersion}. */
+  public record Decided(long number, double[] features, String arm, double propensity, double draw, long modelVersion,
+      long atMillis, String userId) implements Event {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Decided d && number == d.number && Arrays.equals(features, d.features) && arm.equals(d.arm)
+          && Double.compare(propensity, d.propensity) == 0 && Double.compare(draw, d.draw) == 0 && modelVersion == d.modelVersion
+          && atMillis == d.atMillis && Objects.equals(userId, d.userId);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(number, Arrays.hashCode(features), arm, propensity, draw, modelVersion, atMillis, userId);
+    }
+
+    @Override
+    public String toString() {
+      return "Decided[number=" + number + ", features=" + Arrays.toString(features) + ", arm=" + arm + ", propensity="
+          + propensity + ", draw=" + draw + ", modelVersion=" + modelVersion + ", atMillis=" + atMillis + ", userId=" + userId + "]";
+    }
+  }
+
+  /** A reward within the window, learned. */
+  public record Rewarded(long number, double reward, long atMillis) implements Event {}
+
+  /** A reward not learned: after the window, or for an arm no longer in the model. */
+  public record RewardLogged(long number, double reward, long atMillis, String reason) implements Event {}
+
+  /** The open decisions below {@code below} close; those without a learned reward learn 0. */
+  public record DecisionsClosed(long below, long atMillis) implements Event {}
+
+  /** A checkpoint of the parameters as they are, named; the checkpoints {@code dropped} go. */
+  public record CheckpointTaken(String name, long atMillis, List<String> dropped) implements Event {
+    public CheckpointTaken {
+      dropped = List.copyOf(dropped);
+    }
+  }
+
+  public record RolledBack(String checkpoint, long atMillis) implements Event {}
+
+  public record Imported(LinUcbParameters parameters, long atMillis) implements Event {}
+
+  // Behaviour
+
+  private final String modelId;
+  private final BanditSettings settings;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final TimerScheduler<Command> timers;
+  private final long windowMillis;
+
+  /** {@code random}: where decisions draw their number (the draw is then in the event, never drawn again). */
+  public static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new BanditModel(modelId, settings, clock, random, timers)));
+  }
+
+  private BanditModel(String modelId, BanditSettings settings, Clock clock, RandomGenerator random, TimerScheduler<Command> timers) {
+    super(ENTITY_TYPE_KEY, modelId, settings.snapshotEveryEvents(), BanditModelState::new, BanditModelState::copy);
+    this.modelId = modelId;
+    this.settings = settings;
+    this.clock = clock;
+    this.random = random;
+    this.timers = timers;
+    this.windowMillis = settings.rewardWindow().toMillis();
+  }
+
+  @Override
+  public SignalHandler<BanditModelState> signalHandler() {
+    return newSignalHandlerBuilder()
+        // the first look at once: a model passivated for days has windows to close
+        .onSignal(RecoveryCompleted.instance(), state -> timers.startTimerWithFixedDelay(new CloseDue(), new CloseDue(),
+            java.time.Duration.ZERO, settings.closeCheckInterval()))
+        .build();
+  }
+
+  /** A snapshot after each event that takes the learned updates past a multiple of snapshot-every. */
+  @Override
+  public boolean shouldSnapshot(BanditModelState state, Event event, long sequenceNr) {
+    return state.totalUpdates() / settings.snapshotEvery() > state.updatesBeforeLatestEvent() / settings.snapshotEvery();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, BanditModelState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Configure.class, this::onConfigure)
+        .onCommand(Decide.class, this::onDecide)
+        .onCommand(Reward.class, this::onReward)
+        .onCommand(GetStats.class, (state, cmd) -> known(state, cmd.replyTo(), () -> state.stats(modelId)))
+        .onCommand(GetOrganization.class, (state, cmd) -> known(state, cmd.replyTo(), () -> new Organization(state.organizationId())))
+        .onCommand(ListCheckpoints.class, (state, cmd) -> known(state, cmd.replyTo(), () -> checkpoints(state)))
+        .onCommand(Export.class, (state, cmd) -> known(state, cmd.replyTo(), () -> new Exported(state.export())))
+        .onCommand(Rollback.class, this::onRollback)
+        .onCommand(Import.class, this::onImport)
+        .onCommand(CloseDue.class, this::onCloseDue)
+        .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
+        .build();
+  }
+
+  private <T> ReplyEffect<Event, BanditModelState> known(BanditModelState state, ActorRef<StatusReply<T>> replyTo,
+      java.util.function.Supplier<T> answer) {
+    if (!state.isConfigured()) return Effect().reply(replyTo, StatusReply.error(UNKNOWN_MODEL));
+    return Effect().reply(replyTo, StatusReply.success(answer.get()));
+  }
+
+  private Checkpoints checkpoints(BanditModelState state) {
+    return new Checkpoints(modelId, state.checkpoints().stream()
+        .map(c -> new CheckpointInfo(c.name(), c.version(), c.totalUpdates(), Instant.ofEpochMilli(c.takenAtMillis())))
+        .toList());
+  }
+
+  private <T> ReplyEffect<Event, BanditModelState> refuse(ActorRef<StatusReply<T>> replyTo, String reason) {
+    return Effect().reply(replyTo, StatusReply.error(reason));
+  }
+
+  private ReplyEffect<Event, BanditModelState> onConfigure(BanditModelState state, Configure cmd) {
+    var problem = ModelChecks.configurationProblem(cmd.organizationId(), cmd.arms(), cmd.dimension(), cmd.alpha(), cmd.lambda());
+    if (problem != null) return refuse(cmd.replyTo(), problem);
+    var created = !state.isConfigured();
+    LinUcbSettings target;
+    if (created) {
+      var d = settings.defaults();
+      target = new LinUcbSettings(cmd.dimension() == null ? d.dimension() : cmd.dimension(),
+          cmd.alpha() == null ? d.alpha() : cmd.alpha(), cmd.lambda() == null ? d.ridge() : cmd.lambda(), d.epsilon(),
+          d.forgetting(), d.reinvertEvery());
+    } else {
+      var current = state.settings();
+      if (!state.organizationId().equals(cmd.organizationId())) return refuse(cmd.replyTo(), OTHER_ORGANIZATION);
+      if (cmd.dimension() != null && cmd.dimension() != current.dimension()) {
+        return refuse(cmd.replyTo(), "dimension: the model's dimension is " + current.dimension() + " and cannot change");
+      }
+      if (cmd.lambda() != null && Double.compare(cmd.lambda(), current.ridge()) != 0) {
+        return refuse(cmd.replyTo(), "lambda: the model's lambda is " + current.ridge() + " and cannot change");
+      }
+      target = cmd.alpha() == null ? current : new LinUcbSettings(current.dimension(), cmd.alpha(), current.ridge(),
+          current.epsilon(), current.forgetting(), current.reinvertEvery());
+      if (target.equals(current) && new HashSet<>(cmd.arms()).equals(new HashSet<>(state.arms()))) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(new Configuration(false, false, state.stats(modelId))));
+      }
+    }
+    var event = new Configured(cmd.organizationId(), cmd.arms(), target, clock.millis());
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> StatusReply.success(new Configuration(created, true, s.stats(modelId))));
+  }
+
+  private ReplyEffect<Event, BanditModelState> onDecide(BanditModelState state, Decide cmd) {
+    if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
+    var problem = ModelChecks.featuresProblem(cmd.features(), state.settings().dimension());
+    if (problem != null) return refuse(cmd.replyTo(), problem);
+    var draw = random.nextDouble();
+    var decision = state.decide(cmd.features(), draw);
+    var now = clock.millis();
+    var number = state.decisions() + 1;
+    var events = new ArrayList<Event>();
+    events.add(new Decided(number, cmd.features().clone(), decision.arm(), decision.propensity(), draw, state.version(), now,
+        cmd.userId()));
+    // past the bound, the oldest decisions close early, as if their window had passed
+    var overflow = state.openCount() + 1 - settings.maxOpenDecisions();
+    if (overflow > 0) addClosing(state, state.closedBelow() + overflow, now, events);
+    var reply = new DecisionMade(ModelChecks.decisionId(number), decision.arm(), decision.propensity(), decision.scores(),
+        state.version());
+    return Effect().persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(reply));
+  }
+
+  private ReplyEffect<Event, BanditModelState> onReward(BanditModelState state, Reward cmd) {
+    if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
+    var rewardProblem = ModelChecks.rewardProblem(cmd.reward());
+    if (rewardProblem != null) return refuse(cmd.replyTo(), rewardProblem);
+    var number = ModelChecks.decisionNumber(cmd.decisionId());
+    var now = clock.millis();
+    var id = cmd.decisionId();
+    return switch (state.standing(number, now, windowMillis)) {
+      case UNKNOWN -> refuse(cmd.replyTo(), UNKNOWN_DECISION);
+      case ANSWERED -> refuse(cmd.replyTo(), ALREADY_REWARDED);
+      case LATE -> logged(state, cmd, number, now, "after the decision's reward window of " + ModelChecks.describe(settings.rewardWindow()));
+      case CLOSED -> logged(state, cmd, number, now,
+          "the decision is closed: its reward window passed, or it was among the oldest beyond max-open-decisions");
+      case ARM_GONE -> logged(state, cmd, number, now, "arm '" + state.openDecision(number).arm() + "' is no longer in the model");
+      case LEARNABLE -> {
+        var events = new ArrayList<Event>();
+        events.add(new Rewarded(number, cmd.reward(), now));
+        addCheckpoint(state, 1, now, events);
+        yield Effect().persist(events).thenReply(cmd.replyTo(), s -> {
+          var learned = s.openDecision(number).learned();
+          return StatusReply.success(new RewardTaken(id, cmd.reward(), learned, s.version(),
+              learned ? null : "the model refused the update (see the server log)"));
+        });
+      }
+    };
+  }
+
+  private ReplyEffect<Event, BanditModelState> logged(BanditModelState state, Reward cmd, long number, long now, String reason) {
+    return Effect().persist(new RewardLogged(number, cmd.reward(), now, reason))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new RewardTaken(cmd.decisionId(), cmd.reward(), false, s.version(), reason)));
+  }
+
+  private ReplyEffect<Event, BanditModelState> onRollback(BanditModelState state, Rollback cmd) {
+    if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
+    if (state.checkpoint(cmd.checkpoint()).isEmpty()) {
+      return refuse(cmd.replyTo(), "checkpoint: no checkpoint '" + cmd.checkpoint() + "'; the model has "
+          + (state.checkpointNames().isEmpty() ? "none" : String.join(", ", state.checkpointNames())));
+    }
+    return Effect().persist(new RolledBack(cmd.checkpoint(), clock.millis()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.stats(modelId)));
+  }
+
+  private ReplyEffect<Event, BanditModelState> onImport(BanditModelState state, Import cmd) {
+    if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
+    var parameters = cmd.parameters();
+    if (parameters == null) return refuse(cmd.replyTo(), "body: the parameters are missing");
+    var dimension = state.settings().dimension();
+    if (parameters.settings().dimension() != dimension) {
+      return refuse(cmd.replyTo(), "settings.dimension: the model's dimension is " + dimension + " and cannot change, got "
+          + parameters.settings().dimension());
+    }
+    var armProblem = ModelChecks.armProblem(parameters.arms().stream().map(LinUcbParameters.Arm::id).toList());
+    if (armProblem != null) return refuse(cmd.replyTo(), armProblem);
+    return Effect().persist(new Imported(parameters, clock.millis()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.stats(modelId)));
+  }
+
+  private ReplyEffect<Event, BanditModelState> onCloseDue(BanditModelState state, CloseDue cmd) {
+    if (!state.isConfigured()) return Effect().none().thenNoReply();
+    var now = clock.millis();
+    var below = state.dueBelow(now, windowMillis);
+    if (below <= state.closedBelow()) return Effect().none().thenNoReply();
+    var events = new ArrayList<Event>();
+    addClosing(state, below, now, events);
+    return Effect().persist(events).thenNoReply();
+  }
+
+  /** Closes the open decisions below {@code below}, and takes a checkpoint if the reward-0 updates reach one. */
+  private void addClosing(BanditModelState state, long below, long now, List<Event> events) {
+    events.add(new DecisionsClosed(below, now));
+    addCheckpoint(state, state.learnedByClosing(below), now, events);
+  }
+
+  /** A checkpoint when {@code learned} more updates take the total past a multiple of checkpoint-every. */
+  private void addCheckpoint(BanditModelState state, long learned, long now, List<Event> events) {
+    var every = settings.checkpointEvery();
+    var before = state.totalUpdates();
+    var after = before + learned;
+    if (after / every == before / every) return;
+    var names = state.checkpointNames();
+    var dropped = names.subList(0, Math.max(0, names.size() + 1 - settings.checkpointsKept()));
+    events.add(new CheckpointTaken("updates-" + after, now, dropped));
+  }
+
+  @Override
+  public EventHandler<BanditModelState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(Configured.class, (state, e) -> apply(state, s -> s.configured(e.organizationId(), e.arms(), e.settings())))
+        .onEvent(Decided.class, (state, e) -> apply(state,
+            s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis())))
+        .onEvent(Rewarded.class, (state, e) -> apply(state, s -> s.rewarded(e.number(), e.reward())))
+        .onEvent(RewardLogged.class, (state, e) -> apply(state, s -> s.rewardLogged(e.number())))
+        .onEvent(DecisionsClosed.class, (state, e) -> apply(state, s -> s.decisionsClosed(e.below())))
+        .onEvent(CheckpointTaken.class, (state, e) -> apply(state, s -> s.checkpointTaken(e.name(), e.atMillis(), e.dropped())))
+        .onEvent(RolledBack.class, (state, e) -> apply(state, s -> s.rolledBack(e.checkpoint())))
+        .onEvent(Imported.class, (state, e) -> apply(state, s -> s.imported(e.parameters())))
+        .build();
+  }
+
+  private BanditModelState apply(BanditModelState state, java.util.function.Consumer<BanditModelState> change) {
+    var writable = writable(state);
+    change.accept(writable);
+    return writable;
+  }
+}

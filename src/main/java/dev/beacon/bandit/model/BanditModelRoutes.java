@@ -1,0 +1,138 @@
+package dev.beacon.bandit.model;
+
+import static dev.beacon.common.HttpJson.ok;
+import static dev.beacon.common.HttpJson.onAnswer;
+import static dev.beacon.common.HttpJson.refuse;
+import static dev.beacon.common.HttpJson.respond;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.common.ApiError;
+import dev.beacon.common.HttpJson;
+import dev.beacon.common.JsonInput;
+import dev.beacon.security.Access;
+import dev.beacon.security.Scope;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The model API under {@code /api/models/{id}}. Scopes, in the model's organisation: {@code read}
+ * for every GET (stats, checkpoints, export); {@code ingest} for decide and reward, the calls a
+ * site's backend makes with the key it sends events with (they write the decision log and teach
+ * the model, so a read key, which a browser may hold, cannot); {@code admin} for what changes the
+ * model as a whole: configure, rollback, import. The organisation comes from the body for a
+ * configure and from the model for the rest (an unknown model is 404 before the key's organisation
+ * is checked). Bad input 400 with reasons by field; unknown decision 404; a second reward 409; a
+ * model of another organisation cannot be configured (409).
+ */
+final class BanditModelRoutes extends AllDirectives {
+  static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final JsonInput BODIES = new JsonInput(8, MAX_BODY_BYTES, MAX_BODY_BYTES, false);
+  private final BanditModels models;
+  private final Access access;
+  private final Pattern organizationIdPattern;
+  private final long maxImportSize;
+  private final JsonInput imports;
+
+  BanditModelRoutes(BanditModels models, Access access, Pattern organizationIdPattern, long maxImportSize) {
+    this.models = models;
+    this.access = access;
+    this.organizationIdPattern = organizationIdPattern;
+    this.maxImportSize = maxImportSize;
+    this.imports = new JsonInput(8, 1024, maxImportSize, false);
+  }
+
+  public Route routes() {
+    return pathPrefix("api", () -> pathPrefix(PathMatchers.segment("models").slash(PathMatchers.segment()), modelId -> {
+      if (!MODEL_ID.matcher(modelId).matches()) {
+        return refuse(new ApiError.BadRequest("bad model id", List.of("modelId: must match " + MODEL_ID.pattern())));
+      }
+      return concat(
+          pathEnd(() -> concat(
+              put(() -> configure(modelId)),
+              get(() -> owned(modelId, Scope.READ, () -> answer(models.stats(modelId), modelId, HttpJson::ok))))),
+          path("decide", () -> post(() -> owned(modelId, Scope.INGEST, () -> decide(modelId)))),
+          path("reward", () -> post(() -> owned(modelId, Scope.INGEST, () -> reward(modelId)))),
+          path("checkpoints", () -> get(() -> owned(modelId, Scope.READ,
+              () -> answer(models.checkpoints(modelId), modelId, HttpJson::ok)))),
+          path("rollback", () -> post(() -> owned(modelId, Scope.ADMIN, () -> rollback(modelId)))),
+          path("export", () -> get(() -> owned(modelId, Scope.READ,
+              () -> answer(models.export(modelId), modelId, HttpJson::ok)))),
+          path("import", () -> put(() -> owned(modelId, Scope.ADMIN, () -> importParameters(modelId)))));
+    }));
+  }
+
+  /** {@code inner} once the caller may use {@code scope} in the model's organisation; 404 for an unknown model. */
+  private Route owned(String modelId, Scope scope, Supplier<Route> inner) {
+    return answer(models.organizationOf(modelId), modelId, organizationId -> access.allow(scope, organizationId, inner));
+  }
+
+  private Route configure(String modelId) {
+    return HttpJson.jsonBody(BODIES, MAX_BODY_BYTES, body -> {
+      var checked = ModelRequests.configuration(body, organizationIdPattern);
+      if (!checked.valid()) return refuse(new ApiError.BadRequest("invalid model configuration", checked.reasons()));
+      var configuration = checked.request();
+      return access.allow(Scope.ADMIN, configuration.organizationId(), () -> answer(models.configure(modelId, configuration), modelId,
+          done -> done.created() ? respond(StatusCodes.CREATED, done.stats()) : ok(done.stats())));
+    });
+  }
+
+  private Route decide(String modelId) {
+    return body(ModelRequests::decide, "invalid decision request",
+        request -> answer(models.decide(modelId, request), modelId, HttpJson::ok));
+  }
+
+  private Route reward(String modelId) {
+    return body(ModelRequests::reward, "invalid reward",
+        request -> answer(models.reward(modelId, request), modelId, HttpJson::ok));
+  }
+
+  private Route rollback(String modelId) {
+    return body(ModelRequests::rollback, "invalid rollback",
+        checkpoint -> answer(models.rollback(modelId, checkpoint), modelId, HttpJson::ok));
+  }
+
+  private Route importParameters(String modelId) {
+    return HttpJson.jsonBody(imports, maxImportSize, body -> {
+      var checked = ModelRequests.parameters(body);
+      if (!checked.valid()) return refuse(new ApiError.BadRequest("invalid parameters", checked.reasons()));
+      return answer(models.importParameters(modelId, checked.request()), modelId, HttpJson::ok);
+    });
+  }
+
+  private <T> Route body(Function<JsonNode, ModelRequests.Checked<T>> read, String invalid, Function<T, Route> inner) {
+    return HttpJson.jsonBody(BODIES, MAX_BODY_BYTES, body -> {
+      var checked = read.apply(body);
+      if (!checked.valid()) return refuse(new ApiError.BadRequest(invalid, checked.reasons()));
+      return inner.apply(checked.request());
+    });
+  }
+
+  /** The entity's answer, its rejections typed: unknown model or decision 404, second reward and another organisation 409, the rest 400. */
+  private static <T> Route answer(CompletionStage<T> answer, String modelId, Function<T, Route> onSuccess) {
+    return onAnswer(answer.exceptionally(error -> {
+      var cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (!(cause instanceof StatusReply.ErrorMessage rejection)) {
+        throw error instanceof CompletionException c ? c : new CompletionException(error);
+      }
+      throw switch (rejection.getMessage()) {
+        case BanditModel.UNKNOWN_MODEL -> new ApiError.NotFound("unknown model " + modelId);
+        case BanditModel.UNKNOWN_DECISION -> new ApiError.NotFound("unknown decision: model " + modelId + " made no such decision");
+        case BanditModel.ALREADY_REWARDED -> new ApiError.Conflict("decision already rewarded",
+            List.of("decisionId: the decision had its reward; a decision learns one reward"));
+        case BanditModel.OTHER_ORGANIZATION -> new ApiError.Conflict("model of another organization",
+            List.of("organizationId: model " + modelId + " belongs to another organization; it cannot change"));
+        default -> new ApiError.BadRequest("rejected by model " + modelId, List.of(rejection.getMessage()));
+      };
+    }), onSuccess);
+  }
+}

@@ -1,0 +1,358 @@
+package dev.beacon.bandit.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.beacon.bandit.Decision;
+import dev.beacon.bandit.LinUcb;
+import dev.beacon.bandit.LinUcbParameters;
+import dev.beacon.bandit.LinUcbSettings;
+import dev.beacon.common.CborSerializable;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one model keeps: its organisation and LinUCB parameters (none until configured), its
+ * version (one more at every change of the parameters), counters, the decisions still open
+ * (decision numbers {@code closedBelow..decisions}, oldest first, at most
+ * {@code beacon.bandit.max-open-decisions}), whether each of the newest {@value #REMEMBERED_CLOSED}
+ * closed decisions had a reward (so that a second one is still a conflict), and the checkpoints
+ * kept. Mutable, confined to the entity; snapshots are a {@link Snapshot} (a copy), and every
+ * change comes from an event, the same on replay: no clock, no randomness here.
+ */
+final class BanditModelState implements CborSerializable {
+  private static final Logger log = LoggerFactory.getLogger(BanditModelState.class);
+  /** Closed decisions whose answered flag is kept: a bit each, so the bound is in code, not config (replay must not depend on it). */
+  static final int REMEMBERED_CLOSED = 1 << 18;
+
+  private String organizationId;
+  private LinUcb model;
+  /** The one random number of the decision at hand, staged by the command handler (see {@link #decide}). */
+  private final StagedDraw draws = new StagedDraw();
+  private long version;
+  private long decisions;
+  private long closedBelow = 1;
+  private final LinkedHashMap<Long, OpenDecision> open = new LinkedHashMap<>();
+  /** Bit {@code n - rememberedFrom}: closed decision n had a reward (learned or logged). */
+  private long rememberedFrom = 1;
+  private BitSet answeredClosed = new BitSet();
+  private long totalUpdates;
+  private double rewardSum;
+  private long rewardsNotLearned;
+  private final LinkedHashMap<String, Long> actionCounts = new LinkedHashMap<>();
+  private final List<Checkpoint> checkpoints = new ArrayList<>();
+  /** The learned updates before the latest event applied: whether that event crossed a snapshot mark. Not snapshotted. */
+  private long updatesBeforeLatestEvent;
+
+  /** A decision within its reward window: what it was made from, and whether a reward came. */
+  record OpenDecision(long number, double[] features, String arm, double propensity, long modelVersion, long decidedAtMillis,
+      boolean learned, boolean answered) {
+    OpenDecision answered(boolean learnedNow) {
+      return new OpenDecision(number, features, arm, propensity, modelVersion, decidedAtMillis, learned || learnedNow, true);
+    }
+  }
+
+  /** A named copy of the parameters, taken after the learned update {@code totalUpdates}. */
+  record Checkpoint(String name, long version, long totalUpdates, long takenAtMillis, LinUcbParameters parameters) {}
+
+  /** Where a reward for a decision stands. */
+  enum Standing {
+    /** No such decision was made. */
+    UNKNOWN,
+    /** Open, unanswered, its arm still in the model: the reward is learned. */
+    LEARNABLE,
+    /** Past its reward window, not yet closed: the reward is logged, not learned. */
+    LATE,
+    /** Closed (its window passed, or it was among the oldest past max-open-decisions): logged, not learned. */
+    CLOSED,
+    /** Its arm has left the model (reconfigured, rolled back, imported): logged, not learned. */
+    ARM_GONE,
+    /** It had its reward already. */
+    ANSWERED
+  }
+
+  boolean isConfigured() {
+    return model != null;
+  }
+
+  String organizationId() {
+    return organizationId;
+  }
+
+  LinUcbSettings settings() {
+    return model.settings();
+  }
+
+  List<String> arms() {
+    return model.arms();
+  }
+
+  long version() {
+    return version;
+  }
+
+  long decisions() {
+    return decisions;
+  }
+
+  long closedBelow() {
+    return closedBelow;
+  }
+
+  int openCount() {
+    return open.size();
+  }
+
+  long totalUpdates() {
+    return totalUpdates;
+  }
+
+  long updatesBeforeLatestEvent() {
+    return updatesBeforeLatestEvent;
+  }
+
+  LinUcbParameters export() {
+    return model.export();
+  }
+
+  Optional<Checkpoint> checkpoint(String name) {
+    return checkpoints.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  List<String> checkpointNames() {
+    return checkpoints.stream().map(Checkpoint::name).toList();
+  }
+
+  /**
+   * The model's decision for {@code features} with {@code draw} as its one random number; changes
+   * nothing (the decision is kept when its event is applied). Throws IllegalArgumentException for
+   * features the model refuses.
+   */
+  Decision decide(double[] features, double draw) {
+    draws.stage(draw);
+    return model.decide(features);
+  }
+
+  /** Where a reward for decision {@code number} stands at {@code nowMillis}. */
+  Standing standing(long number, long nowMillis, long windowMillis) {
+    if (number < 1 || number > decisions) return Standing.UNKNOWN;
+    if (number < closedBelow) {
+      var remembered = number >= rememberedFrom && answeredClosed.get(Math.toIntExact(number - rememberedFrom));
+      return remembered ? Standing.ANSWERED : Standing.CLOSED;
+    }
+    var decision = open.get(number);
+    if (decision.answered()) return Standing.ANSWERED;
+    if (nowMillis - decision.decidedAtMillis() >= windowMillis) return Standing.LATE;
+    return model.arms().contains(decision.arm()) ? Standing.LEARNABLE : Standing.ARM_GONE;
+  }
+
+  OpenDecision openDecision(long number) {
+    return open.get(number);
+  }
+
+  /** The number below which every open decision's window has passed at {@code nowMillis} ({@link #closedBelow} when none has). */
+  long dueBelow(long nowMillis, long windowMillis) {
+    for (var decision : open.values()) {
+      if (nowMillis - decision.decidedAtMillis() < windowMillis) return decision.number();
+    }
+    return decisions + 1;
+  }
+
+  /** How many updates closing the open decisions below {@code below} learns: those without a learned reward whose arm is still there. */
+  long learnedByClosing(long below) {
+    var learned = 0L;
+    for (var decision : open.values()) {
+      if (decision.number() >= below) break;
+      if (!decision.learned() && model.arms().contains(decision.arm())) learned++;
+    }
+    return learned;
+  }
+
+  // Events applied
+
+  /** Configured: a new model, or arms added and removed, settings changed (what the arms learned stays). */
+  void configured(String organizationId, List<String> arms, LinUcbSettings settings) {
+    updatesBeforeLatestEvent = totalUpdates;
+    this.organizationId = organizationId;
+    if (model == null) {
+      model = new LinUcb(settings, draws);
+    } else if (!model.settings().equals(settings)) {
+      model = LinUcb.restore(new LinUcbParameters(settings, model.export().arms()), draws);
+    }
+    for (var arm : List.copyOf(model.arms())) {
+      if (!arms.contains(arm)) model.removeArm(arm);
+    }
+    for (var arm : arms) {
+      if (!model.arms().contains(arm)) model.addArm(arm);
+    }
+    version++;
+  }
+
+  /** Decision {@code number} made: open from {@code atMillis}. */
+  void decided(long number, double[] features, String arm, double propensity, long modelVersion, long atMillis) {
+    updatesBeforeLatestEvent = totalUpdates;
+    decisions = number;
+    open.put(number, new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false));
+    actionCounts.merge(arm, 1L, Long::sum);
+  }
+
+  /** A reward within the window: learned. */
+  void rewarded(long number, double reward) {
+    updatesBeforeLatestEvent = totalUpdates;
+    var decision = open.get(number);
+    open.put(number, decision.answered(learn(decision, reward)));
+  }
+
+  /** A reward not learned: the decision counts as answered. */
+  void rewardLogged(long number) {
+    updatesBeforeLatestEvent = totalUpdates;
+    rewardsNotLearned++;
+    var decision = open.get(number);
+    if (decision != null) {
+      open.put(number, decision.answered(false));
+    } else if (number >= rememberedFrom && number < closedBelow) {
+      answeredClosed.set(Math.toIntExact(number - rememberedFrom));
+    }
+  }
+
+  /** Each open decision below {@code below} closes; one without a learned reward learns reward 0. */
+  void decisionsClosed(long below) {
+    updatesBeforeLatestEvent = totalUpdates;
+    var decisions = open.values().iterator();
+    while (decisions.hasNext()) {
+      var decision = decisions.next();
+      if (decision.number() >= below) break;
+      decisions.remove();
+      if (!decision.learned() && model.arms().contains(decision.arm())) learn(decision, 0.0);
+      if (decision.answered()) answeredClosed.set(Math.toIntExact(decision.number() - rememberedFrom));
+    }
+    closedBelow = Math.max(closedBelow, below);
+    forgetOldestClosed();
+  }
+
+  /** A copy of the parameters as they are, named; the checkpoints {@code dropped} go. */
+  void checkpointTaken(String name, long atMillis, List<String> dropped) {
+    updatesBeforeLatestEvent = totalUpdates;
+    checkpoints.removeIf(c -> dropped.contains(c.name()));
+    checkpoints.add(new Checkpoint(name, version, totalUpdates, atMillis, model.export()));
+  }
+
+  void rolledBack(String checkpoint) {
+    updatesBeforeLatestEvent = totalUpdates;
+    model = LinUcb.restore(checkpoint(checkpoint).orElseThrow().parameters(), draws);
+    version++;
+  }
+
+  void imported(LinUcbParameters parameters) {
+    updatesBeforeLatestEvent = totalUpdates;
+    model = LinUcb.restore(parameters, draws);
+    version++;
+  }
+
+  /**
+   * Learns a reward for a decision. The entity checked features and reward before they were
+   * persisted, so the model refusing them (values whose products overflow) cannot happen from a
+   * command; should it happen anyway, nothing is learned, the same way on every replay.
+   */
+  private boolean learn(OpenDecision decision, double reward) {
+    try {
+      model.update(decision.arm(), decision.features(), reward);
+    } catch (IllegalArgumentException e) {
+      log.warn("Model of {} did not learn reward {} of decision {}: {}", organizationId, reward, decision.number(), e.getMessage());
+      return false;
+    }
+    totalUpdates++;
+    rewardSum += reward;
+    version++;
+    return true;
+  }
+
+  /** Keeps the answered flags of the newest {@value #REMEMBERED_CLOSED} closed decisions, dropping an eighth of them at a time. */
+  private void forgetOldestClosed() {
+    var remembered = closedBelow - rememberedFrom;
+    if (remembered <= REMEMBERED_CLOSED + REMEMBERED_CLOSED / 8) return;
+    var forget = Math.toIntExact(remembered - REMEMBERED_CLOSED);
+    answeredClosed = answeredClosed.get(forget, Math.max(forget, answeredClosed.length()));
+    rememberedFrom += forget;
+  }
+
+  // Replies
+
+  ModelStats stats(String modelId) {
+    var settings = model.settings();
+    var counts = new LinkedHashMap<String, Long>();
+    model.arms().forEach(arm -> counts.put(arm, actionCounts.getOrDefault(arm, 0L)));
+    actionCounts.forEach(counts::putIfAbsent);
+    return new ModelStats(modelId, organizationId, model.arms(), settings.dimension(), settings.alpha(),
+        settings.ridge(), settings.epsilon(), version, decisions, open.size(), totalUpdates,
+        totalUpdates == 0 ? null : rewardSum / totalUpdates, counts, rewardsNotLearned, checkpoints.size());
+  }
+
+  List<Checkpoint> checkpoints() {
+    return List.copyOf(checkpoints);
+  }
+
+  // Snapshots
+
+  /** The state as a snapshot holds it: plain values, copied. */
+  record Snapshot(String organizationId, LinUcbParameters parameters, long version, long decisions, long closedBelow,
+      List<OpenDecision> open, long rememberedFrom, long[] answeredClosed, long totalUpdates, double rewardSum,
+      long rewardsNotLearned, Map<String, Long> actionCounts, List<Checkpoint> checkpoints) {}
+
+  @JsonValue
+  Snapshot snapshot() {
+    return new Snapshot(organizationId, model == null ? null : model.export(), version, decisions, closedBelow,
+        List.copyOf(open.values()), rememberedFrom, answeredClosed.toLongArray(), totalUpdates, rewardSum, rewardsNotLearned,
+        new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints));
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static BanditModelState of(Snapshot s) {
+    var state = new BanditModelState();
+    state.organizationId = s.organizationId();
+    state.model = s.parameters() == null ? null : LinUcb.restore(s.parameters(), state.draws);
+    state.version = s.version();
+    state.decisions = s.decisions();
+    state.closedBelow = s.closedBelow();
+    s.open().forEach(d -> state.open.put(d.number(), d));
+    state.rememberedFrom = s.rememberedFrom();
+    state.answeredClosed = BitSet.valueOf(s.answeredClosed());
+    state.totalUpdates = s.totalUpdates();
+    state.updatesBeforeLatestEvent = s.totalUpdates();
+    state.rewardSum = s.rewardSum();
+    state.rewardsNotLearned = s.rewardsNotLearned();
+    state.actionCounts.putAll(s.actionCounts());
+    state.checkpoints.addAll(s.checkpoints());
+    return state;
+  }
+
+  /** A copy that shares nothing mutable (decisions' features and checkpoints' parameters are never changed). */
+  BanditModelState copy() {
+    return of(snapshot());
+  }
+
+  /** The random source a model decides with: the one number staged for the decision at hand. */
+  private static final class StagedDraw implements RandomGenerator {
+    private double next;
+
+    void stage(double draw) {
+      next = draw;
+    }
+
+    @Override
+    public double nextDouble() {
+      return next;
+    }
+
+    @Override
+    public long nextLong() {
+      throw new UnsupportedOperationException("a model draws only the number staged for its decision");
+    }
+  }
+}
