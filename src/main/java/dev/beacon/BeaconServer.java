@@ -12,6 +12,7 @@ import dev.beacon.ingest.EventProducer;
 import dev.beacon.ingest.IngestFeature;
 import dev.beacon.ingest.IngestStats;
 import dev.beacon.ingest.Topics;
+import dev.beacon.journey.JourneyConversions;
 import dev.beacon.journey.JourneyFeature;
 import dev.beacon.live.DashboardPage;
 import dev.beacon.live.LiveFeature;
@@ -24,6 +25,8 @@ import dev.beacon.simulate.SimulatorFeature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +118,8 @@ public final class BeaconServer {
         access, live, clock);
     var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, live, clock);
     var models = BanditModelFeature.start(system, settings.bandit(), settings.http(), access,
-        settings.events().organizationIdPattern(), clock);
+        settings.events().organizationIdPattern(), (organizationId, userId) -> CompletableFuture.completedFuture(Optional.empty()), clock);
+    if (settings.journey().tracking()) JourneyConversions.init(system, readSide, models::rewardConversions);
     var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
         settings.events().organizationIdPattern(), registry, clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),

@@ -3,6 +3,7 @@ package dev.beacon.bandit.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.beacon.bandit.LinUcbParameters;
 import dev.beacon.bandit.LinUcbSettings;
+import dev.beacon.bandit.context.ContextFeatures;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
 import dev.beacon.common.MutableStateEntity;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -45,13 +48,23 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "BanditModel");
   public static void init(ActorSystem<?> system, BanditSettings settings, Clock clock) {
-    Entities.init(system, ENTITY_TYPE_KEY, modelId -> create(modelId, settings, clock, new SplittableRandom()), new Passivate());
+    var sharding = ClusterSharding.get(system);
+    ModelRegistry registry = (organizationId, modelId) ->
+        sharding.entityRefFor(ModelDirectory.ENTITY_TYPE_KEY, organizationId).tell(new ModelDirectory.Register(modelId));
+    Entities.init(system, ENTITY_TYPE_KEY, modelId -> create(modelId, settings, clock, new SplittableRandom(), registry),
+        new Passivate());
+  }
+
+  /** Where a model says it exists, so that its organisation's conversions reach it ({@link ModelDirectory}). */
+  @FunctionalInterface
+  interface ModelRegistry {
+    void register(String organizationId, String modelId);
   }
 
   // Commands and replies
 
   public sealed interface Command extends CborSerializable
-      permits Configure, Decide, Reward, GetStats, GetOrganization, ListCheckpoints, Rollback, Export, Import, CloseDue, Passivate {}
+      permits Configure, Decide, DecideForUser, Reward, RewardConversions, GetStats, GetOrganization, ListCheckpoints, Rollback, Export, Import, CloseDue, Passivate {}
 
   /** Creates the model, or reconfigures it: arms added and removed, alpha changed. Null: the default, or what the model has. */
   public record Configure(String organizationId, List<String> arms, Integer dimension, Double alpha, Double lambda,
@@ -70,7 +83,34 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   public record DecisionMade(String decisionId, String arm, double propensity, Map<String, Double> scores, long modelVersion)
       implements CborSerializable {}
 
+  /**
+   * Decides for a user from the context built from their journey ({@link dev.beacon.bandit.context.ContextFeatures},
+   * not yet standardised): the model standardises it with its running statistics, which then learn it.
+   */
+  public record DecideForUser(String userId, double[] context, ActorRef<StatusReply<DecisionMade>> replyTo) implements Command {}
+
   public record Reward(String decisionId, double reward, ActorRef<StatusReply<RewardTaken>> replyTo) implements Command {}
+
+  /**
+   * Conversions of users in this model's organisation: each rewards the decision that showed the
+   * user one of the campaigns it credits ({@link BanditModelState#conversionDecision}), once.
+   */
+  public record RewardConversions(List<ConversionSeen> conversions, ActorRef<StatusReply<ConversionsRewarded>> replyTo)
+      implements Command {
+    public RewardConversions {
+      conversions = List.copyOf(conversions);
+    }
+  }
+
+  /** A user's conversion at {@code convertedAtMillis} (event time), worth {@code value}, crediting {@code campaigns}. */
+  public record ConversionSeen(String userId, List<String> campaigns, long convertedAtMillis, double value) implements CborSerializable {
+    public ConversionSeen {
+      campaigns = List.copyOf(campaigns);
+    }
+  }
+
+  /** The decisions the conversions rewarded, as decision ids (none when no decision showed the users those campaigns). */
+  public record ConversionsRewarded(List<String> decisionIds) implements CborSerializable {}
 
   /** {@code learned}: the model learned the reward; else {@code reason} says why it was only logged. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -123,23 +163,31 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   /** Decision {@code number}: made from {@code features} with the random number {@code draw} by version {@code modelVersion}. */
   public record Decided(long number, double[] features, String arm, double propensity, double draw, long modelVersion,
-      long atMillis, String userId) implements Event {
+      long atMillis, String userId, @JsonInclude(JsonInclude.Include.NON_NULL) double[] context) implements Event {
+    /** A decision on the features given, not on a context built from a journey. */
+    public Decided(long number, double[] features, String arm, double propensity, double draw, long modelVersion, long atMillis,
+        String userId) {
+      this(number, features, arm, propensity, draw, modelVersion, atMillis, userId, null);
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Decided d && number == d.number && Arrays.equals(features, d.features) && arm.equals(d.arm)
           && Double.compare(propensity, d.propensity) == 0 && Double.compare(draw, d.draw) == 0 && modelVersion == d.modelVersion
-          && atMillis == d.atMillis && Objects.equals(userId, d.userId);
+          && atMillis == d.atMillis && Objects.equals(userId, d.userId) && Arrays.equals(context, d.context);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(number, Arrays.hashCode(features), arm, propensity, draw, modelVersion, atMillis, userId);
+      return Objects.hash(number, Arrays.hashCode(features), arm, propensity, draw, modelVersion, atMillis, userId,
+          Arrays.hashCode(context));
     }
 
     @Override
     public String toString() {
       return "Decided[number=" + number + ", features=" + Arrays.toString(features) + ", arm=" + arm + ", propensity="
-          + propensity + ", draw=" + draw + ", modelVersion=" + modelVersion + ", atMillis=" + atMillis + ", userId=" + userId + "]";
+          + propensity + ", draw=" + draw + ", modelVersion=" + modelVersion + ", atMillis=" + atMillis + ", userId=" + userId
+          + (context == null ? "" : ", context=" + Arrays.toString(context)) + "]";
     }
   }
 
@@ -166,33 +214,50 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   // Behaviour
 
   private final String modelId;
+  /** The segment and organisation of a segment model ({@code segment@organization}), else null. */
+  private final SegmentModelId segmentModel;
   private final BanditSettings settings;
   private final Clock clock;
   private final RandomGenerator random;
   private final TimerScheduler<Command> timers;
+  private final ActorRef<Command> self;
+  private final ModelRegistry registry;
   private final long windowMillis;
 
   /** {@code random}: where decisions draw their number (the draw is then in the event, never drawn again). */
   public static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random) {
-    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new BanditModel(modelId, settings, clock, random, timers)));
+    return create(modelId, settings, clock, random, (organizationId, id) -> { });
   }
 
-  private BanditModel(String modelId, BanditSettings settings, Clock clock, RandomGenerator random, TimerScheduler<Command> timers) {
+  static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random,
+      ModelRegistry registry) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
+        new BanditModel(modelId, settings, clock, random, timers, ctx.getSelf(), registry)));
+  }
+
+  private BanditModel(String modelId, BanditSettings settings, Clock clock, RandomGenerator random, TimerScheduler<Command> timers,
+      ActorRef<Command> self, ModelRegistry registry) {
     super(ENTITY_TYPE_KEY, modelId, settings.snapshotEveryEvents(), BanditModelState::new, BanditModelState::copy);
     this.modelId = modelId;
+    this.segmentModel = SegmentModelId.parse(modelId, settings.segments().names()).orElse(null);
     this.settings = settings;
     this.clock = clock;
     this.random = random;
     this.timers = timers;
+    this.self = self;
+    this.registry = registry;
     this.windowMillis = settings.rewardWindow().toMillis();
   }
 
   @Override
   public SignalHandler<BanditModelState> signalHandler() {
     return newSignalHandlerBuilder()
-        // the first look at once: a model passivated for days has windows to close
-        .onSignal(RecoveryCompleted.instance(), state -> timers.startTimerWithFixedDelay(new CloseDue(), new CloseDue(),
-            java.time.Duration.ZERO, settings.closeCheckInterval()))
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          // the first look at once: a model passivated for days has windows to close
+          timers.startTimerWithFixedDelay(new CloseDue(), new CloseDue(), java.time.Duration.ZERO, settings.closeCheckInterval());
+          // again at every start: a crash right after the model was configured may have lost the first
+          if (state.isConfigured()) registry.register(state.organizationId(), modelId);
+        })
         .build();
   }
 
@@ -204,10 +269,26 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   @Override
   public CommandHandlerWithReply<Command, Event, BanditModelState> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
+    var builder = newCommandHandlerWithReplyBuilder();
+    // a segment model exists from the start: the first command that needs it configures it with the segment arms
+    builder.forState(this::unstartedSegmentModel)
+        .onCommand(Configure.class, this::onConfigure)
+        .onCommand(GetOrganization.class, cmd -> Effect().reply(cmd.replyTo(),
+            StatusReply.success(new Organization(segmentModel.organizationId()))))
+        .onCommand(RewardConversions.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.success(new ConversionsRewarded(List.of()))))
+        .onCommand(CloseDue.class, cmd -> Effect().none().thenNoReply())
+        .onCommand(Passivate.class, cmd -> Effect().stop().thenNoReply())
+        .onAnyCommand(cmd -> Effect().persist(new Configured(segmentModel.organizationId(), settings.segmentArms(), settings.defaults(),
+            clock.millis())).thenRun(s -> {
+              registry.register(s.organizationId(), modelId);
+              self.tell(cmd);
+            }).thenNoReply());
+    builder.forAnyState()
         .onCommand(Configure.class, this::onConfigure)
         .onCommand(Decide.class, this::onDecide)
+        .onCommand(DecideForUser.class, this::onDecideForUser)
         .onCommand(Reward.class, this::onReward)
+        .onCommand(RewardConversions.class, this::onRewardConversions)
         .onCommand(GetStats.class, (state, cmd) -> known(state, cmd.replyTo(), () -> state.stats(modelId)))
         .onCommand(GetOrganization.class, (state, cmd) -> known(state, cmd.replyTo(), () -> new Organization(state.organizationId())))
         .onCommand(ListCheckpoints.class, (state, cmd) -> known(state, cmd.replyTo(), () -> checkpoints(state)))
@@ -215,8 +296,12 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .onCommand(Rollback.class, this::onRollback)
         .onCommand(Import.class, this::onImport)
         .onCommand(CloseDue.class, this::onCloseDue)
-        .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
-        .build();
+        .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply());
+    return builder.build();
+  }
+
+  private boolean unstartedSegmentModel(BanditModelState state) {
+    return segmentModel != null && !state.isConfigured();
   }
 
   private <T> ReplyEffect<Event, BanditModelState> known(BanditModelState state, ActorRef<StatusReply<T>> replyTo,
@@ -238,6 +323,9 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   private ReplyEffect<Event, BanditModelState> onConfigure(BanditModelState state, Configure cmd) {
     var problem = ModelChecks.configurationProblem(cmd.organizationId(), cmd.arms(), cmd.dimension(), cmd.alpha(), cmd.lambda());
     if (problem != null) return refuse(cmd.replyTo(), problem);
+    if (segmentModel != null && !segmentModel.organizationId().equals(cmd.organizationId())) {
+      return refuse(cmd.replyTo(), OTHER_ORGANIZATION);
+    }
     var created = !state.isConfigured();
     LinUcbSettings target;
     if (created) {
@@ -261,26 +349,43 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
       }
     }
     var event = new Configured(cmd.organizationId(), cmd.arms(), target, clock.millis());
-    return Effect().persist(event).thenReply(cmd.replyTo(), s -> StatusReply.success(new Configuration(created, true, s.stats(modelId))));
+    return Effect().persist(event).thenRun(s -> registry.register(s.organizationId(), modelId))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new Configuration(created, true, s.stats(modelId))));
   }
 
   private ReplyEffect<Event, BanditModelState> onDecide(BanditModelState state, Decide cmd) {
     if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
     var problem = ModelChecks.featuresProblem(cmd.features(), state.settings().dimension());
     if (problem != null) return refuse(cmd.replyTo(), problem);
+    return decide(state, cmd.features().clone(), cmd.userId(), null, cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, BanditModelState> onDecideForUser(BanditModelState state, DecideForUser cmd) {
+    if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
+    var dimension = state.settings().dimension();
+    if (dimension != ContextFeatures.DIMENSION) {
+      return refuse(cmd.replyTo(), "userId: model " + modelId + " has dimension " + dimension + "; deciding from a user's journey "
+          + "takes the " + ContextFeatures.DIMENSION + " context dimensions, so give features instead");
+    }
+    var context = cmd.context().clone();
+    return decide(state, state.standardize(context), cmd.userId(), context, cmd.replyTo());
+  }
+
+  /** Decision on {@code features} (standardised from {@code context} when it was built from a journey). */
+  private ReplyEffect<Event, BanditModelState> decide(BanditModelState state, double[] features, String userId, double[] context,
+      ActorRef<StatusReply<DecisionMade>> replyTo) {
     var draw = random.nextDouble();
-    var decision = state.decide(cmd.features(), draw);
+    var decision = state.decide(features, draw);
     var now = clock.millis();
     var number = state.decisions() + 1;
     var events = new ArrayList<Event>();
-    events.add(new Decided(number, cmd.features().clone(), decision.arm(), decision.propensity(), draw, state.version(), now,
-        cmd.userId()));
+    events.add(new Decided(number, features, decision.arm(), decision.propensity(), draw, state.version(), now, userId, context));
     // past the bound, the oldest decisions close early, as if their window had passed
     var overflow = state.openCount() + 1 - settings.maxOpenDecisions();
     if (overflow > 0) addClosing(state, state.closedBelow() + overflow, now, events);
     var reply = new DecisionMade(ModelChecks.decisionId(number), decision.arm(), decision.propensity(), decision.scores(),
         state.version());
-    return Effect().persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(reply));
+    return Effect().persist(events).thenReply(replyTo, s -> StatusReply.success(reply));
   }
 
   private ReplyEffect<Event, BanditModelState> onReward(BanditModelState state, Reward cmd) {
@@ -308,6 +413,32 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         });
       }
     };
+  }
+
+  /**
+   * Each conversion rewards at most one decision, and a decision learns one reward: a conversion
+   * delivered again finds its decision answered and rewards nothing, so a redelivery never
+   * learns twice. The reward is 1, or the conversion's value ({@code beacon.bandit.conversion-reward}).
+   */
+  private ReplyEffect<Event, BanditModelState> onRewardConversions(BanditModelState state, RewardConversions cmd) {
+    if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
+    var now = clock.millis();
+    var rewarded = new LinkedHashSet<Long>();
+    var events = new ArrayList<Event>();
+    for (var conversion : cmd.conversions()) {
+      var number = state.conversionDecision(conversion.userId(), new HashSet<>(conversion.campaigns()), conversion.convertedAtMillis(),
+          now, windowMillis, rewarded);
+      if (number == 0) continue;
+      rewarded.add(number);
+      var reward = settings.conversionReward() == BanditSettings.ConversionReward.VALUE ? conversion.value() : 1.0;
+      // a value beyond what a reward may be (ModelChecks) counts as the conversion it is
+      if (ModelChecks.rewardProblem(reward) != null) reward = 1.0;
+      events.add(new Rewarded(number, reward, now));
+    }
+    var decisionIds = rewarded.stream().map(ModelChecks::decisionId).toList();
+    if (events.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.success(new ConversionsRewarded(decisionIds)));
+    addCheckpoint(state, events.size(), now, events);
+    return Effect().persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(new ConversionsRewarded(decisionIds)));
   }
 
   private ReplyEffect<Event, BanditModelState> logged(BanditModelState state, Reward cmd, long number, long now, String reason) {
@@ -372,7 +503,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Configured.class, (state, e) -> apply(state, s -> s.configured(e.organizationId(), e.arms(), e.settings())))
         .onEvent(Decided.class, (state, e) -> apply(state,
-            s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis())))
+            s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis(), e.userId(), e.context())))
         .onEvent(Rewarded.class, (state, e) -> apply(state, s -> s.rewarded(e.number(), e.reward())))
         .onEvent(RewardLogged.class, (state, e) -> apply(state, s -> s.rewardLogged(e.number())))
         .onEvent(DecisionsClosed.class, (state, e) -> apply(state, s -> s.decisionsClosed(e.below())))

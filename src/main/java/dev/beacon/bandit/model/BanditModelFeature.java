@@ -1,26 +1,44 @@
 package dev.beacon.bandit.model;
 
 import dev.beacon.common.HttpSettings;
+import dev.beacon.journey.JourneyConversions;
 import dev.beacon.security.Access;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The bandit models plugged into a server: the {@link BanditModel} entities on the system's sharding and their routes. */
+/**
+ * The bandit models plugged into a server: the {@link BanditModel} entities and each organisation's
+ * {@link ModelDirectory} on the system's sharding, their routes, and the rewards the journeys'
+ * conversions give.
+ */
 public final class BanditModelFeature {
   private final Route routes;
+  private final ConversionRewards conversionRewards;
 
-  private BanditModelFeature(Route routes) {
+  private BanditModelFeature(Route routes, ConversionRewards conversionRewards) {
     this.routes = routes;
+    this.conversionRewards = conversionRewards;
   }
 
+  /** {@code profiles}: what the models know of a user when they decide for one. */
   public static BanditModelFeature start(ActorSystem<?> system, BanditSettings settings, HttpSettings http, Access access,
-      Pattern organizationIdPattern, Clock clock) {
+      Pattern organizationIdPattern, UserProfiles profiles, Clock clock) {
+    ModelDirectory.init(system);
     BanditModel.init(system, settings, clock);
     var models = new BanditModels(ClusterSharding.get(system), http.askTimeout());
-    return new BanditModelFeature(new BanditModelRoutes(models, access, organizationIdPattern, settings.maxImportSize()).routes());
+    return new BanditModelFeature(new BanditModelRoutes(models, access, organizationIdPattern, settings.maxImportSize(), profiles,
+        settings.segments(), clock).routes(), new ConversionRewards(models));
+  }
+
+  /** What the journeys' conversions go to ({@link JourneyConversions}): rewards for the decisions that showed their campaigns. */
+  public CompletionStage<Done> rewardConversions(List<JourneyConversions.Counted> conversions) {
+    return conversionRewards.reward(conversions);
   }
 
   public Route routes() {

@@ -6,12 +6,17 @@ import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.bandit.context.ContextFeatures;
+import dev.beacon.bandit.context.CustomerProfile;
+import dev.beacon.bandit.context.Segments;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
 import dev.beacon.common.JsonInput;
 import dev.beacon.security.Access;
 import dev.beacon.security.Scope;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -32,6 +37,11 @@ import org.apache.pekko.pattern.StatusReply;
  * configure and from the model for the rest (an unknown model is 404 before the key's organisation
  * is checked). Bad input 400 with reasons by field; unknown decision 404; a second reward 409; a
  * model of another organisation cannot be configured (409).
+ *
+ * <p>An organisation's segment models are {@code /api/models/{segment}@{organization}}; they
+ * exist from the start ({@link SegmentModelId}). {@code POST /api/models/segment@{organization}/decide
+ * {userId}} decides with the model of the user's segment, and names it in the answer. A decision
+ * for a {@code userId} without features is made on the context built from the user's journey.
  */
 final class BanditModelRoutes extends AllDirectives {
   static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -42,25 +52,39 @@ final class BanditModelRoutes extends AllDirectives {
   private final Pattern organizationIdPattern;
   private final long maxImportSize;
   private final JsonInput imports;
+  private final UserProfiles profiles;
+  private final Segments segments;
+  private final Clock clock;
 
-  BanditModelRoutes(BanditModels models, Access access, Pattern organizationIdPattern, long maxImportSize) {
+  BanditModelRoutes(BanditModels models, Access access, Pattern organizationIdPattern, long maxImportSize, UserProfiles profiles,
+      Segments segments, Clock clock) {
     this.models = models;
     this.access = access;
     this.organizationIdPattern = organizationIdPattern;
     this.maxImportSize = maxImportSize;
     this.imports = new JsonInput(8, 1024, maxImportSize, false);
+    this.profiles = profiles;
+    this.segments = segments;
+    this.clock = clock;
   }
 
   public Route routes() {
     return pathPrefix("api", () -> pathPrefix(PathMatchers.segment("models").slash(PathMatchers.segment()), modelId -> {
-      if (!MODEL_ID.matcher(modelId).matches()) {
-        return refuse(new ApiError.BadRequest("bad model id", List.of("modelId: must match " + MODEL_ID.pattern())));
+      var problem = modelIdProblem(modelId);
+      if (problem != null) return refuse(new ApiError.BadRequest("bad model id", List.of(problem)));
+      if (modelId.startsWith(SegmentModelId.CHOOSER + SegmentModelId.SEPARATOR)) {
+        var organizationId = modelId.substring(SegmentModelId.CHOOSER.length() + 1);
+        return concat(
+            path("decide", () -> post(() -> access.allow(Scope.INGEST, organizationId, () -> decideInSegment(organizationId)))),
+            refuse(new ApiError.BadRequest("not a model", List.of("modelId: " + modelId + " only decides (POST " + modelId
+                + "/decide); the segment models are <segment>@" + organizationId + " for " + String.join(", ", segments.names())))));
       }
       return concat(
           pathEnd(() -> concat(
               put(() -> configure(modelId)),
               get(() -> owned(modelId, Scope.READ, () -> answer(models.stats(modelId), modelId, HttpJson::ok))))),
-          path("decide", () -> post(() -> owned(modelId, Scope.INGEST, () -> decide(modelId)))),
+          path("decide", () -> post(() -> answer(models.organizationOf(modelId), modelId,
+              organizationId -> access.allow(Scope.INGEST, organizationId, () -> decide(modelId, organizationId))))),
           path("reward", () -> post(() -> owned(modelId, Scope.INGEST, () -> reward(modelId)))),
           path("checkpoints", () -> get(() -> owned(modelId, Scope.READ,
               () -> answer(models.checkpoints(modelId), modelId, HttpJson::ok)))),
@@ -69,6 +93,23 @@ final class BanditModelRoutes extends AllDirectives {
               () -> answer(models.export(modelId), modelId, HttpJson::ok)))),
           path("import", () -> put(() -> owned(modelId, Scope.ADMIN, () -> importParameters(modelId)))));
     }));
+  }
+
+  /** Why {@code modelId} is not a model's id, or null: a plain id, or {@code segment@organization}. */
+  private String modelIdProblem(String modelId) {
+    var at = modelId.indexOf(SegmentModelId.SEPARATOR);
+    if (at < 0) return MODEL_ID.matcher(modelId).matches() ? null : "modelId: must match " + MODEL_ID.pattern()
+        + ", or be <segment>@<organization>";
+    var segment = modelId.substring(0, at);
+    var organizationId = modelId.substring(at + 1);
+    if (!segment.equals(SegmentModelId.CHOOSER) && !segments.names().contains(segment)) {
+      return "modelId: before '@' comes a segment (" + String.join(", ", segments.names()) + ") or '" + SegmentModelId.CHOOSER
+          + "', got '" + segment + "'";
+    }
+    if (!organizationIdPattern.matcher(organizationId).matches()) {
+      return "modelId: after '@' comes an organization id matching " + organizationIdPattern.pattern();
+    }
+    return null;
   }
 
   /** {@code inner} once the caller may use {@code scope} in the model's organisation; 404 for an unknown model. */
@@ -86,9 +127,44 @@ final class BanditModelRoutes extends AllDirectives {
     });
   }
 
-  private Route decide(String modelId) {
-    return body(ModelRequests::decide, "invalid decision request",
-        request -> answer(models.decide(modelId, request), modelId, HttpJson::ok));
+  private Route decide(String modelId, String organizationId) {
+    return body(ModelRequests::decide, "invalid decision request", request -> {
+      if (!request.fromJourney()) return answer(models.decide(modelId, request), modelId, HttpJson::ok);
+      return answer(context(organizationId, request).thenCompose(profile -> models.decideForUser(modelId, request.userId(),
+          ContextFeatures.of(profile, clock.millis()))), modelId, HttpJson::ok);
+    });
+  }
+
+  /** The model of the user's segment decides, on the context built from the user's journey. */
+  private Route decideInSegment(String organizationId) {
+    return body(ModelRequests::decide, "invalid decision request", request -> {
+      if (!request.fromJourney()) {
+        return refuse(new ApiError.BadRequest("invalid decision request", List.of("features: the segment's model decides on the "
+            + "user's journey; send {userId} alone, or decide with features on <segment>@" + organizationId)));
+      }
+      var decided = context(organizationId, request).thenCompose(profile -> {
+        var now = clock.millis();
+        var modelId = new SegmentModelId(segments.segmentOf(profile, now), organizationId).modelId();
+        return models.decideForUser(modelId, request.userId(), ContextFeatures.of(profile, now))
+            .thenApply(d -> new SegmentDecision(modelId, segments.segmentOf(profile, now), d.decisionId(), d.arm(), d.propensity(),
+                d.scores(), d.modelVersion()));
+      });
+      return answer(decided, SegmentModelId.CHOOSER + SegmentModelId.SEPARATOR + organizationId, HttpJson::ok);
+    });
+  }
+
+  /** A decision by the model of the user's segment, which it names. */
+  record SegmentDecision(String modelId, String segment, String decisionId, String arm, double propensity, Map<String, Double> scores,
+      long modelVersion) {}
+
+  /** The user's profile from their journey (someone never seen: nothing known), with the visit's device and channel when given. */
+  private CompletionStage<CustomerProfile> context(String organizationId, ModelRequests.Decide request) {
+    return profiles.of(organizationId, request.userId()).thenApply(known -> {
+      var p = known.orElse(CustomerProfile.unknown(null, null));
+      return new CustomerProfile(p.purchases(), p.totalSpent(), p.firstPurchaseMillis(), p.lastPurchaseMillis(), p.sessions(),
+          p.engagedSessions(), p.pageViews(), request.deviceType() != null ? request.deviceType() : p.deviceType(),
+          request.channel() != null ? request.channel() : p.channel());
+    });
   }
 
   private Route reward(String modelId) {

@@ -1,18 +1,24 @@
 package dev.beacon.bandit.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.beacon.bandit.Decision;
 import dev.beacon.bandit.LinUcb;
 import dev.beacon.bandit.LinUcbParameters;
 import dev.beacon.bandit.LinUcbSettings;
+import dev.beacon.bandit.context.ContextFeatures;
+import dev.beacon.bandit.context.RunningStandardizer;
 import dev.beacon.common.CborSerializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +45,8 @@ final class BanditModelState implements CborSerializable {
   private long decisions;
   private long closedBelow = 1;
   private final LinkedHashMap<Long, OpenDecision> open = new LinkedHashMap<>();
+  /** The open, unanswered decisions made for a user, oldest first: what a conversion of theirs may reward. Derived from {@link #open}. */
+  private final HashMap<String, ArrayDeque<Long>> unansweredByUser = new HashMap<>();
   /** Bit {@code n - rememberedFrom}: closed decision n had a reward (learned or logged). */
   private long rememberedFrom = 1;
   private BitSet answeredClosed = new BitSet();
@@ -47,14 +55,16 @@ final class BanditModelState implements CborSerializable {
   private long rewardsNotLearned;
   private final LinkedHashMap<String, Long> actionCounts = new LinkedHashMap<>();
   private final List<Checkpoint> checkpoints = new ArrayList<>();
+  /** The running statistics that standardise the contexts built from users' journeys; none until the first. */
+  private RunningStandardizer standardizer;
   /** The learned updates before the latest event applied: whether that event crossed a snapshot mark. Not snapshotted. */
   private long updatesBeforeLatestEvent;
 
   /** A decision within its reward window: what it was made from, and whether a reward came. */
   record OpenDecision(long number, double[] features, String arm, double propensity, long modelVersion, long decidedAtMillis,
-      boolean learned, boolean answered) {
+      boolean learned, boolean answered, @JsonInclude(JsonInclude.Include.NON_NULL) String userId) {
     OpenDecision answered(boolean learnedNow) {
-      return new OpenDecision(number, features, arm, propensity, modelVersion, decidedAtMillis, learned || learnedNow, true);
+      return new OpenDecision(number, features, arm, propensity, modelVersion, decidedAtMillis, learned || learnedNow, true, userId);
     }
   }
 
@@ -139,6 +149,14 @@ final class BanditModelState implements CborSerializable {
     return model.decide(features);
   }
 
+  /**
+   * The standardised form of a context built from a user's journey ({@link ContextFeatures}), with
+   * the statistics seen so far; changes nothing (the context is observed when its decision is applied).
+   */
+  double[] standardize(double[] context) {
+    return standardizer == null ? RunningStandardizer.forContextFeatures().standardize(context) : standardizer.standardize(context);
+  }
+
   /** Where a reward for decision {@code number} stands at {@code nowMillis}. */
   Standing standing(long number, long nowMillis, long windowMillis) {
     if (number < 1 || number > decisions) return Standing.UNKNOWN;
@@ -154,6 +172,26 @@ final class BanditModelState implements CborSerializable {
 
   OpenDecision openDecision(long number) {
     return open.get(number);
+  }
+
+  /**
+   * The decision a conversion of {@code userId} at {@code convertedAtMillis} rewards: the newest
+   * one made for that user, before the conversion, that showed one of the {@code campaigns} the
+   * conversion credits, and whose reward is still learnable at {@code nowMillis}, other than the
+   * decisions {@code taken} by other conversions of the same batch; 0 when none is.
+   */
+  long conversionDecision(String userId, Set<String> campaigns, long convertedAtMillis, long nowMillis, long windowMillis,
+      Set<Long> taken) {
+    var numbers = unansweredByUser.get(userId);
+    if (numbers == null) return 0;
+    var newestFirst = numbers.descendingIterator();
+    while (newestFirst.hasNext()) {
+      var decision = open.get(newestFirst.next());
+      if (decision.decidedAtMillis() > convertedAtMillis || !campaigns.contains(decision.arm())) continue;
+      if (taken.contains(decision.number())) continue;
+      if (standing(decision.number(), nowMillis, windowMillis) == Standing.LEARNABLE) return decision.number();
+    }
+    return 0;
   }
 
   /** The number below which every open decision's window has passed at {@code nowMillis} ({@link #closedBelow} when none has). */
@@ -195,10 +233,17 @@ final class BanditModelState implements CborSerializable {
   }
 
   /** Decision {@code number} made: open from {@code atMillis}. */
-  void decided(long number, double[] features, String arm, double propensity, long modelVersion, long atMillis) {
+  void decided(long number, double[] features, String arm, double propensity, long modelVersion, long atMillis, String userId,
+      double[] context) {
     updatesBeforeLatestEvent = totalUpdates;
+    if (context != null) {
+      if (standardizer == null) standardizer = RunningStandardizer.forContextFeatures();
+      standardizer.observe(context);
+    }
     decisions = number;
-    open.put(number, new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false));
+    var decision = new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false, userId);
+    open.put(number, decision);
+    indexByUser(decision);
     actionCounts.merge(arm, 1L, Long::sum);
   }
 
@@ -207,6 +252,7 @@ final class BanditModelState implements CborSerializable {
     updatesBeforeLatestEvent = totalUpdates;
     var decision = open.get(number);
     open.put(number, decision.answered(learn(decision, reward)));
+    unindexByUser(decision);
   }
 
   /** A reward not learned: the decision counts as answered. */
@@ -216,6 +262,7 @@ final class BanditModelState implements CborSerializable {
     var decision = open.get(number);
     if (decision != null) {
       open.put(number, decision.answered(false));
+      unindexByUser(decision);
     } else if (number >= rememberedFrom && number < closedBelow) {
       answeredClosed.set(Math.toIntExact(number - rememberedFrom));
     }
@@ -229,6 +276,7 @@ final class BanditModelState implements CborSerializable {
       var decision = decisions.next();
       if (decision.number() >= below) break;
       decisions.remove();
+      unindexByUser(decision);
       if (!decision.learned() && model.arms().contains(decision.arm())) learn(decision, 0.0);
       if (decision.answered()) answeredClosed.set(Math.toIntExact(decision.number() - rememberedFrom));
     }
@@ -253,6 +301,19 @@ final class BanditModelState implements CborSerializable {
     updatesBeforeLatestEvent = totalUpdates;
     model = LinUcb.restore(parameters, draws);
     version++;
+  }
+
+  private void indexByUser(OpenDecision decision) {
+    if (decision.userId() == null || decision.answered()) return;
+    unansweredByUser.computeIfAbsent(decision.userId(), u -> new ArrayDeque<>()).add(decision.number());
+  }
+
+  private void unindexByUser(OpenDecision decision) {
+    if (decision.userId() == null) return;
+    var numbers = unansweredByUser.get(decision.userId());
+    if (numbers == null) return;
+    numbers.remove(decision.number());
+    if (numbers.isEmpty()) unansweredByUser.remove(decision.userId());
   }
 
   /**
@@ -303,13 +364,14 @@ final class BanditModelState implements CborSerializable {
   /** The state as a snapshot holds it: plain values, copied. */
   record Snapshot(String organizationId, LinUcbParameters parameters, long version, long decisions, long closedBelow,
       List<OpenDecision> open, long rememberedFrom, long[] answeredClosed, long totalUpdates, double rewardSum,
-      long rewardsNotLearned, Map<String, Long> actionCounts, List<Checkpoint> checkpoints) {}
+      long rewardsNotLearned, Map<String, Long> actionCounts, List<Checkpoint> checkpoints,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RunningStandardizer.State standardizer) {}
 
   @JsonValue
   Snapshot snapshot() {
     return new Snapshot(organizationId, model == null ? null : model.export(), version, decisions, closedBelow,
         List.copyOf(open.values()), rememberedFrom, answeredClosed.toLongArray(), totalUpdates, rewardSum, rewardsNotLearned,
-        new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints));
+        new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints), standardizer == null ? null : standardizer.state());
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -320,7 +382,10 @@ final class BanditModelState implements CborSerializable {
     state.version = s.version();
     state.decisions = s.decisions();
     state.closedBelow = s.closedBelow();
-    s.open().forEach(d -> state.open.put(d.number(), d));
+    s.open().forEach(d -> {
+      state.open.put(d.number(), d);
+      state.indexByUser(d);
+    });
     state.rememberedFrom = s.rememberedFrom();
     state.answeredClosed = BitSet.valueOf(s.answeredClosed());
     state.totalUpdates = s.totalUpdates();
@@ -329,6 +394,7 @@ final class BanditModelState implements CborSerializable {
     state.rewardsNotLearned = s.rewardsNotLearned();
     state.actionCounts.putAll(s.actionCounts());
     state.checkpoints.addAll(s.checkpoints());
+    state.standardizer = s.standardizer() == null ? null : RunningStandardizer.restore(s.standardizer());
     return state;
   }
 

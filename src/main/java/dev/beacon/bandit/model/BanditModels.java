@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.beacon.bandit.LinUcbParameters;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -46,6 +47,11 @@ final class BanditModels {
     return ask(modelId, replyTo -> new BanditModel.Decide(d.features(), d.userId(), replyTo));
   }
 
+  /** A decision on {@code context}, built from the user's journey and not yet standardised. */
+  CompletionStage<BanditModel.DecisionMade> decideForUser(String modelId, String userId, double[] context) {
+    return ask(modelId, replyTo -> new BanditModel.DecideForUser(userId, context, replyTo));
+  }
+
   CompletionStage<BanditModel.RewardTaken> reward(String modelId, ModelRequests.Reward r) {
     return ask(modelId, replyTo -> new BanditModel.Reward(r.decisionId(), r.reward(), replyTo));
   }
@@ -68,6 +74,18 @@ final class BanditModels {
 
   CompletionStage<ModelStats> importParameters(String modelId, LinUcbParameters parameters) {
     return ask(modelId, replyTo -> new BanditModel.Import(parameters, replyTo));
+  }
+
+  CompletionStage<BanditModel.ConversionsRewarded> rewardConversions(String modelId, List<BanditModel.ConversionSeen> conversions) {
+    return ask(modelId, replyTo -> new BanditModel.RewardConversions(conversions, replyTo));
+  }
+
+  /** The models of an organisation that ever were configured (segment models once first used). */
+  CompletionStage<List<String>> modelsOf(String organizationId) {
+    return sharding.entityRefFor(ModelDirectory.ENTITY_TYPE_KEY, organizationId)
+        .<StatusReply<ModelDirectory.Models>>ask(ModelDirectory.ListModels::new, timeout)
+        .thenCompose(reply -> reply.isSuccess() ? CompletableFuture.completedFuture(reply.getValue().modelIds())
+            : CompletableFuture.failedFuture(reply.getError()));
   }
 
   private <T> CompletionStage<T> ask(String modelId, Function<ActorRef<StatusReply<T>>, BanditModel.Command> command) {

@@ -2,7 +2,9 @@ package dev.beacon.bandit.model;
 
 import com.typesafe.config.Config;
 import dev.beacon.bandit.LinUcbSettings;
+import dev.beacon.bandit.context.Segments;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code beacon.bandit}: the model entities' reward window and bounds, when they snapshot and
@@ -17,9 +19,16 @@ import java.time.Duration;
  * @param checkpointsKept the newest checkpoints kept; older ones go
  * @param defaults the settings of a new model; its configuration may name dimension, alpha and lambda
  * @param maxImportSize the largest import body, in bytes
+ * @param conversionReward what a conversion in a journey rewards the decision that showed its campaign with
+ * @param segments the user segments, each with a model per organisation from the start
+ * @param segmentArms the arms (campaign ids) a segment model starts with
  */
 public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval, int maxOpenDecisions, int snapshotEvery,
-    int snapshotEveryEvents, int checkpointEvery, int checkpointsKept, LinUcbSettings defaults, long maxImportSize) {
+    int snapshotEveryEvents, int checkpointEvery, int checkpointsKept, LinUcbSettings defaults, long maxImportSize,
+    ConversionReward conversionReward, Segments segments, List<String> segmentArms) {
+
+  /** A conversion's reward: 1 ({@code one}), or the conversion's value in currency units ({@code value}). */
+  public enum ConversionReward { ONE, VALUE }
 
   public BanditSettings {
     if (rewardWindow.isNegative() || rewardWindow.isZero()) throw new IllegalArgumentException("beacon.bandit.reward-window: must be positive");
@@ -30,6 +39,9 @@ public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval,
     if (snapshotEvery < 1 || snapshotEveryEvents < 1) throw new IllegalArgumentException("beacon.bandit.snapshot-every: at least 1");
     if (checkpointEvery < 1) throw new IllegalArgumentException("beacon.bandit.checkpoint-every: at least 1");
     if (checkpointsKept < 1) throw new IllegalArgumentException("beacon.bandit.checkpoints-kept: at least 1");
+    segmentArms = List.copyOf(segmentArms);
+    var armProblem = ModelChecks.armProblem(segmentArms);
+    if (armProblem != null) throw new IllegalArgumentException("beacon.bandit.segment-arms: " + armProblem);
   }
 
   public static BanditSettings from(Config c) {
@@ -44,6 +56,17 @@ public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval,
         c.getInt("checkpoint-every"),
         c.getInt("checkpoints-kept"),
         defaults,
-        c.getBytes("max-import-size"));
+        c.getBytes("max-import-size"),
+        conversionReward(c.getString("conversion-reward")),
+        Segments.from(c),
+        c.getStringList("segment-arms"));
+  }
+
+  private static ConversionReward conversionReward(String name) {
+    return switch (name) {
+      case "one" -> ConversionReward.ONE;
+      case "value" -> ConversionReward.VALUE;
+      default -> throw new IllegalArgumentException("beacon.bandit.conversion-reward: one or value, got '" + name + "'");
+    };
   }
 }

@@ -35,7 +35,12 @@ final class ModelRequests {
 
   record Configuration(String organizationId, List<String> arms, Integer dimension, Double alpha, Double lambda) {}
 
-  record Decide(double[] features, String userId) {}
+  /** Features given (userId then only recorded), or none: the context comes from the user's journey. */
+  record Decide(double[] features, String userId, String deviceType, String channel) {
+    boolean fromJourney() {
+      return features == null;
+    }
+  }
 
   record Reward(String decisionId, double reward) {}
 
@@ -64,18 +69,25 @@ final class ModelRequests {
     return Checked.of(new Configuration(organizationId, arms, dimension, alpha, lambda), reasons);
   }
 
-  /** {@code {features: [numbers]}}; {@code userId} alone needs the feature builder, which comes later. */
+  /**
+   * {@code {features: [numbers], userId?}}: a decision on the features given; or
+   * {@code {userId, deviceType?, channel?}}: on the context built from the user's journey, with the
+   * device and default channel group of the visit at hand (the user's latest when not given).
+   */
   static Checked<Decide> decide(JsonNode body) {
     var reasons = new ArrayList<String>();
-    if (!object(body, Set.of("features", "userId"), reasons)) return Checked.of(null, reasons);
+    if (!object(body, Set.of("features", "userId", "deviceType", "channel"), reasons)) return Checked.of(null, reasons);
     var userNode = body.get("userId");
     var userId = present(userNode) ? id(userNode, "userId", reasons) : null;
+    var deviceType = present(body.get("deviceType")) ? id(body.get("deviceType"), "deviceType", reasons) : null;
+    var channel = present(body.get("channel")) ? id(body.get("channel"), "channel", reasons) : null;
     var given = body.get("features");
     if (!present(given)) {
-      reasons.add(present(userNode)
-          ? "features: required; deciding from a userId alone needs the feature builder, which Beacon does not have yet"
-          : "features: required, an array of numbers (as many as the model's dimension)");
-      return Checked.of(null, reasons);
+      if (!present(userNode)) reasons.add("features: required without userId, an array of numbers (as many as the model's dimension)");
+      return Checked.of(new Decide(null, userId, deviceType, channel), reasons);
+    }
+    if (deviceType != null || channel != null) {
+      reasons.add((deviceType != null ? "deviceType" : "channel") + ": only with a userId alone; features given are decided on as they are");
     }
     if (!given.isArray() || given.size() > ModelChecks.MAX_DIMENSION) {
       reasons.add("features: must be an array of at most " + ModelChecks.MAX_DIMENSION + " numbers");
@@ -93,7 +105,7 @@ final class ModelRequests {
         features[i] = value.asDouble();
       }
     }
-    return Checked.of(new Decide(features, userId), reasons);
+    return Checked.of(new Decide(features, userId, null, null), reasons);
   }
 
   /** {@code {decisionId, reward}}. */

@@ -189,8 +189,15 @@ class BanditModelApiTest {
         new BadRequest("POST", m + "/decide", Scope.INGEST, "{\"features\": [1, 2, 3]}", "features: the model's dimension is 2, got 3 values"),
         new BadRequest("POST", m + "/decide", Scope.INGEST, "{\"features\": [1, \"NaN\"]}", "features[1]: must be a finite number"),
         new BadRequest("POST", m + "/decide", Scope.INGEST, "{\"features\": [1, 1e400]}", "features[1]: must be a finite number"),
-        new BadRequest("POST", m + "/decide", Scope.INGEST, "{\"userId\": \"u-1\"}",
-            "features: required; deciding from a userId alone needs the feature builder"),
+        new BadRequest("POST", m + "/decide", Scope.INGEST, "{\"userId\": \"u-1\"}", "userId: model " + seeded + " has dimension 2;"),
+        new BadRequest("POST", m + "/decide", Scope.INGEST, "{}", "features: required without userId"),
+        new BadRequest("POST", m + "/decide", Scope.INGEST, "{\"features\": [1, 2], \"deviceType\": \"mobile\"}",
+            "deviceType: only with a userId alone"),
+        new BadRequest("POST", "/api/models/segment@acme/decide", Scope.INGEST, "{\"features\": [1, 2]}",
+            "features: the segment's model decides on the user's journey"),
+        new BadRequest("GET", "/api/models/segment@acme", Scope.READ, null, "modelId: segment@acme only decides"),
+        new BadRequest("GET", "/api/models/vip@acme", Scope.READ, null, "modelId: before '@' comes a segment"),
+        new BadRequest("GET", "/api/models/new@bad%20org", Scope.READ, null, "modelId: after '@' comes an organization id"),
         new BadRequest("POST", m + "/decide", Scope.INGEST, "{\"features\": [1, 2", "body: malformed JSON"),
         new BadRequest("POST", m + "/reward", Scope.INGEST, "{\"reward\": 1}", "decisionId: required"),
         new BadRequest("POST", m + "/reward", Scope.INGEST, "{\"decisionId\": \"d-2\", \"reward\": \"1\"}", "reward: must be a finite number"),
@@ -231,7 +238,9 @@ class BanditModelApiTest {
         new Endpoint("GET", m + "/checkpoints", Scope.READ, null, 200),
         new Endpoint("GET", m + "/export", Scope.READ, null, 200),
         new Endpoint("POST", m + "/rollback", Scope.ADMIN, "{\"checkpoint\": \"updates-1\"}", 400),
-        new Endpoint("PUT", m + "/import", Scope.ADMIN, "{}", 400));
+        new Endpoint("PUT", m + "/import", Scope.ADMIN, "{}", 400),
+        new Endpoint("POST", "/api/models/segment@acme/decide", Scope.INGEST, "{\"userId\": \"u-9\"}", 200),
+        new Endpoint("GET", "/api/models/default@acme", Scope.READ, null, 200));
   }
 
   @ParameterizedTest(name = "{0}")

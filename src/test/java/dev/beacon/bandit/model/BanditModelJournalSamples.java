@@ -33,6 +33,8 @@ public final class BanditModelJournalSamples {
     samples.put(PREFIX + "BanditModel$RolledBack", new BanditModel.RolledBack("updates-2000", AT + 6));
     samples.put(PREFIX + "BanditModel$Imported", new BanditModel.Imported(parameters(), AT + 7));
     samples.put(PREFIX + "BanditModelState", state());
+    samples.put(PREFIX + "ModelDirectory$Registered", new ModelDirectory.Registered("high_value@org_456"));
+    samples.put(PREFIX + "ModelDirectory$State", new ModelDirectory.State(List.of("Frühjahr-✓", "at_risk@org_456", "picker")));
     return samples;
   }
 
@@ -64,7 +66,7 @@ public final class BanditModelJournalSamples {
     var state = new BanditModelState();
     var configured = configured();
     state.configured(configured.organizationId(), configured.arms(), configured.settings());
-    for (var n = 1; n <= 5; n++) state.decided(n, new double[] {n, -n, 0.5}, ARMS.get(n % ARMS.size()), 0.3 + n / 100.0, 1, AT + n);
+    for (var n = 1; n <= 5; n++) state.decided(n, new double[] {n, -n, 0.5}, ARMS.get(n % ARMS.size()), 0.3 + n / 100.0, 1, AT + n, null, null);
     state.rewarded(1, 1.0);
     state.rewardLogged(2);
     state.decisionsClosed(3);

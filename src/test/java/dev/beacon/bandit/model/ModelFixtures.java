@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.beacon.bandit.LinUcbParameters;
 import dev.beacon.common.Entities;
 import dev.beacon.testing.TestDatabase;
+import dev.beacon.testing.TestKits;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,15 @@ final class ModelFixtures {
   static final int DIMENSION = 3;
 
   private ModelFixtures() {}
+
+  /** A testkit whose journal is an H2 database of its own in a new temporary directory. */
+  static ActorTestKit kitWithJournal(String name) {
+    try {
+      return TestKits.withJournal(name, TestDatabase.h2(java.nio.file.Files.createTempDirectory("beacon-" + name)), "");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   /** application.conf's beacon.bandit with a dimension of 3, a close check every 100 ms and {@code overrides}. */
   static BanditSettings settings(String overrides) {
@@ -82,6 +92,21 @@ final class ModelFixtures {
 
     StatusReply<BanditModel.DecisionMade> decide(double... features) {
       return ask(replyTo -> new BanditModel.Decide(features, null, replyTo));
+    }
+
+    /** A decision on {@code features} for {@code userId}: one a conversion of theirs can reward. */
+    BanditModel.DecisionMade decideFor(String userId, double... features) {
+      return this.<BanditModel.DecisionMade>ask(replyTo -> new BanditModel.Decide(features, userId, replyTo)).getValue();
+    }
+
+    StatusReply<BanditModel.DecisionMade> decideForUser(String userId, double[] context) {
+      return ask(replyTo -> new BanditModel.DecideForUser(userId, context, replyTo));
+    }
+
+    /** The decision ids the conversions rewarded. */
+    List<String> rewardConversions(BanditModel.ConversionSeen... conversions) {
+      return this.<BanditModel.ConversionsRewarded>ask(replyTo -> new BanditModel.RewardConversions(List.of(conversions), replyTo))
+          .getValue().decisionIds();
     }
 
     StatusReply<BanditModel.RewardTaken> reward(String decisionId, double reward) {

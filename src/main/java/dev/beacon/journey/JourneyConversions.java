@@ -1,0 +1,93 @@
+package dev.beacon.journey;
+
+import dev.beacon.attribution.RuleBasedAttribution;
+import dev.beacon.common.ReadSideDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.Handler;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * The conversions the journeys counted, handed on as they are persisted: one projection per
+ * journey tag (a sharded daemon process, its offsets in the read-side database) that gives each
+ * group of events' conversions to a consumer and stores the offset once the consumer is done. At
+ * least once: after a crash a group can be handed over again, so the consumer must take a
+ * conversion twice without effect (the models do: a decision learns one reward). Only events that
+ * passed validation and dedup reach a journey, so only they reach the consumer. A conversion a
+ * late event withdraws is not taken back (what a model learned stays learned); its restated
+ * form comes again and finds its decision answered.
+ */
+public final class JourneyConversions {
+  private JourneyConversions() {}
+
+  /** A conversion a journey counted: whose, when (event time), its value, and the campaigns its touches came from. */
+  public record Counted(String organizationId, String userId, long timestampMillis, double value, List<String> campaigns) {
+    public Counted {
+      campaigns = List.copyOf(campaigns);
+    }
+  }
+
+  public static void init(ActorSystem<?> system, ReadSideDatabase database,
+      Function<List<Counted>, CompletionStage<Done>> consumer) {
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-conversions", JourneyBucket.TAGS.size(),
+        i -> ProjectionBehavior.create(JdbcProjection.groupedWithinAsync(ProjectionId.of("journey-conversions", JourneyBucket.TAGS.get(i)),
+                EventSourcedProvider.<JourneyBucket.Event>eventsByTag(system, JdbcReadJournal.Identifier(), JourneyBucket.TAGS.get(i)),
+                database::session, () -> new Consumer(consumer), system)
+            .withGroup(1000, Duration.ofMillis(100))),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  /**
+   * Every campaign the conversion's touches came from (its linear credits name each counted touch
+   * once), in path order, and the campaign of the converting event itself when it is among
+   * {@code hits} (a click and a purchase can share a session that another campaign opened).
+   */
+  static List<String> campaigns(Conversion conversion, List<Hit> hits) {
+    var campaigns = new LinkedHashSet<String>();
+    for (var credit : conversion.credits().getOrDefault(RuleBasedAttribution.LINEAR, List.of())) {
+      if (!RuleBasedAttribution.NO_TOUCH_CAMPAIGN.equals(credit.campaign())) campaigns.add(credit.campaign());
+    }
+    for (var hit : hits) {
+      if (hit.conversion() && hit.campaign() != null && hit.timestampMillis() == conversion.timestampMillis()
+          && hit.userId().equals(conversion.userId()) && hit.name().equals(conversion.name())) {
+        campaigns.add(hit.campaign());
+      }
+    }
+    return List.copyOf(campaigns);
+  }
+
+  private static final class Consumer extends Handler<List<EventEnvelope<JourneyBucket.Event>>> {
+    private final Function<List<Counted>, CompletionStage<Done>> consumer;
+
+    Consumer(Function<List<Counted>, CompletionStage<Done>> consumer) {
+      this.consumer = consumer;
+    }
+
+    @Override
+    public CompletionStage<Done> process(List<EventEnvelope<JourneyBucket.Event>> envelopes) {
+      var counted = new ArrayList<Counted>();
+      for (var envelope : envelopes) {
+        if (!(envelope.event() instanceof JourneyBucket.JourneysUpdated update)) continue;
+        for (var conversion : update.conversions()) {
+          counted.add(new Counted(update.organizationId(), conversion.userId(), conversion.timestampMillis(), conversion.value(),
+              campaigns(conversion, update.hits())));
+        }
+      }
+      return counted.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance()) : consumer.apply(counted);
+    }
+  }
+}
