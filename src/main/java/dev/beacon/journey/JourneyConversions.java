@@ -34,8 +34,13 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 public final class JourneyConversions {
   private JourneyConversions() {}
 
-  /** A conversion a journey counted: whose, when (event time), its value, and the campaigns its touches came from. */
-  public record Counted(String organizationId, String userId, long timestampMillis, double value, List<String> campaigns) {
+  /**
+   * A conversion a journey counted: whose, which of theirs ({@code conversionId}: its event name,
+   * time and transaction id, the same when a late event restates it), when (event time), its
+   * value, and the campaigns its touches came from.
+   */
+  public record Counted(String organizationId, String userId, String conversionId, long timestampMillis, double value,
+      List<String> campaigns) {
     public Counted {
       campaigns = List.copyOf(campaigns);
     }
@@ -49,6 +54,11 @@ public final class JourneyConversions {
                 database::session, () -> new Consumer(consumer), system)
             .withGroup(1000, Duration.ofMillis(100))),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  static String conversionId(Conversion conversion) {
+    var id = conversion.name() + "@" + conversion.timestampMillis();
+    return conversion.transactionId() == null ? id : id + "#" + conversion.transactionId();
   }
 
   /**
@@ -83,8 +93,8 @@ public final class JourneyConversions {
       for (var envelope : envelopes) {
         if (!(envelope.event() instanceof JourneyBucket.JourneysUpdated update)) continue;
         for (var conversion : update.conversions()) {
-          counted.add(new Counted(update.organizationId(), conversion.userId(), conversion.timestampMillis(), conversion.value(),
-              campaigns(conversion, update.hits())));
+          counted.add(new Counted(update.organizationId(), conversion.userId(), conversionId(conversion),
+              conversion.timestampMillis(), conversion.value(), campaigns(conversion, update.hits())));
         }
       }
       return counted.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance()) : consumer.apply(counted);

@@ -102,8 +102,12 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     }
   }
 
-  /** A user's conversion at {@code convertedAtMillis} (event time), worth {@code value}, crediting {@code campaigns}. */
-  public record ConversionSeen(String userId, List<String> campaigns, long convertedAtMillis, double value) implements CborSerializable {
+  /**
+   * A user's conversion at {@code convertedAtMillis} (event time), worth {@code value}, crediting
+   * {@code campaigns}; {@code conversionId} tells it from the user's other conversions.
+   */
+  public record ConversionSeen(String userId, String conversionId, List<String> campaigns, long convertedAtMillis, double value)
+      implements CborSerializable {
     public ConversionSeen {
       campaigns = List.copyOf(campaigns);
     }
@@ -192,7 +196,13 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   }
 
   /** A reward within the window, learned. */
-  public record Rewarded(long number, double reward, long atMillis) implements Event {}
+  /** {@code conversionId}: the user's conversion that gave the reward, null for a reward sent for the decision. */
+  public record Rewarded(long number, double reward, long atMillis, @JsonInclude(JsonInclude.Include.NON_NULL) String conversionId)
+      implements Event {
+    public Rewarded(long number, double reward, long atMillis) {
+      this(number, reward, atMillis, null);
+    }
+  }
 
   /** A reward not learned: after the window, or for an arm no longer in the model. */
   public record RewardLogged(long number, double reward, long atMillis, String reason) implements Event {}
@@ -417,8 +427,9 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   /**
    * Each conversion rewards at most one decision, and a decision learns one reward: a conversion
-   * delivered again finds its decision answered and rewards nothing, so a redelivery never
-   * learns twice. The reward is 1, or the conversion's value ({@code beacon.bandit.conversion-reward}).
+   * delivered again finds the decision it rewarded (kept with it while the decision is open) and
+   * rewards nothing, not even an older decision it could have rewarded; once that decision has
+   * closed, every older one has too. So a redelivery never learns twice. The reward is 1, or the conversion's value ({@code beacon.bandit.conversion-reward}).
    */
   private ReplyEffect<Event, BanditModelState> onRewardConversions(BanditModelState state, RewardConversions cmd) {
     if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
@@ -426,14 +437,14 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     var rewarded = new LinkedHashSet<Long>();
     var events = new ArrayList<Event>();
     for (var conversion : cmd.conversions()) {
-      var number = state.conversionDecision(conversion.userId(), new HashSet<>(conversion.campaigns()), conversion.convertedAtMillis(),
-          now, windowMillis, rewarded);
+      var number = state.conversionDecision(conversion.userId(), conversion.conversionId(), new HashSet<>(conversion.campaigns()),
+          conversion.convertedAtMillis(), now, windowMillis, rewarded);
       if (number == 0) continue;
       rewarded.add(number);
       var reward = settings.conversionReward() == BanditSettings.ConversionReward.VALUE ? conversion.value() : 1.0;
       // a value beyond what a reward may be (ModelChecks) counts as the conversion it is
       if (ModelChecks.rewardProblem(reward) != null) reward = 1.0;
-      events.add(new Rewarded(number, reward, now));
+      events.add(new Rewarded(number, reward, now, conversion.conversionId()));
     }
     var decisionIds = rewarded.stream().map(ModelChecks::decisionId).toList();
     if (events.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.success(new ConversionsRewarded(decisionIds)));
@@ -504,7 +515,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .onEvent(Configured.class, (state, e) -> apply(state, s -> s.configured(e.organizationId(), e.arms(), e.settings())))
         .onEvent(Decided.class, (state, e) -> apply(state,
             s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis(), e.userId(), e.context())))
-        .onEvent(Rewarded.class, (state, e) -> apply(state, s -> s.rewarded(e.number(), e.reward())))
+        .onEvent(Rewarded.class, (state, e) -> apply(state, s -> s.rewarded(e.number(), e.reward(), e.conversionId())))
         .onEvent(RewardLogged.class, (state, e) -> apply(state, s -> s.rewardLogged(e.number())))
         .onEvent(DecisionsClosed.class, (state, e) -> apply(state, s -> s.decisionsClosed(e.below())))
         .onEvent(CheckpointTaken.class, (state, e) -> apply(state, s -> s.checkpointTaken(e.name(), e.atMillis(), e.dropped())))

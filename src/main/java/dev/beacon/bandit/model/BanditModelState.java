@@ -47,6 +47,8 @@ final class BanditModelState implements CborSerializable {
   private final LinkedHashMap<Long, OpenDecision> open = new LinkedHashMap<>();
   /** The open, unanswered decisions made for a user, oldest first: what a conversion of theirs may reward. Derived from {@link #open}. */
   private final HashMap<String, ArrayDeque<Long>> unansweredByUser = new HashMap<>();
+  /** The open decisions rewarded by a conversion, by user and conversion id. Derived from {@link #open}. */
+  private final HashMap<String, Long> openByConversion = new HashMap<>();
   /** Bit {@code n - rememberedFrom}: closed decision n had a reward (learned or logged). */
   private long rememberedFrom = 1;
   private BitSet answeredClosed = new BitSet();
@@ -62,9 +64,11 @@ final class BanditModelState implements CborSerializable {
 
   /** A decision within its reward window: what it was made from, and whether a reward came. */
   record OpenDecision(long number, double[] features, String arm, double propensity, long modelVersion, long decidedAtMillis,
-      boolean learned, boolean answered, @JsonInclude(JsonInclude.Include.NON_NULL) String userId) {
-    OpenDecision answered(boolean learnedNow) {
-      return new OpenDecision(number, features, arm, propensity, modelVersion, decidedAtMillis, learned || learnedNow, true, userId);
+      boolean learned, boolean answered, @JsonInclude(JsonInclude.Include.NON_NULL) String userId,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String rewardedBy) {
+    OpenDecision answered(boolean learnedNow, String conversionId) {
+      return new OpenDecision(number, features, arm, propensity, modelVersion, decidedAtMillis, learned || learnedNow, true, userId,
+          conversionId);
     }
   }
 
@@ -178,10 +182,12 @@ final class BanditModelState implements CborSerializable {
    * The decision a conversion of {@code userId} at {@code convertedAtMillis} rewards: the newest
    * one made for that user, before the conversion, that showed one of the {@code campaigns} the
    * conversion credits, and whose reward is still learnable at {@code nowMillis}, other than the
-   * decisions {@code taken} by other conversions of the same batch; 0 when none is.
+   * decisions {@code taken} by other conversions of the same batch; 0 when none is, or when this
+   * conversion already rewarded an open decision.
    */
-  long conversionDecision(String userId, Set<String> campaigns, long convertedAtMillis, long nowMillis, long windowMillis,
-      Set<Long> taken) {
+  long conversionDecision(String userId, String conversionId, Set<String> campaigns, long convertedAtMillis, long nowMillis,
+      long windowMillis, Set<Long> taken) {
+    if (openByConversion.containsKey(conversionKey(userId, conversionId))) return 0;
     var numbers = unansweredByUser.get(userId);
     if (numbers == null) return 0;
     var newestFirst = numbers.descendingIterator();
@@ -241,18 +247,20 @@ final class BanditModelState implements CborSerializable {
       standardizer.observe(context);
     }
     decisions = number;
-    var decision = new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false, userId);
+    var decision = new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false, userId, null);
     open.put(number, decision);
     indexByUser(decision);
     actionCounts.merge(arm, 1L, Long::sum);
   }
 
   /** A reward within the window: learned. */
-  void rewarded(long number, double reward) {
+  void rewarded(long number, double reward, String conversionId) {
     updatesBeforeLatestEvent = totalUpdates;
     var decision = open.get(number);
-    open.put(number, decision.answered(learn(decision, reward)));
+    var answered = decision.answered(learn(decision, reward), conversionId);
+    open.put(number, answered);
     unindexByUser(decision);
+    indexByConversion(answered);
   }
 
   /** A reward not learned: the decision counts as answered. */
@@ -261,7 +269,7 @@ final class BanditModelState implements CborSerializable {
     rewardsNotLearned++;
     var decision = open.get(number);
     if (decision != null) {
-      open.put(number, decision.answered(false));
+      open.put(number, decision.answered(false, null));
       unindexByUser(decision);
     } else if (number >= rememberedFrom && number < closedBelow) {
       answeredClosed.set(Math.toIntExact(number - rememberedFrom));
@@ -277,6 +285,7 @@ final class BanditModelState implements CborSerializable {
       if (decision.number() >= below) break;
       decisions.remove();
       unindexByUser(decision);
+      if (decision.rewardedBy() != null) openByConversion.remove(conversionKey(decision.userId(), decision.rewardedBy()));
       if (!decision.learned() && model.arms().contains(decision.arm())) learn(decision, 0.0);
       if (decision.answered()) answeredClosed.set(Math.toIntExact(decision.number() - rememberedFrom));
     }
@@ -306,6 +315,14 @@ final class BanditModelState implements CborSerializable {
   private void indexByUser(OpenDecision decision) {
     if (decision.userId() == null || decision.answered()) return;
     unansweredByUser.computeIfAbsent(decision.userId(), u -> new ArrayDeque<>()).add(decision.number());
+  }
+
+  private void indexByConversion(OpenDecision decision) {
+    if (decision.rewardedBy() != null) openByConversion.put(conversionKey(decision.userId(), decision.rewardedBy()), decision.number());
+  }
+
+  private static String conversionKey(String userId, String conversionId) {
+    return userId + '\u0000' + conversionId;
   }
 
   private void unindexByUser(OpenDecision decision) {
@@ -385,6 +402,7 @@ final class BanditModelState implements CborSerializable {
     s.open().forEach(d -> {
       state.open.put(d.number(), d);
       state.indexByUser(d);
+      state.indexByConversion(d);
     });
     state.rememberedFrom = s.rememberedFrom();
     state.answeredClosed = BitSet.valueOf(s.answeredClosed());

@@ -26,7 +26,7 @@ final class ConversionRewards {
     for (var c : conversions) {
       if (c.campaigns().isEmpty()) continue;
       byOrganization.computeIfAbsent(c.organizationId(), o -> new ArrayList<>())
-          .add(new BanditModel.ConversionSeen(c.userId(), c.campaigns(), c.timestampMillis(), c.value()));
+          .add(new BanditModel.ConversionSeen(c.userId(), c.conversionId(), c.campaigns(), c.timestampMillis(), c.value()));
     }
     var done = new ArrayList<CompletableFuture<?>>();
     byOrganization.forEach((organizationId, seen) -> done.add(models.modelsOf(organizationId).thenCompose(modelIds -> {

@@ -67,11 +67,11 @@ public final class BanditModelJournalSamples {
     var configured = configured();
     state.configured(configured.organizationId(), configured.arms(), configured.settings());
     for (var n = 1; n <= 5; n++) state.decided(n, new double[] {n, -n, 0.5}, ARMS.get(n % ARMS.size()), 0.3 + n / 100.0, 1, AT + n, null, null);
-    state.rewarded(1, 1.0);
+    state.rewarded(1, 1.0, null);
     state.rewardLogged(2);
     state.decisionsClosed(3);
     state.checkpointTaken("updates-2", AT + 13, List.of());
-    state.rewarded(4, -2.5);
+    state.rewarded(4, -2.5, null);
     return state;
   }
 }

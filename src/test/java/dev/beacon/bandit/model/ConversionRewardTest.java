@@ -44,7 +44,7 @@ class ConversionRewardTest {
   }
 
   private static BanditModel.ConversionSeen conversion(String userId, long atMillis, double value, String... campaigns) {
-    return new BanditModel.ConversionSeen(userId, List.of(campaigns), atMillis, value);
+    return new BanditModel.ConversionSeen(userId, "purchase@" + atMillis, List.of(campaigns), atMillis, value);
   }
 
   /** Decisions for {@code userId} until two arms have been shown; every decision made, oldest first. */
@@ -83,17 +83,27 @@ class ConversionRewardTest {
   }
 
   @Test
-  void aConversionDeliveredAgainLearnsNothingMoreAlsoAfterARestart() {
+  void aConversionDeliveredAgainLearnsNothingMoreNotEvenForAnOlderDecisionAlsoAfterARestart() {
     var model = model("");
-    var made = decisionsShowingTwoArms(model, "u-1");
-    var arm = made.get(made.size() - 1).arm();
+    // two decisions for the user that showed the same campaign: the conversion rewards the newer
+    var made = new ArrayList<BanditModel.DecisionMade>();
+    String arm = null;
+    while (arm == null) {
+      var decision = model.decideFor("u-1", 1, 0.5, -1);
+      clock.advance(Duration.ofSeconds(1));
+      if (made.stream().anyMatch(d -> d.arm().equals(decision.arm()))) arm = decision.arm();
+      made.add(decision);
+    }
     var converted = conversion("u-1", later(Duration.ofMinutes(1)), 10.0, arm);
 
-    assertThat(model.rewardConversions(converted)).hasSize(1);
+    assertThat(model.rewardConversions(converted)).containsExactly(made.get(made.size() - 1).decisionId());
     assertThat(model.rewardConversions(converted)).isEmpty();
     model.restart();
     assertThat(model.rewardConversions(converted, converted)).isEmpty();
     assertThat(model.stats().totalUpdates()).isEqualTo(1);
+    // the older decision is still open for a reward of its own
+    var older = made.stream().filter(d -> d.arm().equals(made.get(made.size() - 1).arm())).findFirst().orElseThrow();
+    assertThat(model.reward(older.decisionId(), 1.0).getValue().learned()).isTrue();
   }
 
   @Test
