@@ -64,7 +64,8 @@ class JourneyLogic {
     var channel = source == null ? channels.channel(null, null, campaign)
         : channels.channel(source.source(), source.medium(), campaign);
     return new Hit(e.userId(), e.name(), e.timestamp().toEpochMilli(), e.sessionId(), channel, campaign,
-        e.durationMillis(), e.valueMicros(), e.transactionId(), settings.conversionEvents().contains(e.name()));
+        e.durationMillis(), e.valueMicros(), e.transactionId(), settings.conversionEvents().contains(e.name()),
+        e.deviceType());
   }
 
   /**
@@ -79,7 +80,8 @@ class JourneyLogic {
       .thenComparing(Hit::campaign)
       .thenComparingLong(Hit::engagementMillis)
       .thenComparingLong(Hit::valueMicros)
-      .thenComparing(Hit::transactionId, Comparator.nullsFirst(Comparator.naturalOrder()));
+      .thenComparing(Hit::transactionId, Comparator.nullsFirst(Comparator.naturalOrder()))
+      .thenComparing(Hit::deviceType, Comparator.nullsFirst(Comparator.naturalOrder()));
 
   /**
    * Applies one user's newly admitted hits to the user's journey in event time; adds what

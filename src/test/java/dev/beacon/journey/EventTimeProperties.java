@@ -29,6 +29,7 @@ class EventTimeProperties {
   private static final String[] NAMES = {"page_view", "page_view", "click", "session_start", "purchase", "conversion"};
   private static final String[] CHANNELS = {"Direct", "Paid Search", "Email", "Organic Search", "Referral"};
   private static final String[] TRANSACTIONS = {null, null, "T1", "T2"};
+  private static final String[] DEVICES = {null, "desktop", "mobile", "tablet"};
 
   private static final JourneySettings SETTINGS = JourneySettings.from(ConfigFactory.parseString(
           "session-timeout = 30m, lookback = 14d, allowed-lateness = 72h")
@@ -108,7 +109,7 @@ class EventTimeProperties {
       var conversion = SETTINGS.conversionEvents().contains(name);
       hits.add(new Hit(user, name, T0 + s.minute() * MINUTE, session, channel, channel.equals("Direct") ? null : "c" + s.channel(),
           s.engagementSeconds() * 1000L, conversion ? s.cents() * 10_000L : 0, conversion ? TRANSACTIONS[s.transaction()] : null,
-          conversion));
+          conversion, DEVICES[(s.engagementSeconds() + s.cents()) % DEVICES.length]));
     }
     return hits;
   }
