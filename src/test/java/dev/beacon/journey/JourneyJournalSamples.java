@@ -97,11 +97,12 @@ public final class JourneyJournalSamples {
     var sessions = List.of(
         new Session(USER + ".1", AT, AT + 1_000, "Email", "Frühjahr ✓", 2, 1, 12_345, true),
         new Session(USER + ".2", AT + 50_000, AT + 60_000, "Paid Search", "brand", 1, 0, 0, false));
-    // written before event time: no recent events, settled before 0 (nothing), touched at its latest event
+    // written before event time: no recent events, settled before 0 (nothing), touched at its latest event;
+    // and before totals (null): they count from the sessions and conversions the journey kept
     state.users.put(USER, new UserJourney(sessions, List.of(conversion()), List.of("T-ü1", "T-2"), AT + 60_000,
-        AT + 60_000, List.of(), null, 0, AT + 60_000));
+        AT + 60_000, null, List.of(), null, 0, AT + 60_000));
     state.users.put("user-2", new UserJourney(List.of(new Session(null, -1, -1, "Direct", "(not set)", 1, 1, 0, false)),
-        List.of(), List.of(), UserJourney.NEVER, -1, List.of(), null, 0, -1));
+        List.of(), List.of(), UserJourney.NEVER, -1, null, List.of(), null, 0, -1));
     // the watermark these bytes carry (an event-time field of before issue 10) is read and left aside
     return state;
   }
