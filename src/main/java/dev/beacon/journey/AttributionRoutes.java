@@ -20,7 +20,6 @@ import dev.beacon.journey.AttributionReplies.Timeseries;
 import dev.beacon.security.Access;
 import dev.beacon.security.Scope;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -47,22 +45,18 @@ final class AttributionRoutes extends AllDirectives {
   static final List<String> DATA_DRIVEN = List.of("markov", "shapley");
   private static final int MAX_DAYS = 366;
   private final AttributionQueries queries;
-  private final ClusterSharding sharding;
-  private final JourneySettings settings;
+  private final JourneyProfiles profiles;
   private final Executor blocking;
-  private final Duration timeout;
   private final AttributionAnswers answers;
   private final Access access;
   private final Clock clock;
 
-  public AttributionRoutes(AttributionQueries queries, ClusterSharding sharding, JourneySettings settings,
-      Executor blocking, Duration timeout, Access access, Clock clock) {
+  public AttributionRoutes(AttributionQueries queries, JourneyProfiles profiles, Executor blocking, Access access,
+      Clock clock) {
     this.queries = queries;
     this.answers = new AttributionAnswers(queries, clock);
-    this.sharding = sharding;
-    this.settings = settings;
+    this.profiles = profiles;
     this.blocking = blocking;
-    this.timeout = timeout;
     this.access = access;
     this.clock = clock;
   }
@@ -177,11 +171,8 @@ final class AttributionRoutes extends AllDirectives {
   }
 
   private Route journey(String userId) {
-    return withOrganization(org -> {
-      var entityId = JourneyBucket.entityId(org, userId, settings.bucketsPerOrganization());
-      var view = sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
-          .<JourneyBucket.UserJourneyView>askWithStatus(replyTo -> new JourneyBucket.GetUserJourney(userId, replyTo), timeout);
-      return onAnswer(ApiError.whenRejected(view, JourneyBucket.UNKNOWN_USER, ApiError.NotFound::new), v -> ok(v));
-    });
+    return withOrganization(org -> onAnswer(
+        ApiError.whenRejected(profiles.journey(org, userId), JourneyBucket.UNKNOWN_USER, ApiError.NotFound::new),
+        v -> ok(v)));
   }
 }

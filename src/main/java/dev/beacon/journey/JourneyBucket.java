@@ -91,7 +91,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   // Commands and replies
 
-  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, Passivate {}
+  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, GetProfile, Passivate {}
 
   /** Admit a micro-batch's events of this bucket's users, in the batch's order. */
   public record Admit(List<Delivered> events, ActorRef<StatusReply<Admitted>> replyTo) implements Command {}
@@ -112,15 +112,19 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   /** One user's journey as this bucket knows it; an unknown (or long idle) user is an error reply. */
   public record GetUserJourney(String userId, ActorRef<StatusReply<UserJourneyView>> replyTo) implements Command {}
 
-  /** Why {@link GetUserJourney} found nothing: the bucket holds no journey of that user. */
+  /** One user's all-time profile; an unknown (or long idle) user is an error reply, as for {@link GetUserJourney}. */
+  public record GetProfile(String userId, ActorRef<StatusReply<JourneyProfile>> replyTo) implements Command {}
+
+  /** Why {@link GetUserJourney} or {@link GetProfile} found nothing: the bucket holds no journey of that user. */
   public static final String UNKNOWN_USER = "unknown user";
 
   /**
    * A user's stored sessions (oldest first), their touchpoints as the models see them (one per
-   * session, repeats of a channel on one UTC day collapsed) and the user's latest conversions.
+   * session, repeats of a channel on one UTC day collapsed), the user's latest conversions and
+   * their all-time profile.
    */
   public record UserJourneyView(String userId, List<Session> sessions, List<Touchpoint> touchpoints,
-      List<Conversion> conversions) implements CborSerializable {}
+      List<Conversion> conversions, JourneyProfile profile) implements CborSerializable {}
 
   record Passivate() implements Command {}
 
@@ -218,6 +222,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Admit.class, this::onAdmit)
         .onCommand(GetUserJourney.class, this::onGetUserJourney)
+        .onCommand(GetProfile.class, this::onGetProfile)
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();
   }
@@ -309,8 +314,14 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     var journey = state.journey(cmd.userId(), settings);
     if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
     var view = new UserJourneyView(cmd.userId(), journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
-        journey.conversions());
+        journey.conversions(), journey.profile());
     return Effect().reply(cmd.replyTo(), StatusReply.success(view));
+  }
+
+  private ReplyEffect<Event, JourneyState> onGetProfile(JourneyState state, GetProfile cmd) {
+    var journey = state.journey(cmd.userId(), settings);
+    if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
+    return Effect().reply(cmd.replyTo(), StatusReply.success(journey.profile()));
   }
 
   @Override

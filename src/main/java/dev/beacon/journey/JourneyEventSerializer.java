@@ -13,12 +13,15 @@ import java.util.List;
  * The journal form of {@link JourneyBucket.Event}s: every admitting batch of a bucket persists one,
  * the read side reads each back, so their size and speed set much of the pipeline's cost.
  * Bound in application.conf; manifests {@value #IDS_RECORDED} and {@value #JOURNEYS_UPDATED}
- * (which adds the withdrawn facts of restatements to {@value #JOURNEYS_UPDATED_1}, still read).
+ * (which adds each hit's device type to {@value #JOURNEYS_UPDATED_2}, which added the withdrawn
+ * facts of restatements to {@value #JOURNEYS_UPDATED_1}; both still read, their hits without a
+ * device type).
  */
 public final class JourneyEventSerializer extends CompactSerializer {
   static final String IDS_RECORDED = "IdsRecorded.1";
   static final String JOURNEYS_UPDATED_1 = "JourneysUpdated.1";
-  static final String JOURNEYS_UPDATED = "JourneysUpdated.2";
+  static final String JOURNEYS_UPDATED_2 = "JourneysUpdated.2";
+  static final String JOURNEYS_UPDATED = "JourneysUpdated.3";
 
   @Override
   public int identifier() {
@@ -60,17 +63,24 @@ public final class JourneyEventSerializer extends CompactSerializer {
     return switch (manifest) {
       case IDS_RECORDED -> new JourneyBucket.IdsRecorded(in.list(JourneyEventSerializer::readSeen), in.integer());
       case JOURNEYS_UPDATED_1 -> new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
-          in.integer(), in.list(JourneyEventSerializer::readHit), in.list(JourneyEventSerializer::readSessionStarted),
-          in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
-          in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem));
-      case JOURNEYS_UPDATED -> new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen),
-          in.integer(), in.list(JourneyEventSerializer::readHit), in.list(JourneyEventSerializer::readSessionStarted),
-          in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
-          in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem),
+          in.integer(), in.list(JourneyEventSerializer::readHitWithoutDevice),
           in.list(JourneyEventSerializer::readSessionStarted), in.list(JourneyEventSerializer::readSessionEngaged),
-          in.list(JourneyEventSerializer::readConversion));
+          in.list(JourneyEventSerializer::readConversion), in.list(JourneyEventSerializer::readPathChange),
+          in.list(JourneyEventSerializer::readFeedItem));
+      case JOURNEYS_UPDATED_2 -> readJourneysUpdated(in, JourneyEventSerializer::readHitWithoutDevice);
+      case JOURNEYS_UPDATED -> readJourneysUpdated(in, JourneyEventSerializer::readHit);
       default -> throw unknownManifest(manifest);
     };
+  }
+
+  private static JourneyBucket.JourneysUpdated readJourneysUpdated(CompactInput in, CompactInput.ItemReader<Hit> hit)
+      throws IOException {
+    return new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen), in.integer(),
+        in.list(hit), in.list(JourneyEventSerializer::readSessionStarted),
+        in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
+        in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem),
+        in.list(JourneyEventSerializer::readSessionStarted), in.list(JourneyEventSerializer::readSessionEngaged),
+        in.list(JourneyEventSerializer::readConversion));
   }
 
   private static void writeSeen(CompactOutput out, JourneyState.Seen seen) throws IOException {
@@ -95,11 +105,17 @@ public final class JourneyEventSerializer extends CompactSerializer {
     out.integer(hit.valueMicros());
     out.string(hit.transactionId());
     out.bool(hit.conversion());
+    out.string(hit.deviceType());
   }
 
   private static Hit readHit(CompactInput in) throws IOException {
     return new Hit(in.string(), in.string(), in.integer(), in.string(), in.string(), in.string(),
-        in.integer(), in.integer(), in.string(), in.bool());
+        in.integer(), in.integer(), in.string(), in.bool(), in.string());
+  }
+
+  private static Hit readHitWithoutDevice(CompactInput in) throws IOException {
+    return new Hit(in.string(), in.string(), in.integer(), in.string(), in.string(), in.string(),
+        in.integer(), in.integer(), in.string(), in.bool(), null);
   }
 
   private static void writeSessionStarted(CompactOutput out, SessionStarted s) throws IOException {

@@ -16,17 +16,20 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The journey feature plugged into a server: the {@link JourneyBucket} entities on the system's
  * sharding, its part of the ingest batch (the first), the projection that writes the read side
- * when journeys are tracked, and the attribution and user-journey routes.
+ * when journeys are tracked, the attribution and user-journey routes, and users' profiles.
  */
 public final class JourneyFeature {
   private final Route routes;
   private final JourneyBatchPart batchPart;
   private final AttributionAnswers answers;
+  private final JourneyProfiles profiles;
 
-  private JourneyFeature(Route routes, JourneyBatchPart batchPart, AttributionAnswers answers) {
+  private JourneyFeature(Route routes, JourneyBatchPart batchPart, AttributionAnswers answers,
+      JourneyProfiles profiles) {
     this.routes = routes;
     this.batchPart = batchPart;
     this.answers = answers;
+    this.profiles = profiles;
   }
 
   /** The attribution answers the live dashboards push. */
@@ -41,9 +44,15 @@ public final class JourneyFeature {
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var sharding = ClusterSharding.get(system);
     var queries = new AttributionQueries(readSide.dataSource());
-    var attribution = new AttributionRoutes(queries, sharding, settings, blocking, http.askTimeout(), access, clock);
+    var profiles = new JourneyProfiles(sharding, settings, http.askTimeout());
+    var attribution = new AttributionRoutes(queries, profiles, blocking, access, clock);
     return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, settings.bucketsPerOrganization()),
-        new AttributionAnswers(queries, clock));
+        new AttributionAnswers(queries, clock), profiles);
+  }
+
+  /** Users' all-time profiles from their journeys, by organisation and user id. */
+  public JourneyProfiles profiles() {
+    return profiles;
   }
 
   public Route routes() {

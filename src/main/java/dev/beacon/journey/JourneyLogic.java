@@ -32,6 +32,8 @@ import java.util.List;
  *   <li>Paths: each conversion adds its path (the channels of the touches it credits); the user's
  *       open path (touches since the last conversion) carries one non-converting journey, moved
  *       when the path changes.
+ *   <li>Totals: what all the user's events add up to ({@link JourneyTotals}), however few
+ *       sessions and conversions the journey keeps.
  * </ul>
  *
  * <p>Not final only so that tests can stand in logic that fails on one user's events.
@@ -39,7 +41,7 @@ import java.util.List;
 class JourneyLogic {
   static final String PAGE_VIEW = "page_view";
   private static final long DAY_MILLIS = 86_400_000L;
-  private static final double MICROS = 1_000_000.0;
+  static final double MICROS = 1_000_000.0;
 
   private final JourneySettings settings;
   private final RuleBasedAttribution attribution;
@@ -64,7 +66,8 @@ class JourneyLogic {
     var channel = source == null ? channels.channel(null, null, campaign)
         : channels.channel(source.source(), source.medium(), campaign);
     return new Hit(e.userId(), e.name(), e.timestamp().toEpochMilli(), e.sessionId(), channel, campaign,
-        e.durationMillis(), e.valueMicros(), e.transactionId(), settings.conversionEvents().contains(e.name()));
+        e.durationMillis(), e.valueMicros(), e.transactionId(), settings.conversionEvents().contains(e.name()),
+        e.deviceType());
   }
 
   /**
@@ -79,7 +82,8 @@ class JourneyLogic {
       .thenComparing(Hit::campaign)
       .thenComparingLong(Hit::engagementMillis)
       .thenComparingLong(Hit::valueMicros)
-      .thenComparing(Hit::transactionId, Comparator.nullsFirst(Comparator.naturalOrder()));
+      .thenComparing(Hit::transactionId, Comparator.nullsFirst(Comparator.naturalOrder()))
+      .thenComparing(Hit::deviceType, Comparator.nullsFirst(Comparator.naturalOrder()));
 
   /**
    * Applies one user's newly admitted hits to the user's journey in event time; adds what
@@ -155,11 +159,13 @@ class JourneyLogic {
     var transactionIds = new ArrayList<>(before.transactionIds());
     var lastConversion = before.lastConversionMillis();
     var lastActive = before.lastActiveMillis();
+    var totals = before.totals();
     // the open path changes only when a session opens or is dropped, or the user converts
     var pathMayChange = false;
     for (var hit : hits) {
       var index = sessionOf(sessions, hit);
-      if (index < 0) {
+      var newSession = index < 0;
+      if (newSession) {
         pathMayChange = true;
         var opened = new Session(hit.sessionId(), hit.timestampMillis(), hit.timestampMillis(), hit.channel(),
             hit.campaign(), 0, 0, 0, false);
@@ -171,13 +177,15 @@ class JourneyLogic {
       var session = sessions.get(index);
       var updated = withHit(session, hit);
       sessions.set(index, updated);
-      if (updated.engaged() && !session.engaged()) {
+      var engaged = updated.engaged() && !session.engaged();
+      if (engaged) {
         facts.sessionsEngaged.add(new SessionEngaged(userId, updated.sessionId(), day(updated.startMillis()),
             updated.channel(), updated.campaign()));
       }
       facts.feed.add(new FeedItem(hit.timestampMillis(), hit.name(), userId, updated.channel(), updated.campaign()));
       facts.feedHits.add(hit);
-      if (hit.conversion() && (hit.transactionId() == null || !transactionIds.contains(hit.transactionId()))) {
+      var counted = hit.conversion() && (hit.transactionId() == null || !transactionIds.contains(hit.transactionId()));
+      if (counted) {
         var conversion = convert(userId, hit, updated.sessionId(), sessions);
         conversions.add(conversion);
         dropOldest(conversions, settings.maxConversions());
@@ -193,9 +201,10 @@ class JourneyLogic {
       // the session just touched is never the oldest unless it is the only one left
       dropOldest(sessions, settings.maxTouchpoints());
       lastActive = Math.max(lastActive, hit.timestampMillis());
+      totals = totals.plus(hit, updated.channel(), newSession, engaged, counted);
     }
-    var after = new UserJourney(sessions, conversions, transactionIds, lastConversion, lastActive, List.of(), null,
-        before.settledBefore(), before.touchedAtMillis());
+    var after = new UserJourney(sessions, conversions, transactionIds, lastConversion, lastActive, totals, List.of(),
+        null, before.settledBefore(), before.touchedAtMillis());
     if (!pathMayChange) return after;
     var openBefore = before.openPath(settings.lookback());
     var openAfter = after.openPath(settings.lookback());

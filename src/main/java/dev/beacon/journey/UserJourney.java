@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * What a bucket keeps of one user. The journey as the queries and the models see it: the latest
  * sessions (one touchpoint each) in the order they started, the latest counted conversions with
- * their credits, the latest transaction ids (for conversion dedup), when the user last converted
- * and the user's latest event time (millis). And what it takes to put a late event where it
+ * their credits, the latest transaction ids (for conversion dedup), when the user last converted,
+ * the user's latest event time (millis) and what all the user's events add up to ({@link
+ * JourneyTotals}, read as a {@link JourneyProfile}). And what it takes to put a late event where it
  * happened ({@link JourneyLogic}): the user's {@code recent} events within the allowed lateness
  * of the latest one, in event-time order, and the {@code settled} journey they were applied to
  * (null when nothing is recent: then this journey is settled); an event earlier than
@@ -23,31 +24,28 @@ import java.util.List;
  * <p>Immutable: {@link JourneyLogic} returns a new one, so the command handler can work out what
  * a batch would do without touching the state. Lists, not sets: their order decides what is
  * dropped first and must survive a snapshot. A journey written before event time came in (no
- * recent events, no settled journey) reads as settled.
+ * recent events, no settled journey) reads as settled; one written before totals were kept
+ * counts them from the sessions and conversions it kept.
  */
 record UserJourney(List<Session> sessions, List<Conversion> conversions, List<String> transactionIds,
-    long lastConversionMillis, long lastActiveMillis,
+    long lastConversionMillis, long lastActiveMillis, JourneyTotals totals,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Hit> recent,
     @JsonInclude(JsonInclude.Include.NON_NULL) UserJourney settled,
     long settledBefore, long touchedAtMillis) implements CborSerializable {
 
   static final long NEVER = Long.MIN_VALUE;
-  static final UserJourney EMPTY = new UserJourney(List.of(), List.of(), List.of(), NEVER, NEVER);
+  static final UserJourney EMPTY = new UserJourney(List.of(), List.of(), List.of(), NEVER, NEVER, JourneyTotals.NONE,
+      List.of(), null, NEVER, NEVER);
 
   UserJourney {
     sessions = List.copyOf(sessions);
     conversions = List.copyOf(conversions);
     transactionIds = List.copyOf(transactionIds);
+    if (totals == null) totals = JourneyTotals.of(sessions, conversions);
     recent = recent == null ? List.of() : List.copyOf(recent);
     if (recent.isEmpty()) settled = null;
     // a snapshot from before the retention counted in processing time: its latest event time stands in
     if (touchedAtMillis == 0) touchedAtMillis = lastActiveMillis;
-  }
-
-  /** A settled journey: nothing recent. */
-  UserJourney(List<Session> sessions, List<Conversion> conversions, List<String> transactionIds,
-      long lastConversionMillis, long lastActiveMillis) {
-    this(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, List.of(), null, NEVER, NEVER);
   }
 
   /** The journey the recent events were applied to: this one when nothing is recent. */
@@ -59,8 +57,8 @@ record UserJourney(List<Session> sessions, List<Conversion> conversions, List<St
   /** This journey with these recent events applied to {@code settled}, settled before {@code settledBefore}. */
   UserJourney withRecent(List<Hit> recent, UserJourney settled, long settledBefore) {
     var kept = recent.isEmpty() || settled.isEmpty() ? null : settled.bare();
-    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, recent, kept,
-        settledBefore, touchedAtMillis);
+    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, totals, recent,
+        kept, settledBefore, touchedAtMillis);
   }
 
   /** Whether nothing happened in this journey yet. */
@@ -72,13 +70,21 @@ record UserJourney(List<Session> sessions, List<Conversion> conversions, List<St
   /** The journey alone, without what re-deriving it takes. */
   UserJourney bare() {
     if (recent.isEmpty()) return this;
-    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, List.of(),
-        null, settledBefore, touchedAtMillis);
+    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, totals,
+        List.of(), null, settledBefore, touchedAtMillis);
   }
 
   UserJourney touchedAt(long millis) {
-    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, recent,
-        settled, settledBefore, millis);
+    return new UserJourney(sessions, conversions, transactionIds, lastConversionMillis, lastActiveMillis, totals,
+        recent, settled, settledBefore, millis);
+  }
+
+  /** The user's all-time profile. */
+  JourneyProfile profile() {
+    var purchased = totals.purchases() > 0;
+    return new JourneyProfile(totals.purchases(), totals.spentMicros() / JourneyLogic.MICROS,
+        purchased ? totals.firstPurchaseMillis() : null, purchased ? lastConversionMillis : null, totals.sessions(),
+        totals.engagedSessions(), totals.pageViews(), totals.deviceType(), totals.channel(), lastActiveMillis);
   }
 
   /**

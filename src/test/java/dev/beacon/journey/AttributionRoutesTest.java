@@ -1,13 +1,22 @@
 package dev.beacon.journey;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.attribution.ChannelGrouping;
+import dev.beacon.common.Json;
+import dev.beacon.event.Delivered;
+import dev.beacon.event.Event;
 import dev.beacon.security.Access;
 import dev.beacon.testing.JupiterRouteTest;
 import dev.beacon.testing.TestKits;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -15,11 +24,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The attribution routes that need no read side, against real journey buckets on a cluster of
- * one: a user no bucket knows is a typed 404, bad parameters are 400 with the reason.
+ * The attribution routes that need no read side, and users' profiles, against real journey
+ * buckets on a cluster of one: a user no bucket knows is a typed 404 and has no profile, bad
+ * parameters are 400 with the reason, a journey answer carries the user's profile.
  */
 class AttributionRoutesTest extends JupiterRouteTest {
+  private static final Instant NOW = Instant.parse("2024-05-10T12:00:00Z");
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  JourneySettings settings;
+  JourneyProfiles profiles;
   Route routes;
+  long offset;
 
   AttributionRoutesTest() {
     super(TestKits.clusterOfOne("AttributionRoutesTest"));
@@ -27,16 +42,73 @@ class AttributionRoutesTest extends JupiterRouteTest {
 
   @BeforeAll
   void start() {
-    var settings = JourneySettings.from(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey"));
+    settings = JourneySettings.from(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey"));
     JourneyBucket.init(testKit.system(), settings, ChannelGrouping.load(), Clock.systemUTC());
     Executor noReadSide = task -> {
       throw new AssertionError("these routes do not read the read side");
     };
-    routes = new AttributionRoutes(new AttributionQueries(null), ClusterSharding.get(testKit.system()), settings,
-        noReadSide, Duration.ofSeconds(10), Access.open(), Clock.systemUTC()).routes();
+    profiles = new JourneyProfiles(ClusterSharding.get(testKit.system()), settings, TIMEOUT);
+    routes = new AttributionRoutes(new AttributionQueries(null), profiles, noReadSide, Access.open(), Clock.systemUTC())
+        .routes();
   }
 
+  /** A page view and a purchase of {@code user} in organisation acme, admitted by the user's bucket as the ingest does. */
+  private void visitAndBuy(String user) throws Exception {
+    var events = List.of(
+        event(user, "page_view", NOW, new Event.TrafficSource("google", "cpc", "brand"), 0, null),
+        event(user, "purchase", NOW.plusSeconds(60), null, 42_500_000, "T1"));
+    ClusterSharding.get(testKit.system())
+        .entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, JourneyBucket.entityId("acme", user, settings.bucketsPerOrganization()))
+        .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(events, replyTo), TIMEOUT)
+        .toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
 
+  private Delivered event(String user, String name, Instant at, Event.TrafficSource source, long valueMicros,
+      String transactionId) {
+    var event = new Event(user + "/" + name, "ga4", "acme", name, null, null, user, user + ".1", at, valueMicros, "USD", 0,
+        source, transactionId, "mobile", null, null, List.of());
+    return new Delivered(event, "beacon.events", 0, offset++);
+  }
+
+  private static <T> T get(java.util.concurrent.CompletionStage<T> answer) throws Exception {
+    return answer.toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aUsersProfileIsAskedOfTheBucketThatHoldsTheirJourney() throws Exception {
+    visitAndBuy("ann");
+
+    var bought = NOW.plusSeconds(60).toEpochMilli();
+    assertEquals(Optional.of(new JourneyProfile(1, 42.5, bought, bought, 1, 1, 1, "mobile", "Paid Search", bought)),
+        get(profiles.of("acme", "ann")));
+    assertEquals(Optional.empty(), get(profiles.of("acme", "nobody")));
+    assertEquals(Optional.empty(), get(profiles.of("globex", "ann")), "another organisation's user of that id");
+  }
+
+  @Test
+  void withJourneysOffNoUserHasAProfile() throws Exception {
+    visitAndBuy("bob");
+    var off = JourneySettings.from(ConfigFactory.parseString("tracking = off").withFallback(
+        ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey")));
+
+    var answer = new JourneyProfiles(ClusterSharding.get(testKit.system()), off, TIMEOUT).of("acme", "bob");
+
+    assertEquals(Optional.empty(), get(answer));
+  }
+
+  @Test
+  void theJourneyAnswerCarriesTheProfile() throws Exception {
+    visitAndBuy("cid");
+
+    var result = testRoute(routes).run(HttpRequest.GET("/api/users/cid/journey?organizationId=acme")).assertStatusCode(200);
+
+    var bought = NOW.plusSeconds(60).toEpochMilli();
+    assertEquals(Json.MAPPER.readTree("{\"purchases\":1,\"totalSpent\":42.5,\"firstPurchaseMillis\":" + bought
+        + ",\"lastPurchaseMillis\":" + bought + ",\"sessions\":1,\"engagedSessions\":1,\"pageViews\":1,"
+        + "\"deviceType\":\"mobile\",\"channel\":\"Paid Search\",\"lastActiveMillis\":" + bought + "}"),
+        json(result).get("profile"));
+    assertEquals(2, json(result).get("sessions").get(0).get("events").asInt());
+  }
 
   @Test
   void aUserNoBucketKnowsIs404() {

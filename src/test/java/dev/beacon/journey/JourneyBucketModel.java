@@ -57,7 +57,8 @@ public final class JourneyBucketModel {
   public JourneyBucket.UserJourneyView journey(String userId) {
     var j = state.journey(userId, SETTINGS);
     return j == null ? null
-        : new JourneyBucket.UserJourneyView(userId, j.sessions(), Touchpoints.collapse(j.touchpoints()), j.conversions());
+        : new JourneyBucket.UserJourneyView(userId, j.sessions(), Touchpoints.collapse(j.touchpoints()), j.conversions(),
+            j.profile());
   }
 
   /** Every conversion this bucket journaled for the read side, less those restatements withdrew, ordered by user and time. */

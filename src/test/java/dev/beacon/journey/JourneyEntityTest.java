@@ -60,9 +60,14 @@ class JourneyEntityTest {
   /** A GA4-like event of a user, at its own Kafka offset; the id says who, what and when. */
   private Delivered event(String user, String name, Instant at, String gaSession, Event.TrafficSource source,
       double value, String transactionId) {
+    return event(user, name, at, gaSession, source, value, transactionId, null);
+  }
+
+  private Delivered event(String user, String name, Instant at, String gaSession, Event.TrafficSource source,
+      double value, String transactionId, String deviceType) {
     var sessionId = gaSession == null ? null : user + "." + gaSession;
     var event = new Event(user + "/" + name + "/" + at, "ga4", "acme", name, null, null, user, sessionId, at,
-        Math.round(value * 1_000_000), "USD", 0, source, transactionId, null, null, null, List.of());
+        Math.round(value * 1_000_000), "USD", 0, source, transactionId, deviceType, null, null, List.of());
     return new Delivered(event, "beacon.events", 0, offset++);
   }
 
@@ -79,6 +84,11 @@ class JourneyEntityTest {
   private static StatusReply<JourneyBucket.UserJourneyView> query(
       EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> kit, String user) {
     return kit.<StatusReply<JourneyBucket.UserJourneyView>>runCommand(replyTo -> new JourneyBucket.GetUserJourney(user, replyTo)).reply();
+  }
+
+  private static StatusReply<JourneyProfile> profile(
+      EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> kit, String user) {
+    return kit.<StatusReply<JourneyProfile>>runCommand(replyTo -> new JourneyBucket.GetProfile(user, replyTo)).reply();
   }
 
   private static List<Credit> only(String channel, String campaign, double value) {
@@ -177,6 +187,98 @@ class JourneyEntityTest {
     assertEquals(1, view.conversions().size());
     var linear = view.conversions().get(0).credits().get(RuleBasedAttribution.LINEAR);
     assertEquals(List.of(new Credit("Email", "may", 0.5, 25.0), new Credit("Paid Search", "brand", 0.5, 25.0)), linear);
+  }
+
+  @Test
+  void theProfileCountsAllOfAUsersEventsInEventTimeAndARestartGivesItBack() {
+    // keeps 2 sessions and 1 conversion per user: the profile counts beyond them
+    var settings = JourneyLogicTest.settings("snapshot-every = 2, max-touchpoints-per-user = 2, max-conversions-per-user = 1");
+    var id = "acme|b" + entities.incrementAndGet();
+    var kit = journey(settings, id);
+    var day = Duration.ofDays(1);
+    admit(kit, event("ann", "page_view", NOW, "1", NEWSLETTER, 0, null, "mobile"),
+        event("ann", "page_view", NOW.plusSeconds(10), "1", NEWSLETTER, 0, null, "mobile"));
+    admit(kit, event("ann", "purchase", NOW.plus(day), "2", GOOGLE_CPC, 50, "T1", "desktop"));
+    admit(kit, event("ann", "purchase", NOW.plus(day.multipliedBy(2)), "3", GOOGLE_ORGANIC, 30, "T2", "desktop"));
+    // late: a session between the others, and a purchase of T1 before the one counted, which it takes over
+    admit(kit, event("ann", "page_view", NOW.plus(Duration.ofHours(12)), "4", GOOGLE_CPC, 0, null, "tablet"));
+    var restating = admit(kit, event("ann", "purchase", NOW.plus(day).minusSeconds(3600), "5", NEWSLETTER, 20, "T1"));
+
+    assertTrue(restating.eventOfType(JourneyBucket.JourneysUpdated.class).conversionsWithdrawn().stream()
+        .anyMatch(c -> "T1".equals(c.transactionId()) && c.value() == 50), "the T1 purchase of 50 is withdrawn");
+    var expected = new JourneyProfile(2, 50.0, NOW.plus(day).minusSeconds(3600).toEpochMilli(),
+        NOW.plus(day.multipliedBy(2)).toEpochMilli(), 5, 4, 3, "desktop", "Organic Search",
+        NOW.plus(day.multipliedBy(2)).toEpochMilli());
+    assertEquals(expected, profile(kit, "ann").getValue());
+    var view = query(kit, "ann").getValue();
+    assertEquals(List.of(2, 1), List.of(view.sessions().size(), view.conversions().size()), "the journey keeps less");
+    assertEquals(expected, view.profile());
+    var users = new LinkedHashMap<>(kit.getState().users);
+
+    kit.restart();
+
+    assertTrue(kit.snapshotTestKit().orElseThrow().persistedInStorage("Journey|" + id).size() > 0, "recovered from a snapshot");
+    assertEquals(users, kit.getState().users);
+    assertEquals(expected, profile(kit, "ann").getValue());
+    admit(kit, event("ann", "page_view", NOW.plus(day.multipliedBy(3)), null, null, 0, null, "mobile"));
+    var after = profile(kit, "ann").getValue();
+    assertEquals(List.of(6L, 4L, "mobile", "Direct"),
+        List.of(after.sessions(), after.pageViews(), after.deviceType(), after.channel()));
+  }
+
+  @Test
+  void anOldJournalReplaysIntoProfilesAndAnOldSnapshotCountsWhatItsJourneysKept() throws Exception {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var user = "nutzer-ü-🚀";
+    var at = 1_715_342_460_123L;
+    var journalId = "acme|b" + entities.incrementAndGet();
+    var replayed = journey(JourneyTest.settings(), journalId);
+    var batch = serialization.deserialize(golden("journey-events/JourneysUpdated.2"), 7_420_002, "JourneysUpdated.2").get();
+    replayed.persistenceTestKit().persistForRecovery("Journey|" + journalId, List.of(batch));
+
+    replayed.restart();
+
+    // the journal's events are replayed: every figure counted; its hits named no device
+    assertEquals(new JourneyProfile(1, 129.99, at, at, 2, 2, 1, null, "Paid Search", at), profile(replayed, user).getValue());
+
+    // (a new testkit clears the storage of the one before: one at a time)
+    var snapshotId = "acme|b" + entities.incrementAndGet();
+    var snapshotted = journey(JourneyTest.settings(), snapshotId);
+    var state = serialization.deserialize(golden("jackson-cbor/dev.beacon.journey.JourneyState"), 33,
+        "dev.beacon.journey.JourneyState").get();
+    snapshotted.snapshotTestKit().orElseThrow().persistForRecovery("Journey|" + snapshotId,
+        List.of(org.apache.pekko.japi.Pair.create(org.apache.pekko.persistence.testkit.SnapshotMeta.create(1), state)));
+
+    snapshotted.restart();
+
+    // the snapshot kept journeys, no totals: they count from its kept sessions and conversions
+    assertEquals(new JourneyProfile(1, 129.99, at, at, 2, 1, 1, null, "Paid Search", at), profile(snapshotted, user).getValue());
+    assertEquals(new JourneyProfile(0, 0, null, null, 1, 0, 1, null, "Direct", -1), profile(snapshotted, "user-2").getValue());
+  }
+
+  private static byte[] golden(String file) throws Exception {
+    try (var in = JourneyEntityTest.class.getResourceAsStream("/journal/golden/" + file + ".bin")) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void withJourneysOffNoUserHasAProfile() {
+    var kit = journey(JourneyLogicTest.settings("tracking = off"));
+    admit(kit, event("ann", "purchase", NOW, "1", GOOGLE_CPC, 30, "T1", "mobile"));
+
+    assertEquals(JourneyBucket.UNKNOWN_USER, profile(kit, "ann").getError().getMessage());
+  }
+
+  @Test
+  void aRecentEventInASnapshotFromBeforeDeviceTypesReadsWithNone() throws Exception {
+    var old = java.util.Arrays.asList("ann", "page_view", 1_715_342_400_123L, "ann.1", "Email", "may", 12_000, 0, null, false);
+    var bytes = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory())
+        .writeValueAsBytes(old);
+
+    var read = SerializationExtension.get(testKit.system().classicSystem()).deserialize(bytes, 33, Hit.class.getName()).get();
+
+    assertEquals(new Hit("ann", "page_view", 1_715_342_400_123L, "ann.1", "Email", "may", 12_000, 0, null, false, null), read);
   }
 
   @Test

@@ -47,7 +47,7 @@ class JourneyEventSerializerTest {
         var at = 1_715_342_400_000L + u * 1000L + h;
         seen.add(new JourneyState.Seen(-7_000_000_000L * (h + 1) + u, u % 8, 1_000_000L + u * 4 + h, at + 5));
         hits.add(new Hit(user, h == 0 ? "session_start" : "page_view", at, user + ".1", "Paid Search",
-            h % 2 == 0 ? "brand" : null, 1200, 0, null, false));
+            h % 2 == 0 ? "brand" : null, 1200, 0, null, false, h == 3 ? null : u % 2 == 0 ? "mobile" : "desktop"));
         feed.add(new FeedItem(at, "page_view", user, "Paid Search", "brand"));
       }
       started.add(new SessionStarted(user, user + ".1", DAY, 1_715_342_400_000L, "Paid Search", "brand"));
@@ -83,6 +83,16 @@ class JourneyEventSerializerTest {
     assertEquals(event, roundTrip(event));
     var ids = new JourneyBucket.IdsRecorded(event.seen(), 99);
     assertEquals(ids, roundTrip(ids));
+  }
+
+  @Test
+  void eachHitsDeviceTypeRoundTripsNoneIncluded() throws Exception {
+    var event = batch(2);
+
+    var back = (JourneyBucket.JourneysUpdated) roundTrip(event);
+
+    assertEquals(Arrays.asList("mobile", "mobile", "mobile", null, "desktop", "desktop", "desktop", null),
+        back.hits().stream().map(Hit::deviceType).toList());
   }
 
   @Test

@@ -23,6 +23,7 @@ public final class JourneyJournalSamples {
         "journey-events/IdsRecorded.1", new JourneyBucket.IdsRecorded(seen(), 1_715_342_500_000L),
         "journey-events/JourneysUpdated.1", journeysUpdated(),
         "journey-events/JourneysUpdated.2", restating(),
+        "journey-events/JourneysUpdated.3", withDevices(),
         "jackson-cbor/dev.beacon.journey.JourneyState", state());
   }
 
@@ -35,10 +36,10 @@ public final class JourneyJournalSamples {
 
   private static JourneyBucket.JourneysUpdated journeysUpdated() {
     var hits = List.of(
-        new Hit(USER, "session_start", AT, USER + ".1", "Email", "Frühjahr ✓", 0, 0, null, false),
-        new Hit(USER, "page_view", AT + 1_000, USER + ".1", "Email", "(not set)", 12_345, 0, null, false),
-        new Hit(USER, "purchase", AT + 60_000, USER + ".2", "Paid Search", "brand", 0, 129_990_000, "T-ü1", true),
-        new Hit("user-2", "refund", -1, null, "Direct", "(not set)", Long.MAX_VALUE, -12_500_000, "T-ü1", false));
+        new Hit(USER, "session_start", AT, USER + ".1", "Email", "Frühjahr ✓", 0, 0, null, false, null),
+        new Hit(USER, "page_view", AT + 1_000, USER + ".1", "Email", "(not set)", 12_345, 0, null, false, null),
+        new Hit(USER, "purchase", AT + 60_000, USER + ".2", "Paid Search", "brand", 0, 129_990_000, "T-ü1", true, null),
+        new Hit("user-2", "refund", -1, null, "Direct", "(not set)", Long.MAX_VALUE, -12_500_000, "T-ü1", false, null));
     return new JourneyBucket.JourneysUpdated("org-Zürich ✓", seen(), 1_715_342_500_000L, hits,
         List.of(new SessionStarted(USER, USER + ".1", DAY, AT, "Email", "Frühjahr ✓"),
             new SessionStarted(USER, USER + ".2", DAY, AT + 50_000, "Paid Search", "brand"),
@@ -66,6 +67,21 @@ public final class JourneyJournalSamples {
         List.of(new Conversion(USER, "purchase", AT + 60_000, DAY, 129.99, "T-ü1", USER + ".2", List.of("Direct"), restated)));
   }
 
+  /** A restating batch whose hits name the device type they came from (one named none). */
+  private static JourneyBucket.JourneysUpdated withDevices() {
+    var e = restating();
+    var devices = new String[] {"mobile", null, "Tablet ✓", "desktop"};
+    var hits = new java.util.ArrayList<Hit>();
+    for (int i = 0; i < e.hits().size(); i++) {
+      var h = e.hits().get(i);
+      hits.add(new Hit(h.userId(), h.name(), h.timestampMillis(), h.sessionId(), h.channel(), h.campaign(),
+          h.engagementMillis(), h.valueMicros(), h.transactionId(), h.conversion(), devices[i]));
+    }
+    return new JourneyBucket.JourneysUpdated(e.organizationId(), e.seen(), e.appliedAtMillis(), hits,
+        e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
+        e.engagementsWithdrawn(), e.conversionsWithdrawn());
+  }
+
   private static Conversion conversion() {
     var credits = new LinkedHashMap<String, List<Credit>>();
     credits.put("linear", List.of(new Credit("Email", "Frühjahr ✓", 2.0 / 3, 86.66), new Credit("Paid Search", "brand",
@@ -81,11 +97,12 @@ public final class JourneyJournalSamples {
     var sessions = List.of(
         new Session(USER + ".1", AT, AT + 1_000, "Email", "Frühjahr ✓", 2, 1, 12_345, true),
         new Session(USER + ".2", AT + 50_000, AT + 60_000, "Paid Search", "brand", 1, 0, 0, false));
-    // written before event time: no recent events, settled before 0 (nothing), touched at its latest event
+    // written before event time: no recent events, settled before 0 (nothing), touched at its latest event;
+    // and before totals (null): they count from the sessions and conversions the journey kept
     state.users.put(USER, new UserJourney(sessions, List.of(conversion()), List.of("T-ü1", "T-2"), AT + 60_000,
-        AT + 60_000, List.of(), null, 0, AT + 60_000));
+        AT + 60_000, null, List.of(), null, 0, AT + 60_000));
     state.users.put("user-2", new UserJourney(List.of(new Session(null, -1, -1, "Direct", "(not set)", 1, 1, 0, false)),
-        List.of(), List.of(), UserJourney.NEVER, -1, List.of(), null, 0, -1));
+        List.of(), List.of(), UserJourney.NEVER, -1, null, List.of(), null, 0, -1));
     // the watermark these bytes carry (an event-time field of before issue 10) is read and left aside
     return state;
   }

@@ -47,6 +47,7 @@ class JourneyLogicTest {
     long engagementMillis;
     long valueMicros;
     String transactionId;
+    String deviceType;
 
     H(String name, Instant at) {
       this.name = name;
@@ -84,9 +85,14 @@ class JourneyLogicTest {
       return this;
     }
 
+    H device(String type) {
+      this.deviceType = type;
+      return this;
+    }
+
     Hit hit(JourneySettings settings) {
       return new Hit(user, name, at.toEpochMilli(), sessionId, channel, campaign, engagementMillis, valueMicros,
-          transactionId, settings.conversionEvents().contains(name));
+          transactionId, settings.conversionEvents().contains(name), deviceType);
     }
   }
 

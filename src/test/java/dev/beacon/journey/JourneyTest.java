@@ -99,7 +99,7 @@ class JourneyTest {
     }
 
     private Hit hit(String user, String name) {
-      return new Hit(user, name, NOW.toEpochMilli(), "s-" + user, "Direct", null, 0, 0, null, false);
+      return new Hit(user, name, NOW.toEpochMilli(), "s-" + user, "Direct", null, 0, 0, null, false, null);
     }
 
     @Test
