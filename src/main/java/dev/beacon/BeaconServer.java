@@ -3,6 +3,7 @@ package dev.beacon;
 import com.typesafe.config.Config;
 import dev.beacon.backfill.ImportRoutes;
 import dev.beacon.bandit.model.BanditModelFeature;
+import dev.beacon.bandit.model.JourneyContext;
 import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
 import dev.beacon.common.ReadSideDatabase;
@@ -25,8 +26,6 @@ import dev.beacon.simulate.SimulatorFeature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +117,7 @@ public final class BeaconServer {
         access, live, clock);
     var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, live, clock);
     var models = BanditModelFeature.start(system, settings.bandit(), settings.http(), access,
-        settings.events().organizationIdPattern(), (organizationId, userId) -> CompletableFuture.completedFuture(Optional.empty()), clock);
+        settings.events().organizationIdPattern(), new JourneyContext(journeys.profiles()), clock);
     if (settings.journey().tracking()) JourneyConversions.init(system, readSide, models::rewardConversions);
     var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
         settings.events().organizationIdPattern(), registry, clock);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * conversions as campaign events put on the topic with kcat, and each conversion rewarding the
  * decision that showed its user the converting campaign, once: the same event sent twice, and the
  * projection handing every conversion over again after a restart, learn nothing twice. The
- * organisation's segment model, chosen by the user's segment, learns the same way. Subclasses
+ * organisation's segment models, chosen by the segment of the user's profile (a buyer's purchases
+ * make them a frequent buyer; someone unseen is new), learn the same way. Subclasses
  * choose the database.
  */
 abstract class ConversionRewardsPipelineContract {
@@ -80,6 +81,17 @@ abstract class ConversionRewardsPipelineContract {
       // the client retried the even ones: the same event twice, in the same request to the broker
       if (i % 2 == 0) records.add(record);
     }
+    // a buyer: six purchases of 20 make a frequent buyer (five or more, spending too little to be of high value)
+    var purchases = new ArrayList<ProducerRecord<String, byte[]>>();
+    for (var i = 0; i < 6; i++) purchases.add(conversion(topic, "buy-" + i, "buyer", "spring", Instant.now().minusSeconds(600 - i)));
+    Kcat.produce(broker.kafka().bootstrapServers(), topic, purchases);
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      var profile = ok(http.get("/api/users/buyer/journey?organizationId=acme")).get("profile");
+      assertThat(profile.get("purchases").asLong()).isEqualTo(6);
+    });
+    var buyerDecision = ok(http.send("POST", "/api/models/segment@acme/decide", null, "{\"userId\": \"buyer\"}"));
+    assertThat(buyerDecision.get("modelId").asText()).isEqualTo("frequent_buyer@acme");
+    assertThat(buyerDecision.get("segment").asText()).isEqualTo("frequent_buyer");
     // a user of the segment model: unknown so far, so in the "new" segment
     var segmentDecision = ok(http.send("POST", "/api/models/segment@acme/decide", null, "{\"userId\": \"newcomer\"}"));
     assertThat(segmentDecision.get("modelId").asText()).isEqualTo("new@acme");
