@@ -7,12 +7,16 @@ import java.util.Arrays;
  * numerically stable), kept by a model so that every dimension weighs alike in its ridge
  * regressions whatever its unit. A model observes each context it decides on and standardises it
  * with what it has seen so far; the update learns from the standardised context recorded with the
- * decision, so a decision and its reward always agree. A dimension with (nearly) no spread yet is
- * only centred: dividing by a standard deviation near 0 would blow it up.
+ * decision, so a decision and its reward always agree. A dimension with (nearly) no spread yet
+ * (nothing seen, one context, or all alike) standardises to 0: its raw value, or one centred on a
+ * single context, would enter the ridge regressions in its own unit (365 days of recency against
+ * a bias of 1) and weigh on them long after. Standardised values are clipped to
+ * ±{@value #MAX_DEVIATIONS} standard deviations, so that one outlier cannot do the same.
  */
 public final class RunningStandardizer {
-  /** Below this standard deviation a dimension is centred, not scaled. */
+  /** Below this standard deviation a dimension has no spread yet. */
   static final double MIN_SPREAD = 1e-9;
+  static final double MAX_DEVIATIONS = 5;
   private final int first;
   private final int last;
   private long count;
@@ -78,15 +82,14 @@ public final class RunningStandardizer {
     }
   }
 
-  /** A copy of {@code context} with its continuous dimensions standardised by what was seen so far (as is before anything was). */
+  /** A copy of {@code context} with its continuous dimensions standardised by what was seen so far. */
   public double[] standardize(double[] context) {
     check(context);
     var x = Arrays.copyOf(context, context.length);
-    if (count == 0) return x;
     for (int i = 0; i < mean.length; i++) {
-      var centred = context[first + i] - mean[i];
       var spread = standardDeviation(i);
-      x[first + i] = spread < MIN_SPREAD ? centred : centred / spread;
+      var z = spread < MIN_SPREAD ? 0 : (context[first + i] - mean[i]) / spread;
+      x[first + i] = Math.max(-MAX_DEVIATIONS, Math.min(MAX_DEVIATIONS, z));
     }
     return x;
   }

@@ -34,13 +34,19 @@ class RunningStandardizerTest {
   }
 
   @Test
-  void beforeAnythingIsSeenAContextIsUnchangedAndWithoutSpreadItIsOnlyCentred() {
+  void withoutSpreadYetADimensionIsZeroAndAnOutlierIsClippedAtFiveDeviations() {
     var standardizer = new RunningStandardizer(0, 1);
-    assertThat(standardizer.standardize(new double[] {4, 5})).containsExactly(4, 5);
+    // nothing seen: no unit to measure by, so nothing is said (not the raw 365 days of recency)
+    assertThat(standardizer.standardize(new double[] {365, 5})).containsExactly(0, 0);
     standardizer.observe(new double[] {4, 5});
+    assertThat(standardizer.standardize(new double[] {365, 5})).containsExactly(0, 0);
     standardizer.observe(new double[] {4, 7});
-    assertThat(standardizer.standardize(new double[] {6, 6})[0]).isEqualTo(2.0);
+    // dimension 0 has no spread (4, 4); dimension 1 has mean 6 and deviation √2
+    assertThat(standardizer.standardize(new double[] {6, 6})[0]).isZero();
     assertThat(standardizer.standardize(new double[] {6, 6})[1]).isCloseTo(0.0, within(1e-12));
+    assertThat(standardizer.standardize(new double[] {6, 7})[1]).isCloseTo(1 / Math.sqrt(2), within(1e-12));
+    assertThat(standardizer.standardize(new double[] {6, 600})[1]).isEqualTo(5.0);
+    assertThat(standardizer.standardize(new double[] {6, -600})[1]).isEqualTo(-5.0);
   }
 
   @Test
