@@ -6,6 +6,7 @@ import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.bandit.offline.EvaluateRoutes;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
 import dev.beacon.common.JsonInput;
@@ -31,7 +32,9 @@ import org.apache.pekko.pattern.StatusReply;
  * model as a whole: configure, rollback, import. The organisation comes from the body for a
  * configure and from the model for the rest (an unknown model is 404 before the key's organisation
  * is checked). Bad input 400 with reasons by field; unknown decision 404; a second reward 409; a
- * model of another organisation cannot be configured (409).
+ * model of another organisation cannot be configured (409). The id {@code evaluate} is reserved (400,
+ * whatever the method): {@code POST /api/models/evaluate} is the offline evaluation, whose route
+ * comes first.
  */
 final class BanditModelRoutes extends AllDirectives {
   static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -55,6 +58,10 @@ final class BanditModelRoutes extends AllDirectives {
     return pathPrefix("api", () -> pathPrefix(PathMatchers.segment("models").slash(PathMatchers.segment()), modelId -> {
       if (!MODEL_ID.matcher(modelId).matches()) {
         return refuse(new ApiError.BadRequest("bad model id", List.of("modelId: must match " + MODEL_ID.pattern())));
+      }
+      if (modelId.equals(EvaluateRoutes.SEGMENT)) {
+        return refuse(new ApiError.BadRequest("bad model id", List.of("modelId: '" + EvaluateRoutes.SEGMENT + "' is reserved: "
+            + "POST /api/models/" + EvaluateRoutes.SEGMENT + " evaluates a policy on a logged-bandit file; name the model otherwise")));
       }
       return concat(
           pathEnd(() -> concat(

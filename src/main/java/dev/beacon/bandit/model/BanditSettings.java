@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * {@code beacon.bandit}: the model entities' reward window and bounds, when they snapshot and
- * checkpoint, and the LinUCB settings a new model takes where its configuration says nothing.
+ * checkpoint, the LinUCB settings a new model takes where its configuration says nothing, and the
+ * bounds of the offline evaluation over HTTP.
  *
  * @param rewardWindow a reward within this long after its decision is learned; after it, logged only
  * @param closeCheckInterval how often a running model closes the decisions whose window has passed
@@ -17,9 +18,12 @@ import java.time.Duration;
  * @param checkpointsKept the newest checkpoints kept; older ones go
  * @param defaults the settings of a new model; its configuration may name dimension, alpha and lambda
  * @param maxImportSize the largest import body, in bytes
+ * @param maxEvaluateSize the largest log {@code POST /api/models/evaluate} reads, in bytes
+ * @param maxConcurrentEvaluations evaluations a node runs at once; one more is refused (503)
  */
 public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval, int maxOpenDecisions, int snapshotEvery,
-    int snapshotEveryEvents, int checkpointEvery, int checkpointsKept, LinUcbSettings defaults, long maxImportSize) {
+    int snapshotEveryEvents, int checkpointEvery, int checkpointsKept, LinUcbSettings defaults, long maxImportSize,
+    long maxEvaluateSize, int maxConcurrentEvaluations) {
 
   public BanditSettings {
     if (rewardWindow.isNegative() || rewardWindow.isZero()) throw new IllegalArgumentException("beacon.bandit.reward-window: must be positive");
@@ -30,6 +34,8 @@ public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval,
     if (snapshotEvery < 1 || snapshotEveryEvents < 1) throw new IllegalArgumentException("beacon.bandit.snapshot-every: at least 1");
     if (checkpointEvery < 1) throw new IllegalArgumentException("beacon.bandit.checkpoint-every: at least 1");
     if (checkpointsKept < 1) throw new IllegalArgumentException("beacon.bandit.checkpoints-kept: at least 1");
+    if (maxEvaluateSize < 1) throw new IllegalArgumentException("beacon.bandit.max-evaluate-size: at least 1 byte");
+    if (maxConcurrentEvaluations < 1) throw new IllegalArgumentException("beacon.bandit.max-concurrent-evaluations: at least 1");
   }
 
   public static BanditSettings from(Config c) {
@@ -44,6 +50,8 @@ public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval,
         c.getInt("checkpoint-every"),
         c.getInt("checkpoints-kept"),
         defaults,
-        c.getBytes("max-import-size"));
+        c.getBytes("max-import-size"),
+        c.getBytes("max-evaluate-size"),
+        c.getInt("max-concurrent-evaluations"));
   }
 }
