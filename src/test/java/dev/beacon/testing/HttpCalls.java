@@ -36,9 +36,14 @@ public final class HttpCalls {
 
   /** A JSON request ({@code json} null: no body) with {@code key} as its Bearer key (null: none). */
   public Answer send(String method, String path, String key, String json) {
-    var body = json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
-    var builder = HttpRequest.newBuilder(uri(path)).method(method, body);
-    if (json != null) builder.header("Content-Type", "application/json");
+    return send(method, path, key, "application/json", json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** A request with {@code body} of {@code contentType} (null: no body) and {@code key} as its Bearer key (null: none). */
+  public Answer send(String method, String path, String key, String contentType, byte[] body) {
+    var publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
+    var builder = HttpRequest.newBuilder(uri(path)).method(method, publisher);
+    if (body != null) builder.header("Content-Type", contentType);
     if (key != null) builder.header("Authorization", "Bearer " + key);
     return send(builder);
   }

@@ -1,5 +1,6 @@
 package dev.beacon.bandit.model;
 
+import dev.beacon.bandit.offline.EvaluateRoutes;
 import dev.beacon.common.HttpSettings;
 import dev.beacon.journey.JourneyConversions;
 import dev.beacon.security.Access;
@@ -10,12 +11,14 @@ import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The bandit models plugged into a server: the {@link BanditModel} entities and each organisation's
- * {@link ModelDirectory} on the system's sharding, their routes, and the rewards the journeys'
- * conversions give.
+ * {@link ModelDirectory} on the system's sharding, their routes (with the offline evaluation's
+ * first: its path, {@code /api/models/evaluate}, would otherwise read as a model's), and the
+ * rewards the journeys' conversions give.
  */
 public final class BanditModelFeature {
   private final Route routes;
@@ -32,8 +35,10 @@ public final class BanditModelFeature {
     ModelDirectory.init(system);
     BanditModel.init(system, settings, clock);
     var models = new BanditModels(ClusterSharding.get(system), http.askTimeout());
-    return new BanditModelFeature(new BanditModelRoutes(models, access, organizationIdPattern, settings.maxImportSize(), profiles,
-        settings.segments(), clock).routes(), new ConversionRewards(models));
+    var evaluate = new EvaluateRoutes(system, settings.maxEvaluateSize(), settings.maxConcurrentEvaluations(), access);
+    var modelRoutes = new BanditModelRoutes(models, access, organizationIdPattern, settings.maxImportSize(), profiles,
+        settings.segments(), clock);
+    return new BanditModelFeature(Directives.concat(evaluate.routes(), modelRoutes.routes()), new ConversionRewards(models));
   }
 
   /** What the journeys' conversions go to ({@link JourneyConversions}): rewards for the decisions that showed their campaigns. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.bandit.context.ContextFeatures;
 import dev.beacon.bandit.context.CustomerProfile;
 import dev.beacon.bandit.context.Segments;
+import dev.beacon.bandit.offline.EvaluateRoutes;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
 import dev.beacon.common.JsonInput;
@@ -42,6 +43,9 @@ import org.apache.pekko.pattern.StatusReply;
  * exist from the start ({@link SegmentModelId}). {@code POST /api/models/segment@{organization}/decide
  * {userId}} decides with the model of the user's segment, and names it in the answer. A decision
  * for a {@code userId} without features is made on the context built from the user's journey.
+ *
+ * <p>The id {@code evaluate} is reserved (400, whatever the method): {@code POST
+ * /api/models/evaluate} is the offline evaluation, whose route comes first.
  */
 final class BanditModelRoutes extends AllDirectives {
   static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -78,6 +82,10 @@ final class BanditModelRoutes extends AllDirectives {
             path("decide", () -> post(() -> access.allow(Scope.INGEST, organizationId, () -> decideInSegment(organizationId)))),
             refuse(new ApiError.BadRequest("not a model", List.of("modelId: " + modelId + " only decides (POST " + modelId
                 + "/decide); the segment models are <segment>@" + organizationId + " for " + String.join(", ", segments.names())))));
+      }
+      if (modelId.equals(EvaluateRoutes.SEGMENT)) {
+        return refuse(new ApiError.BadRequest("bad model id", List.of("modelId: '" + EvaluateRoutes.SEGMENT + "' is reserved: "
+            + "POST /api/models/" + EvaluateRoutes.SEGMENT + " evaluates a policy on a logged-bandit file; name the model otherwise")));
       }
       return concat(
           pathEnd(() -> concat(

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * {@code beacon.bandit}: the model entities' reward window and bounds, when they snapshot and
- * checkpoint, and the LinUCB settings a new model takes where its configuration says nothing.
+ * checkpoint, the LinUCB settings a new model takes where its configuration says nothing, and the
+ * bounds of the offline evaluation over HTTP.
  *
  * @param rewardWindow a reward within this long after its decision is learned; after it, logged only
  * @param closeCheckInterval how often a running model closes the decisions whose window has passed
@@ -22,10 +23,13 @@ import java.util.List;
  * @param conversionReward what a conversion in a journey rewards the decision that showed its campaign with
  * @param segments the user segments, each with a model per organisation from the start
  * @param segmentArms the arms (campaign ids) a segment model starts with
+ * @param maxEvaluateSize the largest log {@code POST /api/models/evaluate} reads, in bytes
+ * @param maxConcurrentEvaluations evaluations a node runs at once; one more is refused (503)
  */
 public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval, int maxOpenDecisions, int snapshotEvery,
     int snapshotEveryEvents, int checkpointEvery, int checkpointsKept, LinUcbSettings defaults, long maxImportSize,
-    ConversionReward conversionReward, Segments segments, List<String> segmentArms) {
+    ConversionReward conversionReward, Segments segments, List<String> segmentArms, long maxEvaluateSize,
+    int maxConcurrentEvaluations) {
 
   /** A conversion's reward: 1 ({@code one}), or the conversion's value in currency units ({@code value}). */
   public enum ConversionReward { ONE, VALUE }
@@ -42,6 +46,8 @@ public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval,
     segmentArms = List.copyOf(segmentArms);
     var armProblem = ModelChecks.armProblem(segmentArms);
     if (armProblem != null) throw new IllegalArgumentException("beacon.bandit.segment-arms: " + armProblem);
+    if (maxEvaluateSize < 1) throw new IllegalArgumentException("beacon.bandit.max-evaluate-size: at least 1 byte");
+    if (maxConcurrentEvaluations < 1) throw new IllegalArgumentException("beacon.bandit.max-concurrent-evaluations: at least 1");
   }
 
   public static BanditSettings from(Config c) {
@@ -59,7 +65,9 @@ public record BanditSettings(Duration rewardWindow, Duration closeCheckInterval,
         c.getBytes("max-import-size"),
         conversionReward(c.getString("conversion-reward")),
         Segments.from(c),
-        c.getStringList("segment-arms"));
+        c.getStringList("segment-arms"),
+        c.getBytes("max-evaluate-size"),
+        c.getInt("max-concurrent-evaluations"));
   }
 
   private static ConversionReward conversionReward(String name) {

@@ -21,8 +21,12 @@ final class CsvRows {
         .readValues(reader);
   }
 
-  /** What the CSV parser said about a file it could not read. */
-  static MalformedLogException notCsv(String name, JsonProcessingException e) {
+  /**
+   * What the CSV parser said about a file it could not read; a failure to read the file at all,
+   * which the parser may hand on wrapped, stays that failure (a body cut short is not bad CSV).
+   */
+  static IOException notCsv(String name, JsonProcessingException e) {
+    if (e.getCause() instanceof IOException failure && !(failure instanceof JsonProcessingException)) return failure;
     var where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
     return new MalformedLogException(name + where + ": not CSV (" + e.getOriginalMessage() + ")");
   }

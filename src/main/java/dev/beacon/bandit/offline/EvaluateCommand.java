@@ -2,7 +2,6 @@ package dev.beacon.bandit.offline;
 
 import dev.beacon.bandit.LinUcbSettings;
 import dev.beacon.common.CommandLines;
-import dev.beacon.common.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +95,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     out.flush();
     if (json != null) {
       try {
-        Files.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.json()) + "\n");
+        Files.writeString(json, result.jsonDocument());
       } catch (IOException e) {
         err.println("evaluate: cannot write " + json + ": " + describe(e));
         return 1;

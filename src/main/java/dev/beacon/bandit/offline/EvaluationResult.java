@@ -1,8 +1,10 @@
 package dev.beacon.bandit.offline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.bandit.offline.OffPolicyEstimates.Estimate;
+import dev.beacon.common.Json;
 import java.util.Locale;
 
 /**
@@ -44,6 +46,18 @@ public record EvaluationResult(String log, EvaluationOptions options, int items,
   /** 12 significant digits; n/a where undefined. */
   static String figure(double value) {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.12g", value);
+  }
+
+  /**
+   * The JSON document of the result, as {@code evaluate --json} writes it and
+   * {@code POST /api/models/evaluate} answers it: {@link #json}, indented, ending with a newline.
+   */
+  public String jsonDocument() {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json()) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree of numbers and strings could not be written", e);
+    }
   }
 
   public ObjectNode json() {

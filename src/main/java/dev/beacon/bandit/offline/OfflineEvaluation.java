@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * Runs a policy over a logged-bandit file in its order and estimates the policy's mean reward
- * ({@link OffPolicyEstimates}); a plain function, for the command line and, later, HTTP. The
+ * ({@link OffPolicyEstimates}); a plain function, for the command line and HTTP ({@link EvaluateRoutes}). The
  * random draws (the uniform policy's, LinUCB's) come from one {@link SplittableRandom} seeded
  * with the options' seed, so a run is repeatable to the bit.
  */

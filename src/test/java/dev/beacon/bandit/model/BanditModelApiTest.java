@@ -3,18 +3,11 @@ package dev.beacon.bandit.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beacon.BeaconServer;
-import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.security.Scope;
 import dev.beacon.testing.HttpCalls;
-import dev.beacon.testing.TestDatabase;
-import dev.beacon.testing.TestServers;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
+import dev.beacon.testing.KeyedServer;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,11 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BanditModelApiTest {
-  private static final String ADMIN_KEY = "admin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
   private static final String ACME = "acme";
-  private Path dir;
-  private EmbeddedKafka kafka;
-  private BeaconServer server;
+  private KeyedServer server;
   private HttpCalls http;
   /** acme's keys with one scope each, acme's keys with every scope but one, and a globex key with every scope. */
   private final Map<Scope, String> acmeOnly = new EnumMap<>(Scope.class);
@@ -52,16 +42,8 @@ class BanditModelApiTest {
 
   @BeforeAll
   void start() throws Exception {
-    dir = Files.createTempDirectory("beacon-models-api");
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
-    server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), TestDatabase.h2(dir), "models-" + UUID.randomUUID(), """
-        beacon.security.admin-key = "%s"
-        beacon.security.rate-limits.ingest { per-second = 1000, burst = 1000 }
-        beacon.security.rate-limits.read { per-second = 1000, burst = 1000 }
-        beacon.security.rate-limits.admin { per-second = 1000, burst = 1000 }
-        beacon.bandit.checkpoint-every = 2
-        """.formatted(ADMIN_KEY)));
-    http = new HttpCalls(server.httpPort());
+    server = KeyedServer.start("models-api", "beacon.bandit.checkpoint-every = 2\n");
+    http = server.http();
     for (var scope : Scope.values()) {
       acmeOnly.put(scope, key(ACME, EnumSet.of(scope)));
       acmeAllBut.put(scope, key(ACME, EnumSet.complementOf(EnumSet.of(scope))));
@@ -75,15 +57,11 @@ class BanditModelApiTest {
 
   @AfterAll
   void stop() throws Exception {
-    if (server != null) server.stop().toCompletableFuture().get();
-    if (kafka != null) kafka.close();
+    if (server != null) server.close();
   }
 
   private String key(String org, Set<Scope> scopes) {
-    var names = scopes.stream().map(s -> "\"" + s.wireName() + "\"").toList();
-    var made = http.send("POST", "/api/admin/organizations/" + org + "/keys", ADMIN_KEY, "{\"scopes\": " + names + "}");
-    assertThat(made.status()).as(made.text()).isEqualTo(201);
-    return made.body().get("key").asText();
+    return server.key(org, scopes);
   }
 
   /** PUT /api/models/{model} for acme with its admin key; {@code more}: further fields, each after a comma. */
@@ -155,7 +133,7 @@ class BanditModelApiTest {
 
     var second = reward(model, decisionId, 1);
     var unknownDecision = reward(model, "d-42", 1);
-    var unknownModel = http.send("GET", "/api/models/never-made", ADMIN_KEY, null);
+    var unknownModel = http.send("GET", "/api/models/never-made", server.adminKey(), null);
 
     assertThat(second.status()).isEqualTo(409);
     assertThat(second.body().get("reasons").toString()).contains("decisionId: the decision had its reward");

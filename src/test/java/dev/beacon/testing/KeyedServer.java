@@ -1,0 +1,83 @@
+package dev.beacon.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beacon.BeaconServer;
+import dev.beacon.ingest.EmbeddedKafka;
+import dev.beacon.security.Scope;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A Beacon that requires keys, on its own in-JVM broker and H2 database in a fresh folder, for the
+ * API tests of one class: its admin key, {@link HttpCalls} to it, and keys made with the admin
+ * key. Rate limits are set high enough that no test meets them. Start it in {@code @BeforeAll},
+ * close it in {@code @AfterAll}.
+ */
+public final class KeyedServer implements AutoCloseable {
+  private final String adminKey;
+  private final EmbeddedKafka kafka;
+  private final BeaconServer server;
+  private final HttpCalls http;
+
+  private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server) {
+    this.adminKey = adminKey;
+    this.kafka = kafka;
+    this.server = server;
+    this.http = new HttpCalls(server.httpPort());
+  }
+
+  /** {@code name} names the folder and the topic; {@code extra} is more configuration (HOCON). */
+  public static KeyedServer start(String name, String extra) throws IOException {
+    var adminKey = "admin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    var dir = Files.createTempDirectory("beacon-" + name);
+    var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
+    try {
+      var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), TestDatabase.h2(dir),
+          name + "-" + UUID.randomUUID(), """
+              beacon.security.admin-key = "%s"
+              beacon.security.rate-limits.ingest { per-second = 1000, burst = 1000 }
+              beacon.security.rate-limits.read { per-second = 1000, burst = 1000 }
+              beacon.security.rate-limits.admin { per-second = 1000, burst = 1000 }
+              """.formatted(adminKey) + extra));
+      return new KeyedServer(adminKey, kafka, server);
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  public String adminKey() {
+    return adminKey;
+  }
+
+  public HttpCalls http() {
+    return http;
+  }
+
+  public int port() {
+    return server.httpPort();
+  }
+
+  /** A new key of {@code organization} with {@code scopes} (the test fails if it cannot be made). */
+  public String key(String organization, Set<Scope> scopes) {
+    var names = scopes.stream().map(s -> "\"" + s.wireName() + "\"").toList();
+    var made = http.send("POST", "/api/admin/organizations/" + organization + "/keys", adminKey, "{\"scopes\": " + names + "}");
+    assertThat(made.status()).as(made.text()).isEqualTo(201);
+    return made.body().get("key").asText();
+  }
+
+  @Override
+  public void close() throws InterruptedException, ExecutionException {
+    try {
+      server.stop().toCompletableFuture().get();
+    } finally {
+      kafka.close();
+    }
+  }
+}
