@@ -1,6 +1,5 @@
 package dev.beacon.bandit.model;
 
-import dev.beacon.bandit.offline.EvaluateRoutes;
 import dev.beacon.common.HttpSettings;
 import dev.beacon.journey.JourneyConversions;
 import dev.beacon.security.Access;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.bandit.context.ContextFeatures;
 import dev.beacon.bandit.context.CustomerProfile;
 import dev.beacon.bandit.context.Segments;
-import dev.beacon.bandit.offline.EvaluateRoutes;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
 import dev.beacon.common.JsonInput;

@@ -1,6 +1,8 @@
-package dev.beacon.bandit.offline;
+package dev.beacon.bandit.model;
 
 import dev.beacon.bandit.LinUcbSettings;
+import dev.beacon.bandit.offline.EvaluationOptions;
+import dev.beacon.bandit.offline.EvaluationPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,14 @@
-package dev.beacon.bandit.offline;
+package dev.beacon.bandit.model;
 
 import static dev.beacon.common.HttpJson.onAnswer;
 import static dev.beacon.common.HttpJson.refuse;
 
+import dev.beacon.bandit.offline.BanditLog;
+import dev.beacon.bandit.offline.EvaluationOptions;
+import dev.beacon.bandit.offline.EvaluationResult;
+import dev.beacon.bandit.offline.ItemList;
+import dev.beacon.bandit.offline.MalformedLogException;
+import dev.beacon.bandit.offline.OfflineEvaluation;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.StartupFailure;
 import dev.beacon.security.Access;
