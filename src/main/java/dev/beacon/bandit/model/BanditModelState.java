@@ -9,6 +9,7 @@ import dev.beacon.bandit.LinUcbSettings;
 import dev.beacon.common.CborSerializable;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * (decision numbers {@code closedBelow..decisions}, oldest first, at most
  * {@code beacon.bandit.max-open-decisions}), whether each of the newest {@value #REMEMBERED_CLOSED}
  * closed decisions had a reward (so that a second one is still a conflict), and the checkpoints
- * kept. Mutable, confined to the entity; snapshots are a {@link Snapshot} (a copy), and every
- * change comes from an event, the same on replay: no clock, no randomness here.
+ * kept, and the highest offset learned per partition of the interactions topic (a record at or
+ * below it is a redelivery). Mutable, confined to the entity; snapshots are a {@link Snapshot} (a
+ * copy), and every change comes from an event, the same on replay: no clock, no randomness here.
  */
 final class BanditModelState implements CborSerializable {
   private static final Logger log = LoggerFactory.getLogger(BanditModelState.class);
@@ -47,6 +49,8 @@ final class BanditModelState implements CborSerializable {
   private long rewardsNotLearned;
   private final LinkedHashMap<String, Long> actionCounts = new LinkedHashMap<>();
   private final List<Checkpoint> checkpoints = new ArrayList<>();
+  /** Topic partition ({@code beacon.interactions-3}) → the highest offset of it this model has taken. */
+  private final Map<String, Long> interactionOffsets = new HashMap<>();
   /** The learned updates before the latest event applied: whether that event crossed a snapshot mark. Not snapshotted. */
   private long updatesBeforeLatestEvent;
 
@@ -152,6 +156,21 @@ final class BanditModelState implements CborSerializable {
     return model.arms().contains(decision.arm()) ? Standing.LEARNABLE : Standing.ARM_GONE;
   }
 
+  /** Why a reward for decision {@code number} of this standing (late, closed, arm gone) is logged and not learned. */
+  String notLearned(Standing standing, long number, java.time.Duration rewardWindow) {
+    return switch (standing) {
+      case LATE -> "after the decision's reward window of " + ModelChecks.describe(rewardWindow);
+      case CLOSED -> "the decision is closed: its reward window passed, or it was among the oldest beyond max-open-decisions";
+      case ARM_GONE -> "arm '" + open.get(number).arm() + "' is no longer in the model";
+      default -> throw new IllegalArgumentException("a reward of a decision " + standing + " is not logged");
+    };
+  }
+
+  /** The highest offset of this topic partition the model has taken; -1 for none. */
+  long interactionOffset(String partition) {
+    return interactionOffsets.getOrDefault(partition, -1L);
+  }
+
   OpenDecision openDecision(long number) {
     return open.get(number);
   }
@@ -205,13 +224,36 @@ final class BanditModelState implements CborSerializable {
   /** A reward within the window: learned. */
   void rewarded(long number, double reward) {
     updatesBeforeLatestEvent = totalUpdates;
-    var decision = open.get(number);
-    open.put(number, decision.answered(learn(decision, reward)));
+    answer(number, reward);
   }
 
   /** A reward not learned: the decision counts as answered. */
   void rewardLogged(long number) {
     updatesBeforeLatestEvent = totalUpdates;
+    logAnswer(number);
+  }
+
+  /** A share of the interactions topic: each record learned (or logged) in order; the offsets taken move up. */
+  void interactionsLearned(List<Learned> learned, Map<String, Long> offsets) {
+    updatesBeforeLatestEvent = totalUpdates;
+    for (var item : learned) {
+      if (item instanceof Learned.Shown shown) {
+        learn(shown.arm(), shown.features(), shown.reward(), "an interaction");
+      } else if (item instanceof Learned.DecisionRewarded rewarded) {
+        answer(rewarded.number(), rewarded.reward());
+      } else if (item instanceof Learned.DecisionRewardLogged logged) {
+        logAnswer(logged.number());
+      }
+    }
+    offsets.forEach((partition, offset) -> interactionOffsets.merge(partition, offset, Math::max));
+  }
+
+  private void answer(long number, double reward) {
+    var decision = open.get(number);
+    open.put(number, decision.answered(learn(decision, reward)));
+  }
+
+  private void logAnswer(long number) {
     rewardsNotLearned++;
     var decision = open.get(number);
     if (decision != null) {
@@ -261,10 +303,15 @@ final class BanditModelState implements CborSerializable {
    * command; should it happen anyway, nothing is learned, the same way on every replay.
    */
   private boolean learn(OpenDecision decision, double reward) {
+    return learn(decision.arm(), decision.features(), reward, "decision " + decision.number());
+  }
+
+  /** {@code what}: the reward's source, for the log line. */
+  private boolean learn(String arm, double[] features, double reward, String what) {
     try {
-      model.update(decision.arm(), decision.features(), reward);
+      model.update(arm, features, reward);
     } catch (IllegalArgumentException e) {
-      log.warn("Model of {} did not learn reward {} of decision {}: {}", organizationId, reward, decision.number(), e.getMessage());
+      log.warn("Model of {} did not learn reward {} of {}: {}", organizationId, reward, what, e.getMessage());
       return false;
     }
     totalUpdates++;
@@ -303,13 +350,13 @@ final class BanditModelState implements CborSerializable {
   /** The state as a snapshot holds it: plain values, copied. */
   record Snapshot(String organizationId, LinUcbParameters parameters, long version, long decisions, long closedBelow,
       List<OpenDecision> open, long rememberedFrom, long[] answeredClosed, long totalUpdates, double rewardSum,
-      long rewardsNotLearned, Map<String, Long> actionCounts, List<Checkpoint> checkpoints) {}
+      long rewardsNotLearned, Map<String, Long> actionCounts, List<Checkpoint> checkpoints, Map<String, Long> interactionOffsets) {}
 
   @JsonValue
   Snapshot snapshot() {
     return new Snapshot(organizationId, model == null ? null : model.export(), version, decisions, closedBelow,
         List.copyOf(open.values()), rememberedFrom, answeredClosed.toLongArray(), totalUpdates, rewardSum, rewardsNotLearned,
-        new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints));
+        new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints), new java.util.TreeMap<>(interactionOffsets));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -329,6 +376,8 @@ final class BanditModelState implements CborSerializable {
     state.rewardsNotLearned = s.rewardsNotLearned();
     state.actionCounts.putAll(s.actionCounts());
     state.checkpoints.addAll(s.checkpoints());
+    // snapshots taken before the interactions topic have none
+    if (s.interactionOffsets() != null) state.interactionOffsets.putAll(s.interactionOffsets());
     return state;
   }
 

@@ -15,7 +15,6 @@ import dev.beacon.common.Json;
 import dev.beacon.testing.MovableClock;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestKits;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * input leaving the model as it was.
  */
 class BanditModelTest {
-  private static final TestDatabase db = TestDatabase.h2(tempDir());
+  private static final TestDatabase db = ModelFixtures.h2();
   private static final ActorTestKit testKit = TestKits.withJournal("BanditModelTest", db, "");
   private static final AtomicInteger models = new AtomicInteger();
 
@@ -43,14 +42,6 @@ class BanditModelTest {
   @AfterAll
   static void shutdown() {
     testKit.shutdownTestKit();
-  }
-
-  private static java.nio.file.Path tempDir() {
-    try {
-      return Files.createTempDirectory("beacon-models");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private Model model(BanditSettings settings) {

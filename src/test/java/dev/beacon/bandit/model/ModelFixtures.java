@@ -37,6 +37,15 @@ final class ModelFixtures {
         .withFallback(application));
   }
 
+  /** An H2 database in a fresh temporary folder, for one test class's journal. */
+  static TestDatabase h2() {
+    try {
+      return TestDatabase.h2(java.nio.file.Files.createTempDirectory("beacon-models"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static double[] x(double... values) {
     return values;
   }
