@@ -2,7 +2,6 @@ package dev.beacon.bandit.model;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,15 +21,14 @@ public final class InteractionStats {
   private final LongAdder shares = new LongAdder();
   private final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
   private final LongAccumulator largestShare = new LongAccumulator(Math::max, 0);
-  private final AtomicLong lastCommitMillis = new AtomicLong();
 
   /** The counts at one moment. */
   public record Snapshot(long consumed, long learned, long logged, long redelivered, long deadLettered, long batches,
-      long shares, long largestBatch, long largestShare, long lastCommitMillis) {}
+      long shares, long largestBatch, long largestShare) {}
 
   public Snapshot snapshot() {
     return new Snapshot(consumed.sum(), learned.sum(), logged.sum(), redelivered.sum(), deadLettered.sum(), batches.sum(),
-        shares.sum(), largestBatch.get(), largestShare.get(), lastCommitMillis.get());
+        shares.sum(), largestBatch.get(), largestShare.get());
   }
 
   void bindTo(MeterRegistry registry) {
@@ -59,10 +57,9 @@ public final class InteractionStats {
     deadLettered.add(records);
   }
 
-  void batch(int records, long nowMillis) {
+  void batch(int records) {
     consumed.add(records);
     batches.increment();
     largestBatch.accumulate(records);
-    lastCommitMillis.set(nowMillis);
   }
 }

@@ -104,7 +104,7 @@ final class InteractionStream implements MicroBatchStream.Handler<InteractionStr
         () -> learn(modelId, share))));
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
       if (e != null) log.warn("Batch of {} interactions failed; the stream restarts from the last commit: {}", batch.size(), e.toString());
-      else stats.batch(batch.size(), System.currentTimeMillis());
+      else stats.batch(batch.size());
     });
   }
 

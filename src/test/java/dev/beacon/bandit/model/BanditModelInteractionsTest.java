@@ -193,6 +193,18 @@ class BanditModelInteractionsTest {
   }
 
   @Test
+  void theCommandAndItsRepliesCrossNodes() {
+    var probe = testKit.<org.apache.pekko.pattern.StatusReply<Interaction.Taken>>createTestProbe();
+    var share = new ArrayList<>(interactions(3, 0, 10));
+    share.add(new Interaction.DecisionReward(P1, 9, "d-3", 0.5));
+    var serialization = testKit.serializationTestKit();
+
+    serialization.verifySerialization(new BanditModel.LearnInteractions(share, Map.of(P0, 2L, P1, 9L), probe.ref()), true);
+    serialization.verifySerialization(new Interaction.Taken(3, 1, 2, List.of()), true);
+    serialization.verifySerialization(new Interaction.Taken(0, 0, 0, List.of(new Interaction.Refusal(1, "action: ✓"))), true);
+  }
+
+  @Test
   void aModelNeverConfiguredRefusesEveryRecordAndPersistsNothing() {
     var model = new Model(testKit, "never-" + models.incrementAndGet(), settings(""), clock);
 
