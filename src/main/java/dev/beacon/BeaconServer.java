@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import dev.beacon.backfill.ImportRoutes;
 import dev.beacon.bandit.model.BanditModelFeature;
 import dev.beacon.bandit.model.JourneyContext;
+import dev.beacon.bandit.model.InteractionStats;
+import dev.beacon.bandit.model.ModelStreams;
 import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
 import dev.beacon.common.ReadSideDatabase;
@@ -43,9 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One Beacon process: the schema migrations, the in-JVM broker when no bootstrap servers are set,
  * the actor system as a one-node cluster with its sharded entities, Pekko Management, the HTTP
- * API and the ingest stream, started in that order; a step that fails stops what the steps
- * before it started and throws a {@link StartupFailure}. CoordinatedShutdown stops HTTP intake
- * first, then drains the stream and commits, then stops the system; the broker goes last.
+ * API and the consumer streams (events, the models' interactions), started in that order; a step
+ * that fails stops what the steps before it started and throws a {@link StartupFailure}.
+ * CoordinatedShutdown stops HTTP intake first, then drains the streams and commits, then stops
+ * the system; the broker goes last.
  */
 public final class BeaconServer {
   private static final Logger log = LoggerFactory.getLogger(BeaconServer.class);
@@ -54,16 +57,18 @@ public final class BeaconServer {
   private final EventProducer producer;
   private final ReadSideDatabase readSide;
   private final IngestFeature ingest;
+  private final ModelStreams modelStreams;
   private final ServerBinding binding;
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
   private BeaconServer(ActorSystem<Void> system, EmbeddedKafka embeddedKafka, EventProducer producer,
-      ReadSideDatabase readSide, IngestFeature ingest, ServerBinding binding) {
+      ReadSideDatabase readSide, IngestFeature ingest, ModelStreams modelStreams, ServerBinding binding) {
     this.system = system;
     this.embeddedKafka = embeddedKafka;
     this.producer = producer;
     this.readSide = readSide;
     this.ingest = ingest;
+    this.modelStreams = modelStreams;
     this.binding = binding;
   }
 
@@ -98,7 +103,7 @@ public final class BeaconServer {
       embedded = startup.started(Startup.embeddedKafka(settings.dataDir().resolve("kafka"), kafka), EmbeddedKafka::close);
       kafka = kafka.withBootstrapServers(embedded.bootstrapServers());
     }
-    Topics.ensure(kafka);
+    Topics.ensure(kafka, settings.modelStreams().topics());
 
     var system = startup.started(Startup.actorSystem(config), Startup::terminate);
     var cluster = Cluster.get(system);
@@ -119,6 +124,8 @@ public final class BeaconServer {
     var models = BanditModelFeature.start(system, settings.bandit(), settings.http(), access,
         settings.events().organizationIdPattern(), new JourneyContext(journeys.profiles()), clock);
     if (settings.journey().tracking()) JourneyConversions.init(system, readSide, models::rewardConversions);
+    var modelStreams = ModelStreams.start(system, settings.modelStreams(), kafka, settings.ingest(), producer, readSide, registry,
+        settings.http().askTimeout());
     var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
         settings.events().organizationIdPattern(), registry, clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
@@ -144,8 +151,9 @@ public final class BeaconServer {
       log.info("No admin key configured: the HTTP API needs no key and listens on loopback only (set BEACON_ADMIN_KEY to require keys)");
     }
     ingest.startConsuming();
+    modelStreams.startConsuming();
 
-    var server = new BeaconServer(system, embedded, producer, readSide, ingest, binding);
+    var server = new BeaconServer(system, embedded, producer, readSide, ingest, modelStreams, binding);
     server.registerShutdown();
     // The simulator stops with HTTP intake, before the stream drains and the producer closes.
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "simulator-stop", simulator::shutdown);
@@ -160,6 +168,10 @@ public final class BeaconServer {
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "ingest-drain", () -> {
       log.info("Draining the ingest stream");
       return ingest.drain().exceptionally(e -> Done.getInstance());
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "interactions-drain", () -> {
+      log.info("Draining the interactions stream");
+      return modelStreams.drain().exceptionally(e -> Done.getInstance());
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "kafka-clients-close", () -> {
       ingest.close();
@@ -199,6 +211,10 @@ public final class BeaconServer {
     return ingest.stats();
   }
 
+  public InteractionStats interactionStats() {
+    return modelStreams.stats();
+  }
+
   public EventProducer producer() {
     return producer;
   }
@@ -219,6 +235,7 @@ public final class BeaconServer {
   /** What a crash looks like: the consumer dies without draining or committing, the system goes. */
   public void crash(Duration timeout) {
     ingest.abort();
+    modelStreams.abort();
     binding.terminate(Duration.ofMillis(1));
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();

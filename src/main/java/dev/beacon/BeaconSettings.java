@@ -3,6 +3,7 @@ package dev.beacon;
 import com.typesafe.config.Config;
 import dev.beacon.backfill.ImportSettings;
 import dev.beacon.bandit.model.BanditSettings;
+import dev.beacon.bandit.model.ModelStreamSettings;
 import dev.beacon.campaign.CampaignSettings;
 import dev.beacon.common.DatabaseSettings;
 import dev.beacon.common.HttpSettings;
@@ -24,7 +25,7 @@ import java.nio.file.Path;
 record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
     DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
-    LiveSettings live, BanditSettings bandit) {
+    LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -43,6 +44,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         ImportSettings.from(beacon.getConfig("import")),
         SecuritySettings.from(beacon.getConfig("security")),
         LiveSettings.from(beacon.getConfig("live")),
-        BanditSettings.from(beacon.getConfig("bandit")));
+        BanditSettings.from(beacon.getConfig("bandit")),
+        ModelStreamSettings.from(beacon.getConfig("bandit")));
   }
 }

@@ -83,6 +83,10 @@ public final class BenchArguments implements Callable<Integer> {
   private double idleClients = 0.1;
   @Option(names = "--no-bandit", description = "skip the LinUCB timing (decide and update, d = 21, 4 arms, one thread)")
   private boolean skipBandit;
+  @Option(names = "--bandit-rewards", paramLabel = "N", description = "measure only this: N interactions (d = 21, 4 arms) "
+      + "through Kafka to one model entity, each share persisted, on H2 (unless --no-h2) and PostgreSQL (--db-url); "
+      + "--batch-size and --batch-window set the interactions stream's micro-batches")
+  private long banditRewards;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -95,7 +99,7 @@ public final class BenchArguments implements Callable<Integer> {
   public Integer call() {
     var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, warmupSeconds, dbUrl, dbUser,
         dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys,
-        clients, idleClients, !skipBandit);
+        clients, idleClients, !skipBandit, banditRewards);
     var problems = options.problems();
     if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
     return BenchCommand.measure(options, out, err);

@@ -98,6 +98,10 @@ public final class BenchCommand {
 
   private void runAll() throws Exception {
     var started = System.nanoTime();
+    if (options.banditRewards() > 0) {
+      rewards(started);
+      return;
+    }
     out.printf("Beacon bench: %,d events per scenario, %,d campaigns, %,d users, %d partitions%n",
         options.events(), options.campaigns(), options.users(), options.partitions());
     if (options.bandit()) {
@@ -129,9 +133,7 @@ public final class BenchCommand {
       raw.put(entry.getKey(), records / seconds);
       scenarios.add(new Scenario("raw consumer", "-", entry.getKey(), records, seconds, records / seconds, 1.0, heapMb()));
     }
-    var databases = new ArrayList<String>();
-    if (options.h2()) databases.add("h2");
-    if (options.dbUrl() != null) databases.add("postgresql");
+    var databases = databases();
     for (var database : databases) {
       for (var entry : topics.entrySet()) {
         var records = records(entry.getKey());
@@ -155,6 +157,70 @@ public final class BenchCommand {
     }
     var total = (System.nanoTime() - started) / 1e9;
     report(scenarios, latencies, total);
+  }
+
+  private List<String> databases() {
+    var databases = new ArrayList<String>();
+    if (options.h2()) databases.add("h2");
+    if (options.dbUrl() != null) databases.add("postgresql");
+    return databases;
+  }
+
+  /**
+   * {@code --bandit-rewards N}, alone: on each database, a first server creates the model (its
+   * stream has nothing to read yet) and stops; N interactions are produced; a second server on
+   * the same database learns them.
+   */
+  private void rewards(long started) throws Exception {
+    var n = options.banditRewards();
+    out.printf("Beacon bench: %,d rewards through Kafka to one model entity, %d partitions%n", n, options.partitions());
+    kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
+    var results = new ArrayList<BanditRewards.Result>();
+    for (var database : databases()) {
+      var id = UUID.randomUUID().toString().substring(0, 8);
+      var topic = "bench-rewards-" + id;
+      var first = startServer(database, topic, id, true);
+      try {
+        BanditRewards.configure(first.httpPort());
+      } finally {
+        first.stop().toCompletableFuture().get();
+      }
+      double produceSeconds;
+      try (var producer = producer()) {
+        produceSeconds = BanditRewards.produce(producer, topic + ".interactions", n, options.seed(), out);
+      }
+      var server = startServer(database, topic, id, false);
+      try {
+        var result = BanditRewards.learn(server, database, n, produceSeconds, out);
+        out.printf("  -> rewards %s: %,.0f/s%n", database, result.rewardsPerSecond());
+        results.add(result);
+      } finally {
+        server.stop().toCompletableFuture().get();
+        dropSchemas();
+      }
+    }
+    BanditRewards.print(results, out);
+    var params = new LinkedHashMap<String, Object>();
+    params.put("rewards", n);
+    params.put("partitions", options.partitions());
+    var bandit = BeaconConfig.load().getConfig("beacon.bandit");
+    params.put("batchSize", options.batchSize() > 0 ? options.batchSize() : bandit.getInt("interactions-batch-size"));
+    params.put("batchWindow", options.batchWindow() != null ? options.batchWindow() : bandit.getString("interactions-batch-window"));
+    params.put("seed", options.seed());
+    var totalSeconds = (System.nanoTime() - started) / 1e9;
+    out.println();
+    out.println("JVM: " + jvm());
+    out.println("Parameters: " + params);
+    out.printf("Total bench time: %.1f s%n", totalSeconds);
+    if (options.json() != null) {
+      var json = new LinkedHashMap<String, Object>();
+      json.put("jvm", jvm());
+      json.put("parameters", params);
+      json.put("rewards", results);
+      json.put("totalSeconds", totalSeconds);
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
+      out.println("Wrote " + options.json());
+    }
   }
 
   /** The oracle of each workload that has one (the retries workload). */
@@ -288,7 +354,15 @@ public final class BenchCommand {
   // The pipeline
 
   private BeaconServer startServer(String database, String topic) throws Exception {
-    var id = UUID.randomUUID().toString().substring(0, 8);
+    return startServer(database, topic, UUID.randomUUID().toString().substring(0, 8), true);
+  }
+
+  /**
+   * A server reading {@code topic} (and the models' {@code <topic>.interactions}); {@code id} names
+   * its data folder, consumer groups and PostgreSQL schema, which is made when {@code fresh}, else
+   * is the one made for that id before.
+   */
+  private BeaconServer startServer(String database, String topic, String id, boolean fresh) throws Exception {
     var dataDir = workDir.resolve("server-" + id);
     var text = new StringBuilder()
         .append("beacon.data-dir = \"").append(dataDir).append("\"\n")
@@ -298,6 +372,10 @@ public final class BenchCommand {
         .append("beacon.kafka.dead-letter-topic = \"").append(topic).append(".dlq\"\n")
         .append("beacon.kafka.partitions = ").append(options.partitions()).append('\n')
         .append("beacon.kafka.group-id = \"bench-").append(id).append("\"\n")
+        .append("beacon.bandit.interactions-topic = \"").append(topic).append(".interactions\"\n")
+        .append("beacon.bandit.interactions-dead-letter-topic = \"").append(topic).append(".interactions.dlq\"\n")
+        .append("beacon.bandit.interactions-group-id = \"bench-bandit-").append(id).append("\"\n")
+        .append("beacon.bandit.predictions-topic = \"").append(topic).append(".predictions\"\n")
         .append("beacon.simulator.enabled = off\n")
         // the bench's own server on loopback, which its oracle reads without a key
         .append("beacon.security.admin-key = \"\"\nbeacon.security.admin-key-file = \"\"\n")
@@ -311,14 +389,22 @@ public final class BenchCommand {
         .append("pekko.loglevel = WARNING\n")
         // the dashboard clients of the latency run, and room beyond them
         .append("pekko.http.server.max-connections = ").append(options.clients() + 1_024).append('\n');
-    if (options.batchSize() > 0) text.append("beacon.ingest.batch-size = ").append(options.batchSize()).append('\n');
-    if (options.batchWindow() != null) text.append("beacon.ingest.batch-window = ").append(options.batchWindow()).append('\n');
+    if (options.batchSize() > 0) {
+      text.append("beacon.ingest.batch-size = ").append(options.batchSize()).append('\n');
+      text.append("beacon.bandit.interactions-batch-size = ").append(options.batchSize()).append('\n');
+    }
+    if (options.batchWindow() != null) {
+      text.append("beacon.ingest.batch-window = ").append(options.batchWindow()).append('\n');
+      text.append("beacon.bandit.interactions-batch-window = ").append(options.batchWindow()).append('\n');
+    }
     if (database.equals("postgresql")) {
       var schema = "beacon_bench_" + id;
-      try (var c = DriverManager.getConnection(options.dbUrl(), options.dbUser(), options.dbPassword()); var st = c.createStatement()) {
-        st.execute("CREATE SCHEMA " + schema);
+      if (fresh) {
+        try (var c = DriverManager.getConnection(options.dbUrl(), options.dbUser(), options.dbPassword()); var st = c.createStatement()) {
+          st.execute("CREATE SCHEMA " + schema);
+        }
+        schemas.add(schema);
       }
-      schemas.add(schema);
       var url = options.dbUrl() + (options.dbUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
       text.append("beacon.db.url = \"").append(url).append("\"\n")
           .append("beacon.db.user = \"").append(options.dbUser()).append("\"\n")
@@ -474,7 +560,7 @@ public final class BenchCommand {
 
   // Reporting
 
-  private void report(List<Scenario> scenarios, List<Latency> latencies, double totalSeconds) throws Exception {
+  private static Map<String, Object> jvm() {
     var runtime = Runtime.getRuntime();
     var jvm = new LinkedHashMap<String, Object>();
     jvm.put("version", System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -484,6 +570,11 @@ public final class BenchCommand {
     jvm.put("heapUsedMb", heapMb());
     jvm.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
     jvm.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    return jvm;
+  }
+
+  private void report(List<Scenario> scenarios, List<Latency> latencies, double totalSeconds) throws Exception {
+    var jvm = jvm();
     var params = new LinkedHashMap<String, Object>();
     params.put("events", options.events());
     params.put("campaigns", options.campaigns());

@@ -27,7 +27,8 @@ record BenchOptions(
     boolean journeys,
     int clients,
     double idleClients,
-    boolean bandit) {
+    boolean bandit,
+    long banditRewards) {
 
   /** What is wrong with these parameters beyond their syntax, one line each; empty when nothing is. */
   List<String> problems() {
@@ -39,6 +40,7 @@ record BenchOptions(
     if (!h2 && dbUrl == null) problems.add("--no-h2 needs --db-url");
     if (clients < 0) problems.add("--clients: 0 or more");
     if (idleClients < 0 || idleClients > 1) problems.add("--idle-clients: a share from 0 to 1");
+    if (banditRewards < 0) problems.add("--bandit-rewards: 0 or more");
     return problems;
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,16 @@ public final class JsonInput {
 
   /** {@code oneValue}: content after the first JSON value makes the document malformed. */
   public JsonInput(int maxDepth, int maxStringLength, long maxDocumentLength, boolean oneValue) {
+    this(maxDepth, maxStringLength, maxDocumentLength, oneValue, false);
+  }
+
+  /**
+   * {@code nonFiniteNumbers}: {@code NaN} and {@code Infinity}, as Python's json module writes
+   * them, are read as numbers, for the reader to refuse with a reason that names the field.
+   */
+  public JsonInput(int maxDepth, int maxStringLength, long maxDocumentLength, boolean oneValue, boolean nonFiniteNumbers) {
     this.mapper = Json.mapper(maxDepth, maxStringLength, maxDocumentLength, StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    if (nonFiniteNumbers) mapper.getFactory().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
     this.trees = mapper.readerFor(JsonNode.class);
     this.maxDepth = maxDepth;
     this.maxStringLength = maxStringLength;

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * what lets "highest offset applied per partition" recognise redelivery exactly.
  * Slots must be taken in batch order (the stream calls {@link BatchProcessor#process} in order).
  */
-final class EntityChain {
+public final class EntityChain {
   private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(null);
   private final ConcurrentHashMap<String, CompletableFuture<?>> last = new ConcurrentHashMap<>();
 
@@ -20,7 +20,7 @@ final class EntityChain {
    * Takes the next slot of {@code entityId}; once the previous command to it succeeded and
    * {@code ready} completed, runs {@code command} with ready's value.
    */
-  <R, T> CompletableFuture<T> next(String entityId, CompletionStage<R> ready,
+  public <R, T> CompletableFuture<T> next(String entityId, CompletionStage<R> ready,
       java.util.function.Function<R, CompletionStage<T>> command) {
     var result = new CompletableFuture<T>();
     CompletableFuture<?> previous = last.put(entityId, result);
@@ -39,12 +39,12 @@ final class EntityChain {
     return result;
   }
 
-  <T> CompletableFuture<T> next(String entityId, Supplier<CompletionStage<T>> command) {
+  public <T> CompletableFuture<T> next(String entityId, Supplier<CompletionStage<T>> command) {
     return next(entityId, DONE, ignored -> command.get());
   }
 
   /** Forgets every slot: a restarted stream begins again from the last commit. */
-  void reset() {
+  public void reset() {
     last.clear();
   }
 }

@@ -2,6 +2,9 @@ package dev.beacon.ingest;
 
 import dev.beacon.common.StartupFailure;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates Beacon's topics at start when they are missing; existing topics are left as they are.
+ * Creates Beacon's topics at start when they are missing (the events topic, its dead-letter topic,
+ * and the topics of other features); existing topics are left as they are.
  * A new topic is ready only when every partition has a leader: an idempotent producer that
  * writes earlier can have its first batch refused while later ones land, and then never recovers.
  * A broker that does not answer within the start-up timeout stops the start.
@@ -28,12 +32,19 @@ public final class Topics {
   private Topics() {}
 
   public static void ensure(KafkaSettings settings) {
+    ensure(settings, List.of());
+  }
+
+  /** {@code more}: other features' topics, created with the same partitions and replication. */
+  public static void ensure(KafkaSettings settings, Collection<String> more) {
+    var names = new LinkedHashSet<String>(List.of(settings.topic(), settings.deadLetterTopic()));
+    names.addAll(more);
     var timeout = (int) settings.startupTimeout().toMillis();
     try (var admin = Admin.create(settings.clientConfig(Map.of(
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout)))) {
       var existing = admin.listTopics().names().get();
       var missing = new ArrayList<NewTopic>();
-      for (var name : new String[] {settings.topic(), settings.deadLetterTopic()}) {
+      for (var name : names) {
         if (!existing.contains(name)) missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor()));
       }
       if (missing.isEmpty()) return;

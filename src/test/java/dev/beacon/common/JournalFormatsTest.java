@@ -42,7 +42,7 @@ import org.junit.jupiter.api.function.Executable;
 class JournalFormatsTest {
   /** The journal's serializers by the name application.conf gives them, with the ids its rows store. */
   private static final Map<String, Integer> SERIALIZERS =
-      Map.of("campaign-events", 7_420_001, "journey-events", 7_420_002, "jackson-cbor", 33);
+      Map.of("campaign-events", 7_420_001, "journey-events", 7_420_002, "bandit-events", 7_420_003, "jackson-cbor", 33);
 
   private static final ActorTestKit testKit = ActorTestKit.create("JournalFormatsTest", TestKits.eventSourcedConfig());
   private static final Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());

@@ -105,7 +105,7 @@ class KafkaClientPropertiesTest {
         .containsAllEntriesOf(kafka.clientProperties())
         .containsEntry("bootstrap.servers", "kafka-1:9093")
         .containsEntry("client.id", "beacon-status");
-    var consumer = IngestStream.consumerSettings(testKit.system(), kafka).getProperties();
+    var consumer = MicroBatchStream.consumerSettings(testKit.system(), kafka, kafka.groupId()).getProperties();
     assertThat(consumer).containsAllEntriesOf(kafka.clientProperties())
         .containsEntry("bootstrap.servers", "kafka-1:9093")
         .containsEntry("group.id", "beacon-ingest")

@@ -6,7 +6,10 @@ import dev.beacon.common.BeaconConfig;
 import dev.beacon.ingest.KafkaSettings;
 import java.nio.file.Path;
 
-/** Configuration for a Beacon server under test: free ports, its own data folder, broker and database. */
+/**
+ * Configuration for a Beacon server under test: free ports, its own data folder, broker and
+ * database, and its own topics and consumer groups, named after {@code topic}.
+ */
 public final class TestServers {
   private TestServers() {}
 
@@ -20,13 +23,17 @@ public final class TestServers {
         beacon.kafka.dead-letter-topic = "%s.dlq"
         beacon.kafka.group-id = "%s-group"
         beacon.kafka.partitions = 4
+        beacon.bandit.interactions-topic = "%s.interactions"
+        beacon.bandit.interactions-dead-letter-topic = "%s.interactions.dlq"
+        beacon.bandit.interactions-group-id = "%s-bandit"
+        beacon.bandit.predictions-topic = "%s.predictions"
         beacon.simulator.enabled = off
         pekko.remote.artery.canonical.port = 0
         pekko.management.http.port = 0
         pekko.coordinated-shutdown.exit-jvm = off
         pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
         pekko.loglevel = WARNING
-        """.formatted(dataDir.toAbsolutePath(), bootstrapServers, topic, topic, topic)
+        """.formatted(dataDir.toAbsolutePath(), bootstrapServers, topic, topic, topic, topic, topic, topic, topic)
         + db.config() + extra;
     var resolved = ConfigFactory.parseString(text)
         .withFallback(ConfigFactory.parseResources("application.conf"))

@@ -16,8 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,6 +30,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -43,10 +46,18 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * facts (the decision's draw included), so a replay rebuilds the same parameters, checkpoints and
  * counters. A snapshot every {@code snapshot-every} learned updates, a named checkpoint every
  * {@code checkpoint-every}; rollback to a checkpoint and import of parameters are events too.
+ * A share of a micro-batch of the interactions topic is learned in one event, exactly once: the
+ * event keeps the highest offset taken per partition, and a record at or below it is skipped.
+ * Decisions are tagged (one of {@link #TAGS}) for the predictions projection.
  */
 public final class BanditModel extends MutableStateEntity<BanditModel.Command, BanditModel.Event, BanditModelState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "BanditModel");
+  /**
+   * The tags decisions carry, one per model, for the predictions projection (one instance per
+   * tag). Never change the count of a running system: a model's tag would move.
+   */
+  public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "bandit-" + i).toList();
   public static void init(ActorSystem<?> system, BanditSettings settings, Clock clock) {
     var sharding = ClusterSharding.get(system);
     ModelRegistry registry = (organizationId, modelId) ->
@@ -64,7 +75,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   // Commands and replies
 
   public sealed interface Command extends CborSerializable
-      permits Configure, Decide, DecideForUser, Reward, RewardConversions, GetStats, GetOrganization, ListCheckpoints, Rollback, Export, Import, CloseDue, Passivate {}
+      permits Configure, Decide, DecideForUser, Reward, RewardConversions, LearnInteractions, GetStats, GetOrganization,
+      ListCheckpoints, Rollback, Export, Import, CloseDue, Passivate {}
 
   /** Creates the model, or reconfigures it: arms added and removed, alpha changed. Null: the default, or what the model has. */
   public record Configure(String organizationId, List<String> arms, Integer dimension, Double alpha, Double lambda,
@@ -121,6 +133,19 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   public record RewardTaken(String decisionId, double reward, boolean learned, long modelVersion, String reason)
       implements CborSerializable {}
 
+  /**
+   * The model's share of a micro-batch of the interactions topic, in offset order per partition;
+   * {@code offsets}: the highest offset of each partition in the share, the records the model
+   * refused before included (they went to the dead-letter topic), so that none is taken again.
+   */
+  public record LearnInteractions(List<Interaction> interactions, Map<String, Long> offsets,
+      ActorRef<StatusReply<Interaction.Taken>> replyTo) implements Command {
+    public LearnInteractions {
+      interactions = List.copyOf(interactions);
+      offsets = Map.copyOf(offsets);
+    }
+  }
+
   public record GetStats(ActorRef<StatusReply<ModelStats>> replyTo) implements Command {}
 
   public record GetOrganization(ActorRef<StatusReply<Organization>> replyTo) implements Command {}
@@ -156,7 +181,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   // Events
 
   public sealed interface Event extends CborSerializable
-      permits Configured, Decided, Rewarded, RewardLogged, DecisionsClosed, CheckpointTaken, RolledBack, Imported {}
+      permits Configured, Decided, Rewarded, RewardLogged, InteractionsLearned, DecisionsClosed, CheckpointTaken, RolledBack,
+      Imported {}
 
   /** The model as configured: its organisation, its arms in order, its settings. */
   public record Configured(String organizationId, List<String> arms, LinUcbSettings settings, long atMillis) implements Event {
@@ -207,6 +233,17 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   /** A reward not learned: after the window, or for an arm no longer in the model. */
   public record RewardLogged(long number, double reward, long atMillis, String reason) implements Event {}
 
+  /**
+   * A share of a micro-batch of the interactions topic, learned in order; {@code offsets}: the
+   * highest offset taken per topic partition. Written by {@link BanditEventSerializer}.
+   */
+  public record InteractionsLearned(List<Learned> learned, Map<String, Long> offsets, long atMillis) implements Event {
+    public InteractionsLearned {
+      learned = List.copyOf(learned);
+      offsets = Map.copyOf(offsets);
+    }
+  }
+
   /** The open decisions below {@code below} close; those without a learned reward learn 0. */
   public record DecisionsClosed(long below, long atMillis) implements Event {}
 
@@ -233,6 +270,9 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   private final ActorRef<Command> self;
   private final ModelRegistry registry;
   private final long windowMillis;
+  private final Set<String> tags;
+  /** The sequence number of the latest snapshot {@link #shouldSnapshot} asked for since the model started; none yet. */
+  private long snapshotAsked = Long.MIN_VALUE / 2;
 
   /** {@code random}: where decisions draw their number (the draw is then in the event, never drawn again). */
   public static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random) {
@@ -257,6 +297,12 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     this.self = self;
     this.registry = registry;
     this.windowMillis = settings.rewardWindow().toMillis();
+    this.tags = Set.of(TAGS.get(Math.floorMod(modelId.hashCode(), TAGS.size())));
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return event instanceof Decided ? tags : Set.of();
   }
 
   @Override
@@ -271,10 +317,18 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .build();
   }
 
-  /** A snapshot after each event that takes the learned updates past a multiple of snapshot-every. */
+  /**
+   * A snapshot after an event that takes the learned updates past a multiple of snapshot-every, at
+   * most one per snapshot-every events: a share of the interactions topic learns thousands of
+   * updates in one event, and Pekko deletes a snapshot taken this way only two snapshot-every-events
+   * periods later (with the snapshots it takes by that count), so their number is bounded in events.
+   */
   @Override
   public boolean shouldSnapshot(BanditModelState state, Event event, long sequenceNr) {
-    return state.totalUpdates() / settings.snapshotEvery() > state.updatesBeforeLatestEvent() / settings.snapshotEvery();
+    var every = settings.snapshotEvery();
+    if (state.totalUpdates() / every <= state.updatesBeforeLatestEvent() / every || sequenceNr - snapshotAsked < every) return false;
+    snapshotAsked = sequenceNr;
+    return true;
   }
 
   @Override
@@ -299,6 +353,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .onCommand(DecideForUser.class, this::onDecideForUser)
         .onCommand(Reward.class, this::onReward)
         .onCommand(RewardConversions.class, this::onRewardConversions)
+        .onCommand(LearnInteractions.class, this::onLearnInteractions)
         .onCommand(GetStats.class, (state, cmd) -> known(state, cmd.replyTo(), () -> state.stats(modelId)))
         .onCommand(GetOrganization.class, (state, cmd) -> known(state, cmd.replyTo(), () -> new Organization(state.organizationId())))
         .onCommand(ListCheckpoints.class, (state, cmd) -> known(state, cmd.replyTo(), () -> checkpoints(state)))
@@ -395,7 +450,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     if (overflow > 0) addClosing(state, state.closedBelow() + overflow, now, events);
     var reply = new DecisionMade(ModelChecks.decisionId(number), decision.arm(), decision.propensity(), decision.scores(),
         state.version());
-    return Effect().persist(events).thenReply(replyTo, s -> StatusReply.success(reply));
+    return persist(events).thenReply(replyTo, s -> StatusReply.success(reply));
   }
 
   private ReplyEffect<Event, BanditModelState> onReward(BanditModelState state, Reward cmd) {
@@ -405,18 +460,16 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     var number = ModelChecks.decisionNumber(cmd.decisionId());
     var now = clock.millis();
     var id = cmd.decisionId();
-    return switch (state.standing(number, now, windowMillis)) {
+    var standing = state.standing(number, now, windowMillis);
+    return switch (standing) {
       case UNKNOWN -> refuse(cmd.replyTo(), UNKNOWN_DECISION);
       case ANSWERED -> refuse(cmd.replyTo(), ALREADY_REWARDED);
-      case LATE -> logged(state, cmd, number, now, "after the decision's reward window of " + ModelChecks.describe(settings.rewardWindow()));
-      case CLOSED -> logged(state, cmd, number, now,
-          "the decision is closed: its reward window passed, or it was among the oldest beyond max-open-decisions");
-      case ARM_GONE -> logged(state, cmd, number, now, "arm '" + state.openDecision(number).arm() + "' is no longer in the model");
+      case LATE, CLOSED, ARM_GONE -> logged(state, cmd, number, now, state.notLearned(standing, number, settings.rewardWindow()));
       case LEARNABLE -> {
         var events = new ArrayList<Event>();
         events.add(new Rewarded(number, cmd.reward(), now));
         addCheckpoint(state, 1, now, events);
-        yield Effect().persist(events).thenReply(cmd.replyTo(), s -> {
+        yield persist(events).thenReply(cmd.replyTo(), s -> {
           var learned = s.openDecision(number).learned();
           return StatusReply.success(new RewardTaken(id, cmd.reward(), learned, s.version(),
               learned ? null : "the model refused the update (see the server log)"));
@@ -449,12 +502,24 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     var decisionIds = rewarded.stream().map(ModelChecks::decisionId).toList();
     if (events.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.success(new ConversionsRewarded(decisionIds)));
     addCheckpoint(state, events.size(), now, events);
-    return Effect().persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(new ConversionsRewarded(decisionIds)));
+    return persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(new ConversionsRewarded(decisionIds)));
   }
 
   private ReplyEffect<Event, BanditModelState> logged(BanditModelState state, Reward cmd, long number, long now, String reason) {
     return Effect().persist(new RewardLogged(number, cmd.reward(), now, reason))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new RewardTaken(cmd.decisionId(), cmd.reward(), false, s.version(), reason)));
+  }
+
+  /** All or nothing: a share with a record the model refuses learns nothing, and the reply names each such record. */
+  private ReplyEffect<Event, BanditModelState> onLearnInteractions(BanditModelState state, LearnInteractions cmd) {
+    var now = clock.millis();
+    var judged = InteractionChecks.judge(state, modelId, cmd.interactions(), now, settings.rewardWindow());
+    var reply = StatusReply.success(judged.taken());
+    if (!judged.refused().isEmpty() || !judged.persists(state, cmd.offsets())) return Effect().reply(cmd.replyTo(), reply);
+    var events = new ArrayList<Event>();
+    events.add(new InteractionsLearned(judged.learned(), cmd.offsets(), now));
+    addCheckpoint(state, judged.updates(), now, events);
+    return persist(events).thenReply(cmd.replyTo(), s -> reply);
   }
 
   private ReplyEffect<Event, BanditModelState> onRollback(BanditModelState state, Rollback cmd) {
@@ -489,7 +554,16 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     if (below <= state.closedBelow()) return Effect().none().thenNoReply();
     var events = new ArrayList<Event>();
     addClosing(state, below, now, events);
-    return Effect().persist(events).thenNoReply();
+    return persist(events).thenNoReply();
+  }
+
+  /**
+   * One event goes as a single persist: Pekko asks {@link #shouldSnapshot} with the state after a
+   * single event, but with the state before each event of a list (so the snapshot an event alone
+   * in a list calls for would wait for the next persist).
+   */
+  private EffectBuilder<Event, BanditModelState> persist(List<Event> events) {
+    return events.size() == 1 ? Effect().persist(events.get(0)) : Effect().persist(events);
   }
 
   /** Closes the open decisions below {@code below}, and takes a checkpoint if the reward-0 updates reach one. */
@@ -517,6 +591,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
             s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis(), e.userId(), e.context())))
         .onEvent(Rewarded.class, (state, e) -> apply(state, s -> s.rewarded(e.number(), e.reward(), e.conversionId())))
         .onEvent(RewardLogged.class, (state, e) -> apply(state, s -> s.rewardLogged(e.number())))
+        .onEvent(InteractionsLearned.class, (state, e) -> apply(state, s -> s.interactionsLearned(e.learned(), e.offsets())))
         .onEvent(DecisionsClosed.class, (state, e) -> apply(state, s -> s.decisionsClosed(e.below())))
         .onEvent(CheckpointTaken.class, (state, e) -> apply(state, s -> s.checkpointTaken(e.name(), e.atMillis(), e.dropped())))
         .onEvent(RolledBack.class, (state, e) -> apply(state, s -> s.rolledBack(e.checkpoint())))

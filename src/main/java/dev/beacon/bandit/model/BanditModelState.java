@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * (decision numbers {@code closedBelow..decisions}, oldest first, at most
  * {@code beacon.bandit.max-open-decisions}), whether each of the newest {@value #REMEMBERED_CLOSED}
  * closed decisions had a reward (so that a second one is still a conflict), and the checkpoints
- * kept. Mutable, confined to the entity; snapshots are a {@link Snapshot} (a copy), and every
- * change comes from an event, the same on replay: no clock, no randomness here.
+ * kept, and the highest offset learned per partition of the interactions topic (a record at or
+ * below it is a redelivery). Mutable, confined to the entity; snapshots are a {@link Snapshot} (a
+ * copy), and every change comes from an event, the same on replay: no clock, no randomness here.
  */
 final class BanditModelState implements CborSerializable {
   private static final Logger log = LoggerFactory.getLogger(BanditModelState.class);
@@ -59,6 +60,8 @@ final class BanditModelState implements CborSerializable {
   private final List<Checkpoint> checkpoints = new ArrayList<>();
   /** The running statistics that standardise the contexts built from users' journeys; none until the first. */
   private RunningStandardizer standardizer;
+  /** Topic partition ({@code beacon.interactions-3}) → the highest offset of it this model has taken. */
+  private final Map<String, Long> interactionOffsets = new HashMap<>();
   /** The learned updates before the latest event applied: whether that event crossed a snapshot mark. Not snapshotted. */
   private long updatesBeforeLatestEvent;
 
@@ -174,6 +177,21 @@ final class BanditModelState implements CborSerializable {
     return model.arms().contains(decision.arm()) ? Standing.LEARNABLE : Standing.ARM_GONE;
   }
 
+  /** Why a reward for decision {@code number} of this standing (late, closed, arm gone) is logged and not learned. */
+  String notLearned(Standing standing, long number, java.time.Duration rewardWindow) {
+    return switch (standing) {
+      case LATE -> "after the decision's reward window of " + ModelChecks.describe(rewardWindow);
+      case CLOSED -> "the decision is closed: its reward window passed, or it was among the oldest beyond max-open-decisions";
+      case ARM_GONE -> "arm '" + open.get(number).arm() + "' is no longer in the model";
+      default -> throw new IllegalArgumentException("a reward of a decision " + standing + " is not logged");
+    };
+  }
+
+  /** The highest offset of this topic partition the model has taken; -1 for none. */
+  long interactionOffset(String partition) {
+    return interactionOffsets.getOrDefault(partition, -1L);
+  }
+
   OpenDecision openDecision(long number) {
     return open.get(number);
   }
@@ -256,6 +274,32 @@ final class BanditModelState implements CborSerializable {
   /** A reward within the window: learned. */
   void rewarded(long number, double reward, String conversionId) {
     updatesBeforeLatestEvent = totalUpdates;
+    answer(number, reward, conversionId);
+  }
+
+  /** A reward not learned: the decision counts as answered. */
+  void rewardLogged(long number) {
+    updatesBeforeLatestEvent = totalUpdates;
+    logAnswer(number);
+  }
+
+  /** A share of the interactions topic: each record learned (or logged) in order; the offsets taken move up. */
+  void interactionsLearned(List<Learned> learned, Map<String, Long> offsets) {
+    updatesBeforeLatestEvent = totalUpdates;
+    for (var item : learned) {
+      if (item instanceof Learned.Shown shown) {
+        learn(shown.arm(), shown.features(), shown.reward(), "an interaction");
+      } else if (item instanceof Learned.DecisionRewarded rewarded) {
+        answer(rewarded.number(), rewarded.reward(), null);
+      } else if (item instanceof Learned.DecisionRewardLogged logged) {
+        logAnswer(logged.number());
+      }
+    }
+    offsets.forEach((partition, offset) -> interactionOffsets.merge(partition, offset, Math::max));
+  }
+
+  /** {@code conversionId}: the user's conversion that gave the reward, null for one sent for the decision. */
+  private void answer(long number, double reward, String conversionId) {
     var decision = open.get(number);
     var answered = decision.answered(learn(decision, reward), conversionId);
     open.put(number, answered);
@@ -263,9 +307,7 @@ final class BanditModelState implements CborSerializable {
     indexByConversion(answered);
   }
 
-  /** A reward not learned: the decision counts as answered. */
-  void rewardLogged(long number) {
-    updatesBeforeLatestEvent = totalUpdates;
+  private void logAnswer(long number) {
     rewardsNotLearned++;
     var decision = open.get(number);
     if (decision != null) {
@@ -339,10 +381,15 @@ final class BanditModelState implements CborSerializable {
    * command; should it happen anyway, nothing is learned, the same way on every replay.
    */
   private boolean learn(OpenDecision decision, double reward) {
+    return learn(decision.arm(), decision.features(), reward, "decision " + decision.number());
+  }
+
+  /** {@code what}: the reward's source, for the log line. */
+  private boolean learn(String arm, double[] features, double reward, String what) {
     try {
-      model.update(decision.arm(), decision.features(), reward);
+      model.update(arm, features, reward);
     } catch (IllegalArgumentException e) {
-      log.warn("Model of {} did not learn reward {} of decision {}: {}", organizationId, reward, decision.number(), e.getMessage());
+      log.warn("Model of {} did not learn reward {} of {}: {}", organizationId, reward, what, e.getMessage());
       return false;
     }
     totalUpdates++;
@@ -382,13 +429,14 @@ final class BanditModelState implements CborSerializable {
   record Snapshot(String organizationId, LinUcbParameters parameters, long version, long decisions, long closedBelow,
       List<OpenDecision> open, long rememberedFrom, long[] answeredClosed, long totalUpdates, double rewardSum,
       long rewardsNotLearned, Map<String, Long> actionCounts, List<Checkpoint> checkpoints,
-      @JsonInclude(JsonInclude.Include.NON_NULL) RunningStandardizer.State standardizer) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) RunningStandardizer.State standardizer, Map<String, Long> interactionOffsets) {}
 
   @JsonValue
   Snapshot snapshot() {
     return new Snapshot(organizationId, model == null ? null : model.export(), version, decisions, closedBelow,
         List.copyOf(open.values()), rememberedFrom, answeredClosed.toLongArray(), totalUpdates, rewardSum, rewardsNotLearned,
-        new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints), standardizer == null ? null : standardizer.state());
+        new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints), standardizer == null ? null : standardizer.state(),
+        new java.util.TreeMap<>(interactionOffsets));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -413,6 +461,8 @@ final class BanditModelState implements CborSerializable {
     state.actionCounts.putAll(s.actionCounts());
     state.checkpoints.addAll(s.checkpoints());
     state.standardizer = s.standardizer() == null ? null : RunningStandardizer.restore(s.standardizer());
+    // snapshots taken before the interactions topic have none
+    if (s.interactionOffsets() != null) state.interactionOffsets.putAll(s.interactionOffsets());
     return state;
   }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * @param rewardWindow a reward within this long after its decision is learned; after it, logged only
  * @param closeCheckInterval how often a running model closes the decisions whose window has passed
  * @param maxOpenDecisions decisions held open at most; beyond it the oldest closes early
- * @param snapshotEvery a snapshot after every this many learned updates
+ * @param snapshotEvery a snapshot after every this many learned updates, at most one per this many events
  * @param snapshotEveryEvents and one after every this many to 1.5 times this many events (decisions alone)
  * @param checkpointEvery a named checkpoint after every this many learned updates
  * @param checkpointsKept the newest checkpoints kept; older ones go

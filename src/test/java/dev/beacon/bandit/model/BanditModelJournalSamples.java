@@ -35,7 +35,22 @@ public final class BanditModelJournalSamples {
     samples.put(PREFIX + "BanditModelState", state());
     samples.put(PREFIX + "ModelDirectory$Registered", new ModelDirectory.Registered("high_value@org_456"));
     samples.put(PREFIX + "ModelDirectory$State", new ModelDirectory.State(List.of("Frühjahr-✓", "at_risk@org_456", "picker")));
+    samples.put("bandit-events/InteractionsLearned.1", interactionsLearned());
     return samples;
+  }
+
+  /** Interactions of every kind, an arm named twice, extreme and negative numbers, two partitions. */
+  private static BanditModel.InteractionsLearned interactionsLearned() {
+    var offsets = new java.util.LinkedHashMap<String, Long>();
+    offsets.put("customer-interactions-0", 0L);
+    offsets.put("beacon.interactions-11", Long.MAX_VALUE - 1);
+    return new BanditModel.InteractionsLearned(List.of(
+        new Learned.Shown("Frühjahr ✓ 🚀", new double[] {1.5, -0.0, 4.9e-324}, 1),
+        new Learned.DecisionRewarded(Long.MAX_VALUE, -1e6),
+        new Learned.Shown("キャンペーン", new double[] {-1e6, 1e6, 0.1}, -0.25),
+        new Learned.DecisionRewardLogged(7, 49.99, "after the decision's reward window of 7d ✓"),
+        new Learned.Shown("Frühjahr ✓ 🚀", new double[] {Double.MIN_NORMAL, 3, -7}, 0)),
+        offsets, AT + 8);
   }
 
   private static BanditModel.Configured configured() {

@@ -13,6 +13,8 @@ import dev.beacon.bandit.LinUcbSettings;
 import dev.beacon.bandit.model.ModelFixtures.Model;
 import dev.beacon.common.Json;
 import dev.beacon.testing.MovableClock;
+import dev.beacon.testing.TestDatabase;
+import dev.beacon.testing.TestKits;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * input leaving the model as it was.
  */
 class BanditModelTest {
-  private static final ActorTestKit testKit = ModelFixtures.kitWithJournal("BanditModelTest");
+  private static final TestDatabase db = ModelFixtures.h2();
+  private static final ActorTestKit testKit = TestKits.withJournal("BanditModelTest", db, "");
   private static final AtomicInteger models = new AtomicInteger();
 
   private final MovableClock clock = new MovableClock(NOW);

@@ -33,11 +33,7 @@ final class ModelFixtures {
 
   /** A testkit whose journal is an H2 database of its own in a new temporary directory. */
   static ActorTestKit kitWithJournal(String name) {
-    try {
-      return TestKits.withJournal(name, TestDatabase.h2(java.nio.file.Files.createTempDirectory("beacon-" + name)), "");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return TestKits.withJournal(name, h2(), "");
   }
 
   /** application.conf's beacon.bandit with a dimension of 3, a close check every 100 ms and {@code overrides}. */
@@ -45,6 +41,15 @@ final class ModelFixtures {
     var application = ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.bandit");
     return BanditSettings.from(ConfigFactory.parseString("dimension = " + DIMENSION + "\nclose-check-interval = 100ms\n" + overrides)
         .withFallback(application));
+  }
+
+  /** An H2 database in a fresh temporary folder, for one test class's journal. */
+  static TestDatabase h2() {
+    try {
+      return TestDatabase.h2(java.nio.file.Files.createTempDirectory("beacon-models"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static double[] x(double... values) {

@@ -1,0 +1,143 @@
+package dev.beacon.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerMessage;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.Subscriptions;
+import org.apache.pekko.kafka.javadsl.Committer;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A topic consumed in micro-batches: a committable source, each record read as it comes, grouped
+ * by size and time, each batch applied, and its offsets (the last one of each partition it read)
+ * committed, in order, only once the batch is applied. A few batches may be in flight. A failed
+ * batch fails the stream, which restarts with backoff from the last commit. {@link #drain()} stops
+ * fetching, finishes the batches in hand and commits; {@link #abort()} stops at once without
+ * committing, which is what a crash looks like to the broker.
+ *
+ * @param <R> a record as read, which the batch is applied with
+ */
+public final class MicroBatchStream<R> {
+  private static final Logger log = LoggerFactory.getLogger(MicroBatchStream.class);
+
+  /** How batches are cut and applied: at most {@code size} records or {@code window}; {@code parallelism} in flight. */
+  public record Batching(int size, Duration window, int parallelism, Duration minBackoff, Duration maxBackoff) {}
+
+  /** What the stream does with its records, and what it is told. */
+  public interface Handler<R> {
+    R read(ConsumerRecord<String, byte[]> record);
+
+    /** Completes once the batch may be committed; a failure restarts the stream from the last commit. */
+    CompletionStage<?> apply(List<R> batch);
+
+    /** The stream (re)starts from the last commit: earlier batches are no longer waited for. */
+    default void restarted() {}
+
+    /** A batch's offsets were committed. */
+    default void committed() {}
+  }
+
+  private final ActorSystem<?> system;
+  private final String name;
+  private final String topic;
+  private final ConsumerSettings<String, byte[]> consumerSettings;
+  private final Batching batching;
+  private final Handler<R> handler;
+  private final AtomicReference<Consumer.Control> control = new AtomicReference<>(Consumer.createNoopControl());
+  private CompletionStage<Done> completion;
+  private UniqueKillSwitch killSwitch;
+
+  /** {@code name}: the stream in log lines ("Ingest stream"); read as consumer group {@code groupId} with Beacon's client properties. */
+  public MicroBatchStream(ActorSystem<?> system, String name, KafkaSettings kafka, String topic, String groupId, Batching batching,
+      Handler<R> handler) {
+    this.system = system;
+    this.name = name;
+    this.topic = topic;
+    this.consumerSettings = consumerSettings(system, kafka, groupId);
+    this.batching = batching;
+    this.handler = handler;
+  }
+
+  /** {@code pekko.kafka.consumer} with the bootstrap servers, the group and the client properties. */
+  static ConsumerSettings<String, byte[]> consumerSettings(ActorSystem<?> system, KafkaSettings kafka, String groupId) {
+    return ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
+        .withBootstrapServers(kafka.bootstrapServers())
+        .withGroupId(groupId)
+        .withProperties(kafka.clientProperties());
+  }
+
+  public MicroBatchStream<R> start() {
+    var committerSettings = CommitterSettings.create(system);
+    var restart = RestartSettings.create(batching.minBackoff(), batching.maxBackoff(), 0.2);
+    var running = RestartSource.onFailuresWithBackoff(restart, () ->
+            Consumer.committableSource(consumerSettings, Subscriptions.topics(topic))
+                .mapMaterializedValue(c -> {
+                  handler.restarted();
+                  control.set(c);
+                  return c;
+                })
+                .map(msg -> Pair.create(msg.committableOffset(), handler.read(msg.record())))
+                .async()
+                .groupedWithin(batching.size(), batching.window())
+                .mapAsync(batching.parallelism(), this::apply)
+                .via(Committer.flow(committerSettings))
+                .map(done -> {
+                  handler.committed();
+                  return done;
+                }))
+        .viaMat(KillSwitches.single(), Keep.right())
+        .toMat(Sink.ignore(), Keep.both())
+        .run(system);
+    killSwitch = running.first();
+    completion = running.second();
+    completion.whenComplete((done, error) -> {
+      if (error != null) log.error("{} on {} stopped", name, topic, error);
+      else log.info("{} on {} completed", name, topic);
+    });
+    return this;
+  }
+
+  private CompletionStage<ConsumerMessage.Committable> apply(List<Pair<ConsumerMessage.CommittableOffset, R>> batch) {
+    var records = new ArrayList<R>(batch.size());
+    // what a batch commits: the last offset of each partition it read
+    var offsets = new LinkedHashMap<ConsumerMessage.GroupTopicPartition, ConsumerMessage.CommittableOffset>();
+    for (var read : batch) {
+      records.add(read.second());
+      offsets.put(read.first().partitionOffset().key(), read.first());
+    }
+    return handler.apply(records).thenApply(applied -> ConsumerMessage.createCommittableOffsetBatch(List.copyOf(offsets.values())));
+  }
+
+  /** Stops fetching, lets the batches in hand finish and commit, then completes. */
+  public CompletionStage<Done> drain() {
+    if (completion == null) return CompletableFuture.completedFuture(Done.getInstance());
+    return control.get().drainAndShutdown(completion, system.executionContext());
+  }
+
+  /** Stops at once, without draining or committing what is in hand. */
+  public void abort() {
+    if (killSwitch != null) killSwitch.abort(new IllegalStateException(name + " aborted"));
+  }
+}
