@@ -35,8 +35,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.slf4j.Logger;
@@ -106,8 +104,7 @@ public final class BeaconServer {
     Topics.ensure(kafka, settings.modelStreams().topics());
 
     var system = startup.started(Startup.actorSystem(config), Startup::terminate);
-    var cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    Startup.joinCluster(system, settings.cluster());
     var readSide = startup.started(new ReadSideDatabase(settings.database(), settings.readSide().poolSize()),
         ReadSideDatabase::close);
     var producer = startup.started(new EventProducer(kafka, kafka.produceTimeout()), EventProducer::close);

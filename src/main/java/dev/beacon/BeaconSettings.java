@@ -25,7 +25,7 @@ import java.nio.file.Path;
 record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
     DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
-    LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams) {
+    LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams, ClusterSettings cluster) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -45,6 +45,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         SecuritySettings.from(beacon.getConfig("security")),
         LiveSettings.from(beacon.getConfig("live")),
         BanditSettings.from(beacon.getConfig("bandit")),
-        ModelStreamSettings.from(beacon.getConfig("bandit")));
+        ModelStreamSettings.from(beacon.getConfig("bandit")),
+        ClusterSettings.from(beacon.getConfig("cluster")));
   }
 }

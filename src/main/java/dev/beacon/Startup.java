@@ -18,10 +18,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -154,6 +159,34 @@ final class Startup {
     var listener = new Listener("cluster (Artery)", artery.getString("hostname"), artery.getInt("port"),
         "BEACON_CLUSTER_HOST", "BEACON_CLUSTER_PORT");
     return listener.bind(() -> ActorSystem.<Void>create(Behaviors.empty(), "beacon", config));
+  }
+
+  /**
+   * Joins this node to its cluster and waits until it is Up: itself when it has no seed nodes (a
+   * cluster of one), else the seed nodes Pekko was given ({@code pekko.cluster.seed-nodes}). A node
+   * that is not Up within the join timeout stops the start, saying which seeds it tried.
+   */
+  static void joinCluster(ActorSystem<?> system, ClusterSettings settings) {
+    var up = new CompletableFuture<Void>();
+    org.apache.pekko.cluster.Cluster.get(system.classicSystem()).registerOnMemberUp(() -> up.complete(null));
+    if (settings.single()) {
+      var cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    try {
+      up.get(settings.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new StartupFailure(settings.single()
+          ? "this node did not come Up in a cluster of its own within " + settings.joinTimeout().toSeconds() + " s"
+          : "this node did not join the cluster of seed nodes " + String.join(", ", settings.seedNodes()) + " within "
+              + settings.joinTimeout().toSeconds() + " s; start the first seed node, check BEACON_CLUSTER_SEED_NODES and "
+              + "that their cluster ports are reachable from here", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupFailure("interrupted while joining the cluster", e);
+    } catch (ExecutionException e) {
+      throw new StartupFailure("could not join the cluster: " + StartupFailure.rootReason(e), e);
+    }
   }
 
   /** Pekko Management ({@code pekko.management.http}), bound before this returns. */

@@ -2,6 +2,7 @@ package dev.beacon.common;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
 import java.util.Map;
 
 /**
@@ -26,7 +27,10 @@ public final class BeaconConfig {
         .withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference()).resolve());
   }
 
-  /** Adds the derived journal settings to an already resolved configuration (tests build theirs). */
+  /**
+   * Adds the derived journal settings, and Pekko's seed nodes from {@code beacon.cluster.seed-nodes},
+   * to an already resolved configuration (tests build theirs).
+   */
   public static Config withDerived(Config resolved) {
     var db = DatabaseSettings.from(resolved.getConfig("beacon"));
     var prefix = "pekko-persistence-jdbc.shared-databases.beacon.";
@@ -39,6 +43,11 @@ public final class BeaconConfig {
         prefix + "db.numThreads", db.maxPoolSize(),
         prefix + "db.maxConnections", db.maxPoolSize(),
         "pekko.projection.jdbc.dialect", db.isPostgres() ? "postgres-dialect" : "h2-dialect"));
+    var seeds = new ArrayList<String>();
+    for (var seed : resolved.getString("beacon.cluster.seed-nodes").split(",")) {
+      if (!seed.isBlank()) seeds.add(seed.strip());
+    }
+    if (!seeds.isEmpty()) derived = derived.withFallback(ConfigFactory.parseMap(Map.of("pekko.cluster.seed-nodes", seeds)));
     return derived.withFallback(resolved).resolve();
   }
 }
