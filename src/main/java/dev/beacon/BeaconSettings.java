@@ -13,6 +13,7 @@ import dev.beacon.ingest.IngestSettings;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.journey.JourneySettings;
 import dev.beacon.live.LiveSettings;
+import dev.beacon.ops.MetricsSettings;
 import dev.beacon.security.SecuritySettings;
 import dev.beacon.simulate.SimulatorSettings;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import java.nio.file.Path;
 record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
     DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
-    LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams) {
+    LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams, MetricsSettings metrics) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -45,6 +46,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         SecuritySettings.from(beacon.getConfig("security")),
         LiveSettings.from(beacon.getConfig("live")),
         BanditSettings.from(beacon.getConfig("bandit")),
-        ModelStreamSettings.from(beacon.getConfig("bandit")));
+        ModelStreamSettings.from(beacon.getConfig("bandit")),
+        MetricsSettings.from(beacon.getConfig("metrics")));
   }
 }
