@@ -8,6 +8,7 @@ import dev.beacon.bandit.model.InteractionStats;
 import dev.beacon.bandit.model.ModelStreams;
 import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
+import dev.beacon.common.LogContext;
 import dev.beacon.common.ReadSideDatabase;
 import dev.beacon.common.StartupFailure;
 import dev.beacon.ingest.EmbeddedKafka;
@@ -19,8 +20,11 @@ import dev.beacon.journey.JourneyConversions;
 import dev.beacon.journey.JourneyFeature;
 import dev.beacon.live.DashboardPage;
 import dev.beacon.live.LiveFeature;
+import dev.beacon.ops.ConsumerLag;
+import dev.beacon.ops.HttpMeters;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
+import dev.beacon.ops.PolledMeters;
 import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
@@ -35,6 +39,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.slf4j.Logger;
@@ -105,6 +110,8 @@ public final class BeaconServer {
 
     var system = startup.started(Startup.actorSystem(config), Startup::terminate);
     Startup.joinCluster(system, settings.cluster());
+    var self = Cluster.get(system).selfMember().address();
+    LogContext.node(self.getHost().orElse("") + ":" + self.getPort().map(String::valueOf).orElse(""));
     var readSide = startup.started(new ReadSideDatabase(settings.database(), settings.readSide().poolSize()),
         ReadSideDatabase::close);
     var producer = startup.started(new EventProducer(kafka, kafka.produceTimeout()), EventProducer::close);
@@ -116,11 +123,11 @@ public final class BeaconServer {
     var live = LiveFeature.bus(system);
     var simulator = SimulatorFeature.start(system, settings.simulator(), producer::send, kafka.topic(), clock);
     var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(),
-        access, live, clock);
+        access, live, registry, clock);
     var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, live, clock);
     var models = BanditModelFeature.start(system, settings.bandit(), settings.http(), access,
-        settings.events().organizationIdPattern(), new JourneyContext(journeys.profiles()), clock);
-    if (settings.journey().tracking()) JourneyConversions.init(system, readSide, models::rewardConversions);
+        settings.events().organizationIdPattern(), new JourneyContext(journeys.profiles()), registry, clock);
+    if (settings.journey().tracking()) JourneyConversions.init(system, readSide, registry, models::rewardConversions);
     var modelStreams = ModelStreams.start(system, settings.modelStreams(), kafka, settings.ingest(), producer, readSide, registry,
         settings.http().askTimeout());
     var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
@@ -128,7 +135,7 @@ public final class BeaconServer {
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
         producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, access, clock), IngestFeature::close);
     // The dashboard page is static and public: it stands before the key check, its data calls carry the key.
-    var routes = Directives.concat(new DashboardPage().routes(), access.authenticate(Directives.concat(
+    var routes = new HttpMeters(registry).measured(Directives.concat(new DashboardPage().routes(), access.authenticate(Directives.concat(
         ingest.routes(),
         new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), access, clock).routes(),
         simulator.routes(access),
@@ -137,7 +144,7 @@ public final class BeaconServer {
         dashboards.routes(),
         models.routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
-        new OpsRoutes(registry, access).routes())));
+        new OpsRoutes(registry, access).routes()))));
     Startup.management(system, config);
     var binding = Startup.http(system, settings.http(), https, routes);
     log.info("Beacon HTTP API on {} over {}", binding.localAddress(), https.isPresent()
@@ -149,6 +156,9 @@ public final class BeaconServer {
     }
     ingest.startConsuming();
     modelStreams.startConsuming();
+    PolledMeters.start(system, registry, settings.metrics().interval(), List.of(
+        new ConsumerLag.Source(kafka.topic(), ingest::consumerMetrics),
+        new ConsumerLag.Source(settings.modelStreams().interactionsTopic(), modelStreams::consumerMetrics)));
 
     var server = new BeaconServer(system, embedded, producer, readSide, ingest, modelStreams, binding);
     server.registerShutdown();

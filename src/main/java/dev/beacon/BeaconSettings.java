@@ -13,6 +13,7 @@ import dev.beacon.ingest.IngestSettings;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.journey.JourneySettings;
 import dev.beacon.live.LiveSettings;
+import dev.beacon.ops.MetricsSettings;
 import dev.beacon.security.SecuritySettings;
 import dev.beacon.simulate.SimulatorSettings;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import java.nio.file.Path;
 record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSettings kafka, IngestSettings ingest,
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
     DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
-    LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams, ClusterSettings cluster) {
+    LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams, ClusterSettings cluster,
+    MetricsSettings metrics) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -46,6 +48,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         LiveSettings.from(beacon.getConfig("live")),
         BanditSettings.from(beacon.getConfig("bandit")),
         ModelStreamSettings.from(beacon.getConfig("bandit")),
-        ClusterSettings.from(beacon.getConfig("cluster")));
+        ClusterSettings.from(beacon.getConfig("cluster")),
+        MetricsSettings.from(beacon.getConfig("metrics")));
   }
 }

@@ -8,6 +8,7 @@ import dev.beacon.common.CommandLines;
 import dev.beacon.common.ScalaConsole;
 import dev.beacon.simulate.SimulateCommand;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -26,6 +27,8 @@ import picocli.CommandLine.HelpCommand;
         "Configuration: application.conf, every value overridable by environment (see README)."})
 public final class Main implements Callable<Integer> {
   private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+  private static final String LOG_FORMAT = "BEACON_LOG_FORMAT";
+  private static final List<String> LOG_FORMATS = List.of("text", "json");
 
   static {
     // Scala's CompletionStages (every Pekko ask) run their callbacks on the common pool; with
@@ -49,6 +52,12 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command {@code args} name (serve when they name none); returns the exit status. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    var logFormat = System.getenv(LOG_FORMAT);
+    // before the first log line: logback.xml includes logback-<format>.xml, and with no such file nothing is logged
+    if (logFormat != null && !LOG_FORMATS.contains(logFormat)) {
+      err.println("Beacon cannot start: " + LOG_FORMAT + " is '" + logFormat + "'; it must be one of " + String.join(", ", LOG_FORMATS));
+      return 1;
+    }
     return CommandLines.execute(Main.class, args, out, err);
   }
 

@@ -1,11 +1,13 @@
 package dev.beacon.common;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -13,7 +15,8 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
  * What every sharded entity of Beacon is built with: its persistence id, its restart after a
- * failure, its registration with sharding, and the {@code organisation|id} form of the entity ids
+ * failure, its registration with sharding, its type and id on every log line it writes (MDC
+ * {@code entityType}, {@code entityId}), and the {@code organisation|id} form of the entity ids
  * of everything an organisation owns.
  */
 public final class Entities {
@@ -32,10 +35,17 @@ public final class Entities {
     return PersistenceId.ofUniqueId(type.name() + "|" + entityId);
   }
 
-  /** Registers an entity type with sharding; passivation sends {@code stopMessage}, which the entity answers by stopping. */
+  /**
+   * Registers an entity type with sharding; passivation sends {@code stopMessage}, which the entity
+   * answers by stopping. The MDC is set around every message the entity takes, its recovery's too.
+   */
   public static <C> void init(ActorSystem<?> system, EntityTypeKey<C> type, Function<String, Behavior<C>> create,
       C stopMessage) {
-    ClusterSharding.get(system).init(Entity.of(type, ctx -> create.apply(ctx.getEntityId())).withStopMessage(stopMessage));
+    @SuppressWarnings("unchecked")
+    var everyMessage = (Class<C>) (Class<?>) Object.class;
+    ClusterSharding.get(system).init(Entity.of(type, ctx -> Behaviors.withMdc(everyMessage,
+        Map.of("entityType", type.name(), "entityId", ctx.getEntityId()), create.apply(ctx.getEntityId())))
+        .withStopMessage(stopMessage));
   }
 
   /** The entity id of something an organisation owns. Organisation ids never contain '|'. */

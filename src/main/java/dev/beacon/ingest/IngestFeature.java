@@ -9,7 +9,10 @@ import dev.beacon.security.Access;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -43,9 +46,9 @@ public final class IngestFeature implements AutoCloseable {
     var stats = new IngestStats(clock);
     stats.bindTo(registry);
     var parser = new EventParser(events, clock);
-    var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER);
+    var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER, registry);
     var processor = new BatchProcessor(parts, deadLetters, stats, settings.entityTimeout());
-    var stream = new IngestStream(system, kafka, settings, parser, processor, stats);
+    var stream = new IngestStream(system, kafka, settings, parser, processor, stats, registry);
     var status = new PipelineStatus(kafka, stats);
     var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.maxBatch(), http.maxBodySize());
     var routes = new IngestRoutes(intake, status, http.maxBodySize(), Materializer.matFromSystem(system), access).routes();
@@ -63,6 +66,11 @@ public final class IngestFeature implements AutoCloseable {
   /** Starts reading the topic, unless {@code beacon.ingest.enabled} is off. */
   public void startConsuming() {
     if (settings.enabled()) stream.start();
+  }
+
+  /** The ingest consumer's metrics, {@code records-lag} per partition among them. */
+  public CompletionStage<Map<MetricName, Metric>> consumerMetrics() {
+    return stream.consumerMetrics();
   }
 
   /** Stops fetching, finishes the batch in hand and commits it. */

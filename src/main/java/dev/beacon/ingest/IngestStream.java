@@ -1,12 +1,17 @@
 package dev.beacon.ingest;
 
+import dev.beacon.common.LogContext;
 import dev.beacon.event.EventParser;
 import dev.beacon.event.Origin;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -28,20 +33,22 @@ final class IngestStream implements MicroBatchStream.Handler<IngestStream.Read> 
   private final MicroBatchStream<Read> stream;
 
   public IngestStream(ActorSystem<?> system, KafkaSettings kafka, IngestSettings settings, EventParser parser,
-      BatchProcessor processor, IngestStats stats) {
+      BatchProcessor processor, IngestStats stats, MeterRegistry registry) {
     this.kafka = kafka;
     this.parser = parser;
     this.processor = processor;
     this.stats = stats;
     this.stream = new MicroBatchStream<>(system, "Ingest stream", kafka, kafka.topic(), kafka.groupId(),
         new MicroBatchStream.Batching(settings.batchSize(), settings.batchWindow(), settings.parallelism(),
-            settings.retryMinBackoff(), settings.retryMaxBackoff()), this);
+            settings.retryMinBackoff(), settings.retryMaxBackoff()), this, registry);
   }
 
   public IngestStream start() {
     stream.start();
-    log.info("Ingest stream consuming {} at {} as group {} (client properties: {})", kafka.topic(),
-        kafka.bootstrapServers(), kafka.groupId(), kafka.clientPropertyNames());
+    try (var logged = LogContext.topic(kafka.topic())) {
+      log.info("Ingest stream consuming {} at {} as group {} (client properties: {})", kafka.topic(),
+          kafka.bootstrapServers(), kafka.groupId(), kafka.clientPropertyNames());
+    }
     return this;
   }
 
@@ -69,7 +76,10 @@ final class IngestStream implements MicroBatchStream.Handler<IngestStream.Read> 
     return processor.process(records)
         .whenComplete((d, e) -> {
           stats.batchEnded(records.size());
-          if (e != null) log.warn("Batch of {} records failed; the stream restarts from the last commit: {}", records.size(), e.toString());
+          if (e == null) return;
+          try (var logged = LogContext.topic(kafka.topic())) {
+            log.warn("Batch of {} records failed; the stream restarts from the last commit: {}", records.size(), e.toString());
+          }
         })
         .thenApply(done -> {
           var now = System.currentTimeMillis();
@@ -89,6 +99,11 @@ final class IngestStream implements MicroBatchStream.Handler<IngestStream.Read> 
   @Override
   public void committed() {
     stats.committed();
+  }
+
+  /** The consumer's metrics, {@code records-lag} per partition among them. */
+  public CompletionStage<Map<MetricName, Metric>> consumerMetrics() {
+    return stream.consumerMetrics();
   }
 
   /** Stops fetching, lets the batches in hand finish and commit, then completes. */

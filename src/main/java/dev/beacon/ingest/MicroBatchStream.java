@@ -1,14 +1,21 @@
 package dev.beacon.ingest;
 
+import dev.beacon.common.LogContext;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.Done;
@@ -35,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * committed, in order, only once the batch is applied. A few batches may be in flight. A failed
  * batch fails the stream, which restarts with backoff from the last commit. {@link #drain()} stops
  * fetching, finishes the batches in hand and commits; {@link #abort()} stops at once without
- * committing, which is what a crash looks like to the broker.
+ * committing, which is what a crash looks like to the broker. Each batch's size and the time it
+ * took to apply (every entity persisted its share) are on /metrics, tagged with the topic
+ * ({@code beacon.batch.size}, {@code beacon.batch.persist}).
  *
  * @param <R> a record as read, which the batch is applied with
  */
@@ -65,19 +74,44 @@ public final class MicroBatchStream<R> {
   private final ConsumerSettings<String, byte[]> consumerSettings;
   private final Batching batching;
   private final Handler<R> handler;
+  private final DistributionSummary batchSize;
+  private final Timer batchPersist;
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>(Consumer.createNoopControl());
   private CompletionStage<Done> completion;
   private UniqueKillSwitch killSwitch;
 
-  /** {@code name}: the stream in log lines ("Ingest stream"); read as consumer group {@code groupId} with Beacon's client properties. */
+  /**
+   * {@code name}: the stream in log lines ("Ingest stream"); read as consumer group {@code groupId}
+   * with Beacon's client properties; its batches measured in {@code registry}.
+   */
   public MicroBatchStream(ActorSystem<?> system, String name, KafkaSettings kafka, String topic, String groupId, Batching batching,
-      Handler<R> handler) {
+      Handler<R> handler, MeterRegistry registry) {
     this.system = system;
     this.name = name;
     this.topic = topic;
     this.consumerSettings = consumerSettings(system, kafka, groupId);
     this.batching = batching;
     this.handler = handler;
+    this.batchSize = DistributionSummary.builder("beacon.batch.size")
+        .description("records in each micro-batch of a consumer stream, by topic")
+        .tags("topic", topic)
+        .serviceLevelObjectives(sizeBuckets(batching.size()))
+        .register(registry);
+    this.batchPersist = Timer.builder("beacon.batch.persist")
+        .description("time from a micro-batch's start until every entity persisted its share, by topic")
+        .tags("topic", topic)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  /** Powers of 4 up to the largest batch: a few buckets that still tell 1 from 100 from 20,000. */
+  private static double[] sizeBuckets(int largest) {
+    var buckets = new ArrayList<Double>();
+    for (long b = 1; b < largest; b *= 4) buckets.add((double) b);
+    buckets.add((double) largest);
+    return buckets.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** {@code pekko.kafka.consumer} with the bootstrap servers, the group and the client properties. */
@@ -113,8 +147,10 @@ public final class MicroBatchStream<R> {
     killSwitch = running.first();
     completion = running.second();
     completion.whenComplete((done, error) -> {
-      if (error != null) log.error("{} on {} stopped", name, topic, error);
-      else log.info("{} on {} completed", name, topic);
+      try (var logged = LogContext.topic(topic)) {
+        if (error != null) log.error("{} on {} stopped", name, topic, error);
+        else log.info("{} on {} completed", name, topic);
+      }
     });
     return this;
   }
@@ -127,7 +163,17 @@ public final class MicroBatchStream<R> {
       records.add(read.second());
       offsets.put(read.first().partitionOffset().key(), read.first());
     }
-    return handler.apply(records).thenApply(applied -> ConsumerMessage.createCommittableOffsetBatch(List.copyOf(offsets.values())));
+    batchSize.record(records.size());
+    var started = Timer.start();
+    return handler.apply(records).thenApply(applied -> {
+      started.stop(batchPersist);
+      return ConsumerMessage.createCommittableOffsetBatch(List.copyOf(offsets.values()));
+    });
+  }
+
+  /** The consumer's own metrics ({@code records-lag} per partition among them); none while it is not running. */
+  public CompletionStage<Map<MetricName, Metric>> consumerMetrics() {
+    return control.get().getMetrics();
   }
 
   /** Stops fetching, lets the batches in hand finish and commit, then completes. */

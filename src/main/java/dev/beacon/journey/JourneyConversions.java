@@ -2,6 +2,8 @@ package dev.beacon.journey;
 
 import dev.beacon.attribution.RuleBasedAttribution;
 import dev.beacon.common.ReadSideDatabase;
+import dev.beacon.ops.ProjectionLag;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -46,12 +48,13 @@ public final class JourneyConversions {
     }
   }
 
-  public static void init(ActorSystem<?> system, ReadSideDatabase database,
+  public static void init(ActorSystem<?> system, ReadSideDatabase database, MeterRegistry registry,
       Function<List<Counted>, CompletionStage<Done>> consumer) {
+    var lag = new ProjectionLag(registry, "journey-conversions");
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-conversions", JourneyBucket.TAGS.size(),
         i -> ProjectionBehavior.create(JdbcProjection.groupedWithinAsync(ProjectionId.of("journey-conversions", JourneyBucket.TAGS.get(i)),
                 EventSourcedProvider.<JourneyBucket.Event>eventsByTag(system, JdbcReadJournal.Identifier(), JourneyBucket.TAGS.get(i)),
-                database::session, () -> new Consumer(consumer), system)
+                database::session, () -> new Consumer(consumer, lag), system)
             .withGroup(1000, Duration.ofMillis(100))),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -82,9 +85,11 @@ public final class JourneyConversions {
 
   private static final class Consumer extends Handler<List<EventEnvelope<JourneyBucket.Event>>> {
     private final Function<List<Counted>, CompletionStage<Done>> consumer;
+    private final ProjectionLag lag;
 
-    Consumer(Function<List<Counted>, CompletionStage<Done>> consumer) {
+    Consumer(Function<List<Counted>, CompletionStage<Done>> consumer, ProjectionLag lag) {
       this.consumer = consumer;
+      this.lag = lag;
     }
 
     @Override
@@ -97,7 +102,11 @@ public final class JourneyConversions {
               conversion.timestampMillis(), conversion.value(), campaigns(conversion, update.hits())));
         }
       }
-      return counted.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance()) : consumer.apply(counted);
+      var handed = counted.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance()) : consumer.apply(counted);
+      return handed.thenApply(done -> {
+        lag.handled(envelopes);
+        return done;
+      });
     }
   }
 }

@@ -6,7 +6,9 @@ import dev.beacon.common.LiveBus;
 import dev.beacon.common.ReadSideDatabase;
 import dev.beacon.common.ReadSideSettings;
 import dev.beacon.event.BatchPart;
+import dev.beacon.ops.ProjectionLag;
 import dev.beacon.security.Access;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -38,9 +40,9 @@ public final class JourneyFeature {
   }
 
   public static JourneyFeature start(ActorSystem<?> system, JourneySettings settings, ReadSideDatabase readSide,
-      ReadSideSettings readSideSettings, HttpSettings http, Access access, LiveBus live, Clock clock) {
+      ReadSideSettings readSideSettings, HttpSettings http, Access access, LiveBus live, MeterRegistry registry, Clock clock) {
     JourneyBucket.init(system, settings, ChannelGrouping.load(), clock, live);
-    if (settings.tracking()) JourneyProjection.init(system, readSide, live);
+    if (settings.tracking()) JourneyProjection.init(system, readSide, live, new ProjectionLag(registry, "journeys"));
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var sharding = ClusterSharding.get(system);
     var queries = new AttributionQueries(readSide.dataSource());

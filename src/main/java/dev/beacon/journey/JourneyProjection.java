@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import dev.beacon.common.LiveBus;
 import dev.beacon.common.ReadSideDatabase;
+import dev.beacon.ops.ProjectionLag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,30 +30,32 @@ final class JourneyProjection {
   private JourneyProjection() {}
 
   /** {@code live}: told, after each commit, which organisations' attribution answers changed. */
-  public static void init(ActorSystem<?> system, ReadSideDatabase database, LiveBus live) {
+  public static void init(ActorSystem<?> system, ReadSideDatabase database, LiveBus live, ProjectionLag lag) {
     var readSide = new JourneyReadSide();
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-projection", JourneyBucket.TAGS.size(),
-        i -> ProjectionBehavior.create(projection(system, database, readSide, live, i)),
+        i -> ProjectionBehavior.create(projection(system, database, readSide, live, lag, i)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static org.apache.pekko.projection.Projection<EventEnvelope<JourneyBucket.Event>> projection(
-      ActorSystem<?> system, ReadSideDatabase database, JourneyReadSide readSide, LiveBus live, int slice) {
+      ActorSystem<?> system, ReadSideDatabase database, JourneyReadSide readSide, LiveBus live, ProjectionLag lag, int slice) {
     var tag = JourneyBucket.TAGS.get(slice);
     var source = EventSourcedProvider.<JourneyBucket.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(ProjectionId.of("journeys", tag), source, database::session,
-            () -> new Handler(readSide, live, slice), system)
+            () -> new Handler(readSide, live, lag, slice), system)
         .withGroup(1000, Duration.ofMillis(250));
   }
 
   private static final class Handler extends JdbcHandler<List<EventEnvelope<JourneyBucket.Event>>, ReadSideDatabase.Session> {
     private final JourneyReadSide readSide;
     private final LiveBus live;
+    private final ProjectionLag lag;
     private final int slice;
 
-    Handler(JourneyReadSide readSide, LiveBus live, int slice) {
+    Handler(JourneyReadSide readSide, LiveBus live, ProjectionLag lag, int slice) {
       this.readSide = readSide;
       this.live = live;
+      this.lag = lag;
       this.slice = slice;
     }
 
@@ -75,6 +78,7 @@ final class JourneyProjection {
           session.afterCommit(() -> organizations.forEach(org -> live.publish(new AttributionCommitted(org))));
         }
         if (last > applied) ReadProgress.record(connection, slice, last);
+        lag.handled(envelopes);
         return null;
       });
     }

@@ -58,12 +58,19 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
    * tag). Never change the count of a running system: a model's tag would move.
    */
   public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "bandit-" + i).toList();
-  public static void init(ActorSystem<?> system, BanditSettings settings, Clock clock) {
+  /** {@code counts}: where the models count their decisions and learned updates (on /metrics). */
+  public static void init(ActorSystem<?> system, BanditSettings settings, Clock clock, ModelCounts counts) {
     var sharding = ClusterSharding.get(system);
     ModelRegistry registry = (organizationId, modelId) ->
         sharding.entityRefFor(ModelDirectory.ENTITY_TYPE_KEY, organizationId).tell(new ModelDirectory.Register(modelId));
-    Entities.init(system, ENTITY_TYPE_KEY, modelId -> create(modelId, settings, clock, new SplittableRandom(), registry),
+    Entities.init(system, ENTITY_TYPE_KEY, modelId -> create(modelId, settings, clock, new SplittableRandom(), registry, counts),
         new Passivate());
+  }
+
+  /** What a model made and learned, counted once persisted (never on replay). */
+  @FunctionalInterface
+  public interface ModelCounts {
+    void add(long decisions, long updates);
   }
 
   /** Where a model says it exists, so that its organisation's conversions reach it ({@link ModelDirectory}). */
@@ -269,6 +276,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   private final TimerScheduler<Command> timers;
   private final ActorRef<Command> self;
   private final ModelRegistry registry;
+  private final ModelCounts counts;
   private final long windowMillis;
   private final Set<String> tags;
   /** The sequence number of the latest snapshot {@link #shouldSnapshot} asked for since the model started; none yet. */
@@ -276,17 +284,17 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   /** {@code random}: where decisions draw their number (the draw is then in the event, never drawn again). */
   public static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random) {
-    return create(modelId, settings, clock, random, (organizationId, id) -> { });
+    return create(modelId, settings, clock, random, (organizationId, id) -> { }, (decisions, updates) -> { });
   }
 
   static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random,
-      ModelRegistry registry) {
+      ModelRegistry registry, ModelCounts counts) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new BanditModel(modelId, settings, clock, random, timers, ctx.getSelf(), registry)));
+        new BanditModel(modelId, settings, clock, random, timers, ctx.getSelf(), registry, counts)));
   }
 
   private BanditModel(String modelId, BanditSettings settings, Clock clock, RandomGenerator random, TimerScheduler<Command> timers,
-      ActorRef<Command> self, ModelRegistry registry) {
+      ActorRef<Command> self, ModelRegistry registry, ModelCounts counts) {
     super(ENTITY_TYPE_KEY, modelId, settings.snapshotEveryEvents(), BanditModelState::new, BanditModelState::copy);
     this.modelId = modelId;
     this.segmentModel = SegmentModelId.parse(modelId, settings.segments().names()).orElse(null);
@@ -296,6 +304,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     this.timers = timers;
     this.self = self;
     this.registry = registry;
+    this.counts = counts;
     this.windowMillis = settings.rewardWindow().toMillis();
     this.tags = Set.of(TAGS.get(Math.floorMod(modelId.hashCode(), TAGS.size())));
   }
@@ -450,7 +459,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     if (overflow > 0) addClosing(state, state.closedBelow() + overflow, now, events);
     var reply = new DecisionMade(ModelChecks.decisionId(number), decision.arm(), decision.propensity(), decision.scores(),
         state.version());
-    return persist(events).thenReply(replyTo, s -> StatusReply.success(reply));
+    return persist(state, events).thenReply(replyTo, s -> StatusReply.success(reply));
   }
 
   private ReplyEffect<Event, BanditModelState> onReward(BanditModelState state, Reward cmd) {
@@ -469,7 +478,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         var events = new ArrayList<Event>();
         events.add(new Rewarded(number, cmd.reward(), now));
         addCheckpoint(state, 1, now, events);
-        yield persist(events).thenReply(cmd.replyTo(), s -> {
+        yield persist(state, events).thenReply(cmd.replyTo(), s -> {
           var learned = s.openDecision(number).learned();
           return StatusReply.success(new RewardTaken(id, cmd.reward(), learned, s.version(),
               learned ? null : "the model refused the update (see the server log)"));
@@ -502,7 +511,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     var decisionIds = rewarded.stream().map(ModelChecks::decisionId).toList();
     if (events.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.success(new ConversionsRewarded(decisionIds)));
     addCheckpoint(state, events.size(), now, events);
-    return persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(new ConversionsRewarded(decisionIds)));
+    return persist(state, events).thenReply(cmd.replyTo(), s -> StatusReply.success(new ConversionsRewarded(decisionIds)));
   }
 
   private ReplyEffect<Event, BanditModelState> logged(BanditModelState state, Reward cmd, long number, long now, String reason) {
@@ -519,7 +528,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     var events = new ArrayList<Event>();
     events.add(new InteractionsLearned(judged.learned(), cmd.offsets(), now));
     addCheckpoint(state, judged.updates(), now, events);
-    return persist(events).thenReply(cmd.replyTo(), s -> reply);
+    return persist(state, events).thenReply(cmd.replyTo(), s -> reply);
   }
 
   private ReplyEffect<Event, BanditModelState> onRollback(BanditModelState state, Rollback cmd) {
@@ -554,16 +563,21 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     if (below <= state.closedBelow()) return Effect().none().thenNoReply();
     var events = new ArrayList<Event>();
     addClosing(state, below, now, events);
-    return persist(events).thenNoReply();
+    return persist(state, events).thenNoReply();
   }
 
   /**
    * One event goes as a single persist: Pekko asks {@link #shouldSnapshot} with the state after a
    * single event, but with the state before each event of a list (so the snapshot an event alone
-   * in a list calls for would wait for the next persist).
+   * in a list calls for would wait for the next persist). Once persisted, the decisions and learned
+   * updates the events made are counted.
    */
-  private EffectBuilder<Event, BanditModelState> persist(List<Event> events) {
-    return events.size() == 1 ? Effect().persist(events.get(0)) : Effect().persist(events);
+  private EffectBuilder<Event, BanditModelState> persist(BanditModelState state, List<Event> events) {
+    // the state is changed in place by the events: its counts are read before
+    var decisionsBefore = state.decisions();
+    var updatesBefore = state.totalUpdates();
+    var effect = events.size() == 1 ? Effect().persist(events.get(0)) : Effect().persist(events);
+    return effect.thenRun(s -> counts.add(s.decisions() - decisionsBefore, s.totalUpdates() - updatesBefore));
   }
 
   /** Closes the open decisions below {@code below}, and takes a checkpoint if the reward-0 updates reach one. */

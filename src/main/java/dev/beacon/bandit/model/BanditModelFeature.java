@@ -3,6 +3,8 @@ package dev.beacon.bandit.model;
 import dev.beacon.common.HttpSettings;
 import dev.beacon.journey.JourneyConversions;
 import dev.beacon.security.Access;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -30,9 +32,15 @@ public final class BanditModelFeature {
 
   /** {@code profiles}: what the models know of a user when they decide for one. */
   public static BanditModelFeature start(ActorSystem<?> system, BanditSettings settings, HttpSettings http, Access access,
-      Pattern organizationIdPattern, UserProfiles profiles, Clock clock) {
+      Pattern organizationIdPattern, UserProfiles profiles, MeterRegistry registry, Clock clock) {
     ModelDirectory.init(system);
-    BanditModel.init(system, settings, clock);
+    var decisions = Counter.builder("beacon.bandit.decisions").description("decisions the models on this node made").register(registry);
+    var updates = Counter.builder("beacon.bandit.updates")
+        .description("rewards the models on this node learned (each an update of a model's parameters)").register(registry);
+    BanditModel.init(system, settings, clock, (decided, learned) -> {
+      decisions.increment(decided);
+      updates.increment(learned);
+    });
     var models = new BanditModels(ClusterSharding.get(system), http.askTimeout());
     var evaluate = new EvaluateRoutes(system, settings.maxEvaluateSize(), settings.maxConcurrentEvaluations(), access);
     var modelRoutes = new BanditModelRoutes(models, access, organizationIdPattern, settings.maxImportSize(), profiles,

@@ -1,10 +1,12 @@
 package dev.beacon.bandit.model;
 
+import dev.beacon.common.LogContext;
 import dev.beacon.ingest.DeadLetters;
 import dev.beacon.ingest.EntityChain;
 import dev.beacon.ingest.IngestSettings;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.ingest.MicroBatchStream;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -46,7 +50,7 @@ final class InteractionStream implements MicroBatchStream.Handler<InteractionStr
 
   /** {@code ingest}: the entity timeout and the restart backoff, which the streams share. */
   InteractionStream(ActorSystem<?> system, KafkaSettings kafka, ModelStreamSettings settings, IngestSettings ingest,
-      DeadLetters deadLetters, InteractionStats stats) {
+      DeadLetters deadLetters, InteractionStats stats, MeterRegistry registry) {
     this.settings = settings;
     this.timeout = ingest.entityTimeout();
     this.records = new InteractionRecords(settings.defaultModel());
@@ -55,13 +59,15 @@ final class InteractionStream implements MicroBatchStream.Handler<InteractionStr
     this.sharding = ClusterSharding.get(system);
     this.stream = new MicroBatchStream<>(system, "Interactions stream", kafka, settings.interactionsTopic(),
         settings.interactionsGroupId(), new MicroBatchStream.Batching(settings.batchSize(), settings.batchWindow(),
-            settings.parallelism(), ingest.retryMinBackoff(), ingest.retryMaxBackoff()), this);
+            settings.parallelism(), ingest.retryMinBackoff(), ingest.retryMaxBackoff()), this, registry);
   }
 
   InteractionStream start() {
     stream.start();
-    log.info("Interactions stream consuming {} as group {}; dead letters to {}", settings.interactionsTopic(),
-        settings.interactionsGroupId(), settings.interactionsDeadLetterTopic());
+    try (var logged = LogContext.topic(settings.interactionsTopic())) {
+      log.info("Interactions stream consuming {} as group {}; dead letters to {}", settings.interactionsTopic(),
+          settings.interactionsGroupId(), settings.interactionsDeadLetterTopic());
+    }
     return this;
   }
 
@@ -103,8 +109,13 @@ final class InteractionStream implements MicroBatchStream.Handler<InteractionStr
     shares.forEach((modelId, share) -> all.add(chain.next(BanditModel.ENTITY_TYPE_KEY.name() + "|" + modelId,
         () -> learn(modelId, share))));
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-      if (e != null) log.warn("Batch of {} interactions failed; the stream restarts from the last commit: {}", batch.size(), e.toString());
-      else stats.batch(batch.size());
+      if (e == null) {
+        stats.batch(batch.size());
+        return;
+      }
+      try (var logged = LogContext.topic(settings.interactionsTopic())) {
+        log.warn("Batch of {} interactions failed; the stream restarts from the last commit: {}", batch.size(), e.toString());
+      }
     });
   }
 
@@ -140,6 +151,11 @@ final class InteractionStream implements MicroBatchStream.Handler<InteractionStr
           return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
               .thenCompose(v -> rest.interactions().isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : learn(modelId, rest));
         });
+  }
+
+  /** The consumer's metrics, {@code records-lag} per partition among them. */
+  CompletionStage<Map<MetricName, Metric>> consumerMetrics() {
+    return stream.consumerMetrics();
   }
 
   /** Stops fetching, lets the batches in hand finish and commit, then completes. */

@@ -6,9 +6,13 @@ import dev.beacon.ingest.DeadLetters;
 import dev.beacon.ingest.EventProducer;
 import dev.beacon.ingest.IngestSettings;
 import dev.beacon.ingest.KafkaSettings;
+import dev.beacon.ops.ProjectionLag;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -33,15 +37,20 @@ public final class ModelStreams {
   public static ModelStreams start(ActorSystem<?> system, ModelStreamSettings settings, KafkaSettings kafka, IngestSettings ingest,
       EventProducer producer, ReadSideDatabase readSide, MeterRegistry registry, Duration askTimeout) {
     PredictionProjection.init(system, readSide, producer, settings.predictionsTopic(),
-        new BanditModels(ClusterSharding.get(system), askTimeout));
+        new BanditModels(ClusterSharding.get(system), askTimeout), new ProjectionLag(registry, "bandit-predictions"));
     var stats = new InteractionStats();
     stats.bindTo(registry);
-    var deadLetters = new DeadLetters(producer, settings.interactionsDeadLetterTopic(), Json.MAPPER);
-    return new ModelStreams(ingest, new InteractionStream(system, kafka, settings, ingest, deadLetters, stats), stats);
+    var deadLetters = new DeadLetters(producer, settings.interactionsDeadLetterTopic(), Json.MAPPER, registry);
+    return new ModelStreams(ingest, new InteractionStream(system, kafka, settings, ingest, deadLetters, stats, registry), stats);
   }
 
   public void startConsuming() {
     if (ingest.enabled()) interactions.start();
+  }
+
+  /** The interactions consumer's metrics, {@code records-lag} per partition among them. */
+  public CompletionStage<Map<MetricName, Metric>> consumerMetrics() {
+    return interactions.consumerMetrics();
   }
 
   /** Stops fetching interactions, finishes the batches in hand and commits them. */

@@ -3,6 +3,7 @@ package dev.beacon.bandit.model;
 import dev.beacon.common.Json;
 import dev.beacon.common.ReadSideDatabase;
 import dev.beacon.ingest.EventProducer;
+import dev.beacon.ops.ProjectionLag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,17 +43,18 @@ final class PredictionProjection {
   record Prediction(String modelId, String organizationId, String decisionId, String arm, double propensity,
       double[] features, long modelVersion, String userId, Instant decidedAt) {}
 
-  static void init(ActorSystem<?> system, ReadSideDatabase database, EventProducer producer, String topic, BanditModels models) {
+  static void init(ActorSystem<?> system, ReadSideDatabase database, EventProducer producer, String topic, BanditModels models,
+      ProjectionLag lag) {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "bandit-predictions", BanditModel.TAGS.size(),
-        i -> ProjectionBehavior.create(projection(system, database, producer, topic, models, BanditModel.TAGS.get(i))),
+        i -> ProjectionBehavior.create(projection(system, database, producer, topic, models, lag, BanditModel.TAGS.get(i))),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static org.apache.pekko.projection.Projection<EventEnvelope<BanditModel.Event>> projection(ActorSystem<?> system,
-      ReadSideDatabase database, EventProducer producer, String topic, BanditModels models, String tag) {
+      ReadSideDatabase database, EventProducer producer, String topic, BanditModels models, ProjectionLag lag, String tag) {
     var source = EventSourcedProvider.<BanditModel.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithinAsync(ProjectionId.of("bandit-predictions", tag), source, database::session,
-            () -> new Publisher(producer, topic, models), system)
+            () -> new Publisher(producer, topic, models, lag), system)
         .withGroup(1000, Duration.ofMillis(100));
   }
 
@@ -61,11 +63,13 @@ final class PredictionProjection {
     private final EventProducer producer;
     private final String topic;
     private final BanditModels models;
+    private final ProjectionLag lag;
 
-    Publisher(EventProducer producer, String topic, BanditModels models) {
+    Publisher(EventProducer producer, String topic, BanditModels models, ProjectionLag lag) {
       this.producer = producer;
       this.topic = topic;
       this.models = models;
+      this.lag = lag;
     }
 
     @Override
@@ -87,7 +91,10 @@ final class PredictionProjection {
               d.propensity(), d.features(), d.modelVersion(), d.userId(), Instant.ofEpochMilli(d.atMillis()));
           sends.add(producer.send(new ProducerRecord<>(topic, modelId, json(prediction))).toCompletableFuture());
         }
-        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(done -> Done.getInstance());
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(done -> {
+          lag.handled(envelopes);
+          return Done.getInstance();
+        });
       });
     }
 
