@@ -16,9 +16,14 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -62,6 +67,14 @@ class TwoNodeClusterTest {
       members.forEach(m -> assertThat(m.status()).isEqualTo(MemberStatus.up()));
     }
 
+    // the records go out once both nodes' consumers share the partitions, so that each takes a part
+    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafka().bootstrapServers()))) {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        var group = admin.describeConsumerGroups(List.of(topic + "-group")).all().get().get(topic + "-group");
+        assertThat(group.members()).hasSize(2);
+        group.members().forEach(m -> assertThat(m.assignment().topicPartitions()).isNotEmpty());
+      });
+    }
     var mix = EventMix.generate(topic, 3_000, 14, Instant.now());
     TestProducer.produce(broker.kafka().bootstrapServers(), mix.records);
     CampaignTotals.await(first.httpPort(), mix, Duration.ofSeconds(90));
