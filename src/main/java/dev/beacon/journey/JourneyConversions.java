@@ -2,26 +2,18 @@ package dev.beacon.journey;
 
 import dev.beacon.attribution.RuleBasedAttribution;
 import dev.beacon.common.ReadSideDatabase;
+import dev.beacon.common.TaggedProjections;
 import dev.beacon.ops.ProjectionLag;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.projection.ProjectionBehavior;
-import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.Handler;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * The conversions the journeys counted, handed on as they are persisted: one projection per
@@ -51,12 +43,8 @@ public final class JourneyConversions {
   public static void init(ActorSystem<?> system, ReadSideDatabase database, MeterRegistry registry,
       Function<List<Counted>, CompletionStage<Done>> consumer) {
     var lag = new ProjectionLag(registry, "journey-conversions");
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "journey-conversions", JourneyBucket.TAGS.size(),
-        i -> ProjectionBehavior.create(JdbcProjection.groupedWithinAsync(ProjectionId.of("journey-conversions", JourneyBucket.TAGS.get(i)),
-                EventSourcedProvider.<JourneyBucket.Event>eventsByTag(system, JdbcReadJournal.Identifier(), JourneyBucket.TAGS.get(i)),
-                database::session, () -> new Consumer(consumer, lag), system)
-            .withGroup(1000, Duration.ofMillis(100))),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    TaggedProjections.<JourneyBucket.Event>atLeastOnce(system, "journey-conversions", JourneyBucket.TAGS, database,
+        () -> new Consumer(consumer, lag));
   }
 
   static String conversionId(Conversion conversion) {

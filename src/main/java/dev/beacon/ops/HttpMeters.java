@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -49,6 +50,9 @@ public final class HttpMeters extends AllDirectives {
       "/api/admin/import/ga4",
       "/api/admin/organizations/{organizationId}/keys",
       "/api/admin/organizations/{organizationId}/keys/{keyId}");
+  // compiled once: every request's path is read against them
+  private static final Pattern EDGE_SLASHES = Pattern.compile("^/+|/+$");
+  private static final Pattern SLASHES = Pattern.compile("/+");
   private static final List<String[]> SPLIT = TEMPLATES.stream().map(HttpMeters::segments).toList();
   private static final Duration[] BUCKETS = Arrays.stream(new long[] {5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000})
       .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
@@ -96,7 +100,7 @@ public final class HttpMeters extends AllDirectives {
 
   /** The segments of a path, a trailing slash ignored: {@code /} has none. */
   private static String[] segments(String path) {
-    var trimmed = path.replaceAll("^/+|/+$", "");
-    return trimmed.isEmpty() ? new String[0] : trimmed.split("/+");
+    var trimmed = EDGE_SLASHES.matcher(path).replaceAll("");
+    return trimmed.isEmpty() ? new String[0] : SLASHES.split(trimmed);
   }
 }

@@ -2,28 +2,20 @@ package dev.beacon.bandit.model;
 
 import dev.beacon.common.Json;
 import dev.beacon.common.ReadSideDatabase;
+import dev.beacon.common.TaggedProjections;
 import dev.beacon.ingest.EventProducer;
 import dev.beacon.ops.ProjectionLag;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.projection.ProjectionBehavior;
-import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.Handler;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Publishes every decision of the models to the predictions topic: one projection per model tag,
@@ -45,17 +37,8 @@ final class PredictionProjection {
 
   static void init(ActorSystem<?> system, ReadSideDatabase database, EventProducer producer, String topic, BanditModels models,
       ProjectionLag lag) {
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "bandit-predictions", BanditModel.TAGS.size(),
-        i -> ProjectionBehavior.create(projection(system, database, producer, topic, models, lag, BanditModel.TAGS.get(i))),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
-  }
-
-  private static org.apache.pekko.projection.Projection<EventEnvelope<BanditModel.Event>> projection(ActorSystem<?> system,
-      ReadSideDatabase database, EventProducer producer, String topic, BanditModels models, ProjectionLag lag, String tag) {
-    var source = EventSourcedProvider.<BanditModel.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    return JdbcProjection.groupedWithinAsync(ProjectionId.of("bandit-predictions", tag), source, database::session,
-            () -> new Publisher(producer, topic, models, lag), system)
-        .withGroup(1000, Duration.ofMillis(100));
+    TaggedProjections.<BanditModel.Event>atLeastOnce(system, "bandit-predictions", BanditModel.TAGS, database,
+        () -> new Publisher(producer, topic, models, lag));
   }
 
   private static final class Publisher extends Handler<List<EventEnvelope<BanditModel.Event>>> {
