@@ -3,6 +3,7 @@ package dev.beacon.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beacon.BeaconServer;
+import dev.beacon.bandit.model.BanditModel;
 import dev.beacon.common.Database;
 import dev.beacon.common.DatabaseSettings;
 import dev.beacon.common.Json;
@@ -236,8 +237,9 @@ abstract class FaultsContract {
     gate.awaitHeldWriter(Duration.ofSeconds(60));
     try (var log = new LogWatch(); var c = setup.db().connect(); var st = c.createStatement()) {
       st.execute("ALTER TABLE \"event_tag\" RENAME TO \"event_tag_gone\"");
-      // every slice's source (they poll once a second), the held one's among them
-      log.await(Duration.ofSeconds(30), JourneyBucket.TAGS.size(), "Restarting", "event_tag");
+      // every source that reads tagged events (they poll once a second): the journeys' slices, the
+      // held one's among them, and the conversions' and predictions' projections beside them
+      log.await(Duration.ofSeconds(30), 2 * JourneyBucket.TAGS.size() + BanditModel.TAGS.size(), "Restarting", "event_tag");
       st.execute("ALTER TABLE \"event_tag_gone\" RENAME TO \"event_tag\"");
     }
     gate.awaitQueuedWriter(Duration.ofSeconds(60));
