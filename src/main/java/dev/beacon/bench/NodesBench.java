@@ -28,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
  * mix. Each run has a fresh topic, consumer group and schema. Once the group has given every
  * node its partitions, the mix goes out as fast as the producer sends it; a run ends when every
  * record is consumed, and the campaign totals are then checked against an oracle over HTTP. It
- * measures events/s end to end, the messages and bytes the nodes sent each other (their
+ * measures events/s end to end, the CPU the nodes used, the messages and bytes the nodes sent each other (their
  * {@code beacon_remote_*} counters before and after) and the rows the journal took. A last run
  * kills one of the N nodes with kill -9 half way and times what follows: the consumer group
  * giving its partitions to the survivors, the cluster removing the node, and every partition that
@@ -36,6 +36,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class NodesBench {
   private static final Duration STALL = Duration.ofSeconds(120);
+  /** The journal's connection pool of each node. */
+  static final int DB_POOL = 8;
   private final BenchOptions options;
   private final PrintStream out;
   private final Path workDir;
@@ -48,9 +50,15 @@ final class NodesBench {
     this.bootstrap = bootstrap;
   }
 
-  /** One run: events/s end to end, remote hops per second and per event, journal rows per second; the oracle's verdict. */
-  record Run(int nodes, long events, double seconds, double eventsPerSecond, double remoteMessagesPerSecond,
-      double remoteBytesPerSecond, double remoteMessagesPerEvent, double journalRowsPerSecond,
+  /**
+   * One run: events/s end to end, the cores the nodes' JVMs used meanwhile (their CPU time over
+   * the wall time) and events per second of one such core, remote hops per second and per event,
+   * journal rows per second and bytes per event (the journal table's growth, its indexes included);
+   * the oracle's verdict.
+   */
+  record Run(int nodes, long events, double seconds, double eventsPerSecond, double coresUsed, double eventsPerCoreSecond,
+      double remoteMessagesPerSecond,
+      double remoteBytesPerSecond, double remoteMessagesPerEvent, double journalRowsPerSecond, double journalBytesPerEvent,
       Map<String, Long> remoteBytesByMessage, String verdict) {}
 
   /**
@@ -89,6 +97,8 @@ final class NodesBench {
           "BEACON_KAFKA_DLQ_TOPIC", topic + ".dlq", "BEACON_KAFKA_PARTITIONS", Integer.toString(options.partitions()),
           "BEACON_KAFKA_GROUP_ID", "bench-" + id, "BEACON_DB_USER", options.dbUser(), "BEACON_DB_PASSWORD", options.dbPassword(),
           "BEACON_JOURNEYS", options.journeys() ? "on" : "off"));
+      // every node of every run the same pool, and three of them within PostgreSQL's 100 connections
+      env.put("BEACON_DB_MAX_POOL_SIZE", Integer.toString(DB_POOL));
       env.put("BEACON_DB_URL", options.dbUrl() + (options.dbUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema);
       env.put("BEACON_BANDIT_INTERACTIONS_TOPIC", topic + ".interactions");
       env.put("BEACON_BANDIT_INTERACTIONS_DLQ_TOPIC", topic + ".interactions.dlq");
@@ -125,24 +135,30 @@ final class NodesBench {
       var baseline = awaitConsumed(cluster, warmUp, "warm-up " + nodes);
       var trafficBefore = remoteTraffic(cluster);
       var rowsBefore = journalRows(schema);
+      var journalBefore = journalBytes(schema);
+      var cpuBefore = cpuSeconds(cluster);
       var started = System.nanoTime();
       var produced = produce(topic, oracle, options.seed(), options.events());
       awaitConsumed(cluster, baseline + options.events(), nodes + " node" + (nodes == 1 ? "" : "s"));
       var seconds = (System.nanoTime() - started) / 1e9;
       produced.get();
+      var cpu = cpuSeconds(cluster) - cpuBefore;
       var traffic = difference(remoteTraffic(cluster), trafficBefore);
       var rows = journalRows(schema) - rowsBefore;
+      var journal = journalBytes(schema) - journalBefore;
       long applied = 0;
       for (var node : cluster) applied += (long) node.sum("beacon_ingest_applied_total");
       var verdict = verdict(cluster.get(0), oracle, applied == oracle.distinct ? null : "applied " + applied + " != " + oracle.distinct);
       var messages = traffic.getOrDefault("beacon_remote_messages_sent_total", Map.of()).values().stream().mapToLong(Long::longValue).sum();
       var bytes = traffic.getOrDefault("beacon_remote_bytes_sent_total", Map.of());
       var bytesSum = bytes.values().stream().mapToLong(Long::longValue).sum();
-      var result = new Run(nodes, options.events(), seconds, options.events() / seconds, messages / seconds, bytesSum / seconds,
-          (double) messages / options.events(), rows / seconds, bytes, verdict);
-      out.printf("  -> %d node%s: %,.0f events/s, %,.0f remote messages/s (%.2f per event), %,.0f KB/s between nodes, "
-              + "%,.0f journal rows/s; %s%n", nodes, nodes == 1 ? "" : "s", result.eventsPerSecond(), result.remoteMessagesPerSecond(),
-          result.remoteMessagesPerEvent(), result.remoteBytesPerSecond() / 1024, result.journalRowsPerSecond(), verdict);
+      var result = new Run(nodes, options.events(), seconds, options.events() / seconds, cpu / seconds, options.events() / cpu,
+          messages / seconds, bytesSum / seconds,
+          (double) messages / options.events(), rows / seconds, (double) journal / options.events(), bytes, verdict);
+      out.printf("  -> %d node%s: %,.0f events/s on %.2f cores of Beacon, %,.0f remote messages/s (%.2f per event), %,.0f KB/s between nodes, "
+              + "%,.0f journal rows/s, %,.0f journal bytes per event; %s%n", nodes, nodes == 1 ? "" : "s", result.eventsPerSecond(),
+          result.coresUsed(), result.remoteMessagesPerSecond(), result.remoteMessagesPerEvent(), result.remoteBytesPerSecond() / 1024,
+          result.journalRowsPerSecond(), result.journalBytesPerEvent(), verdict);
       return result;
     });
   }
@@ -349,11 +365,27 @@ final class NodesBench {
     return difference;
   }
 
+  /** The CPU time the nodes' JVMs have used, in seconds ({@code process_cpu_time_ns_total}). */
+  private static double cpuSeconds(List<NodeProcess> cluster) throws Exception {
+    double seconds = 0;
+    for (var node : cluster) seconds += node.sum("process_cpu_time_ns_total") / 1e9;
+    return seconds;
+  }
+
   private long journalRows(String schema) throws Exception {
     try (var c = DriverManager.getConnection(options.dbUrl(), options.dbUser(), options.dbPassword());
          var st = c.createStatement(); var rows = st.executeQuery("SELECT count(*) FROM " + schema + ".event_journal")) {
       rows.next();
       return rows.getLong(1);
+    }
+  }
+
+  private long journalBytes(String schema) throws Exception {
+    try (var c = DriverManager.getConnection(options.dbUrl(), options.dbUser(), options.dbPassword());
+         var st = c.createStatement();
+         var size = st.executeQuery("SELECT pg_total_relation_size('" + schema + ".event_journal')")) {
+      size.next();
+      return size.getLong(1);
     }
   }
 
@@ -368,12 +400,12 @@ final class NodesBench {
   /** The table of the runs and the kill, as the other sections print theirs. */
   static void print(Results results, PrintStream out) {
     out.println();
-    out.printf("%-8s %12s %10s %12s %12s %12s %10s %14s%n", "nodes", "events", "seconds", "events/s", "remote msg/s",
-        "remote KB/s", "msg/event", "journal rows/s");
+    out.printf("%-8s %12s %10s %12s %8s %12s %12s %12s %10s %14s %16s%n", "nodes", "events", "seconds", "events/s", "cores",
+        "events/core", "remote msg/s", "remote KB/s", "msg/event", "journal rows/s", "journal B/event");
     for (var r : results.runs()) {
-      out.printf("%-8d %,12d %10.2f %,12.0f %,12.0f %,12.0f %10.2f %,14.0f%n", r.nodes(), r.events(), r.seconds(),
-          r.eventsPerSecond(), r.remoteMessagesPerSecond(), r.remoteBytesPerSecond() / 1024, r.remoteMessagesPerEvent(),
-          r.journalRowsPerSecond());
+      out.printf("%-8d %,12d %10.2f %,12.0f %8.2f %,12.0f %,12.0f %,12.0f %10.2f %,14.0f %,16.0f%n", r.nodes(), r.events(), r.seconds(),
+          r.eventsPerSecond(), r.coresUsed(), r.eventsPerCoreSecond(), r.remoteMessagesPerSecond(), r.remoteBytesPerSecond() / 1024, r.remoteMessagesPerEvent(),
+          r.journalRowsPerSecond(), r.journalBytesPerEvent());
     }
     for (var r : results.runs()) {
       if (r.remoteBytesByMessage().isEmpty()) continue;
@@ -391,6 +423,6 @@ final class NodesBench {
     out.println();
     for (var r : results.runs()) out.println("oracle " + r.nodes() + " node" + (r.nodes() == 1 ? "" : "s") + ": " + r.verdict());
     out.println("oracle kill -9 one of " + f.nodes() + ": " + f.verdict());
-    out.println("node JVMs: " + String.join(" ", NodeProcess.JVM_OPTIONS));
+    out.println("node JVMs: " + String.join(" ", NodeProcess.JVM_OPTIONS) + "; BEACON_DB_MAX_POOL_SIZE=" + DB_POOL);
   }
 }

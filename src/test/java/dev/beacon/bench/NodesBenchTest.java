@@ -36,7 +36,7 @@ class NodesBenchTest {
       assertThat(ran[1]).contains("oracle 1 node: every campaign total exact (3300 events)",
           "oracle 2 nodes: every campaign total exact (3300 events)",
           "oracle kill -9 one of 2: every campaign total exact (3000 events)",
-          "events/s remote msg/s", "reassigned s", "remote bytes by message, 2 nodes: ");
+          "events/s    cores  events/core remote msg/s", "reassigned s", "remote bytes by message, 2 nodes: ");
       var results = Json.MAPPER.readTree(json.toFile()).get("nodes");
       var alone = results.get("runs").get(0);
       var two = results.get("runs").get(1);
@@ -44,6 +44,7 @@ class NodesBenchTest {
       assertThat(alone.get("eventsPerSecond").asDouble()).isPositive();
       assertThat(alone.get("remoteMessagesPerSecond").asDouble()).isZero();
       assertThat(alone.get("journalRowsPerSecond").asDouble()).isPositive();
+      assertThat(alone.get("coresUsed").asDouble()).isPositive();
       assertThat(two.get("nodes").asInt()).isEqualTo(2);
       assertThat(two.get("eventsPerSecond").asDouble()).isPositive();
       assertThat(two.get("remoteMessagesPerSecond").asDouble()).isPositive();
