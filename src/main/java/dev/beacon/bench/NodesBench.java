@@ -27,7 +27,7 @@ import org.apache.kafka.common.TopicPartition;
  * bench's broker and one PostgreSQL database, against one such JVM alone, with the same event
  * mix. Each run has a fresh topic, consumer group and schema. Once the group has given every
  * node its partitions, the mix goes out as fast as the producer sends it; a run ends when every
- * record is consumed, and the campaign totals are then checked against an oracle over HTTP. It
+ * event is applied (the nodes' {@code beacon_ingest_applied_total}), and the campaign totals are then checked against an oracle over HTTP. It
  * measures events/s end to end, the CPU the nodes used, the messages and bytes the nodes sent each other (their
  * {@code beacon_remote_*} counters before and after) and the rows the journal took. A last run
  * kills one of the N nodes with kill -9 half way and times what follows: the consumer group
@@ -53,13 +53,13 @@ final class NodesBench {
   /**
    * One run: events/s end to end, the cores the nodes' JVMs used meanwhile (their CPU time over
    * the wall time) and events per second of one such core, remote hops per second and per event,
-   * journal rows per second and bytes per event (the journal table's growth, its indexes included);
-   * the oracle's verdict.
+   * journal rows per second and bytes per event (the journal table's growth, its indexes included),
+   * records delivered again (after a rebalance of the consumer group); the oracle's verdict.
    */
   record Run(int nodes, long events, double seconds, double eventsPerSecond, double coresUsed, double eventsPerCoreSecond,
       double remoteMessagesPerSecond,
       double remoteBytesPerSecond, double remoteMessagesPerEvent, double journalRowsPerSecond, double journalBytesPerEvent,
-      Map<String, Long> remoteBytesByMessage, String verdict) {}
+      long redelivered, Map<String, Long> remoteBytesByMessage, String verdict) {}
 
   /**
    * The kill run: the records consumed when one node was killed, then seconds from the kill until
@@ -132,14 +132,14 @@ final class NodesBench {
       // a tenth as many events first, unmeasured: the JIT compiles and the campaigns' entities recover
       var warmUp = Math.max(1, options.events() / 10);
       produce(topic, oracle, options.seed() + 1, warmUp).get();
-      var baseline = awaitConsumed(cluster, warmUp, "warm-up " + nodes);
+      awaitApplied(cluster, warmUp, "warm-up " + nodes);
       var trafficBefore = remoteTraffic(cluster);
       var rowsBefore = journalRows(schema);
       var journalBefore = journalBytes(schema);
       var cpuBefore = cpuSeconds(cluster);
       var started = System.nanoTime();
       var produced = produce(topic, oracle, options.seed(), options.events());
-      awaitConsumed(cluster, baseline + options.events(), nodes + " node" + (nodes == 1 ? "" : "s"));
+      awaitApplied(cluster, warmUp + options.events(), nodes + " node" + (nodes == 1 ? "" : "s"));
       var seconds = (System.nanoTime() - started) / 1e9;
       produced.get();
       var cpu = cpuSeconds(cluster) - cpuBefore;
@@ -147,18 +147,23 @@ final class NodesBench {
       var rows = journalRows(schema) - rowsBefore;
       var journal = journalBytes(schema) - journalBefore;
       long applied = 0;
-      for (var node : cluster) applied += (long) node.sum("beacon_ingest_applied_total");
+      long redelivered = 0;
+      for (var node : cluster) {
+        applied += (long) node.sum("beacon_ingest_applied_total");
+        redelivered += (long) node.sum("beacon_ingest_redelivered_total");
+      }
       var verdict = verdict(cluster.get(0), oracle, applied == oracle.distinct ? null : "applied " + applied + " != " + oracle.distinct);
       var messages = traffic.getOrDefault("beacon_remote_messages_sent_total", Map.of()).values().stream().mapToLong(Long::longValue).sum();
       var bytes = traffic.getOrDefault("beacon_remote_bytes_sent_total", Map.of());
       var bytesSum = bytes.values().stream().mapToLong(Long::longValue).sum();
       var result = new Run(nodes, options.events(), seconds, options.events() / seconds, cpu / seconds, options.events() / cpu,
           messages / seconds, bytesSum / seconds,
-          (double) messages / options.events(), rows / seconds, (double) journal / options.events(), bytes, verdict);
+          (double) messages / options.events(), rows / seconds, (double) journal / options.events(), redelivered, bytes, verdict);
       out.printf("  -> %d node%s: %,.0f events/s on %.2f cores of Beacon, %,.0f remote messages/s (%.2f per event), %,.0f KB/s between nodes, "
               + "%,.0f journal rows/s, %,.0f journal bytes per event; %s%n", nodes, nodes == 1 ? "" : "s", result.eventsPerSecond(),
           result.coresUsed(), result.remoteMessagesPerSecond(), result.remoteMessagesPerEvent(), result.remoteBytesPerSecond() / 1024,
           result.journalRowsPerSecond(), result.journalBytesPerEvent(), verdict);
+      if (redelivered > 0) out.printf("     %,d records delivered again after a rebalance of the consumer group%n", redelivered);
       return result;
     });
   }
@@ -221,26 +226,26 @@ final class NodesBench {
   }
 
   /**
-   * Waits until the nodes have consumed {@code total} records in all, with no batch in flight,
-   * printing progress; returns what they consumed.
+   * Waits until the nodes have applied {@code total} events in all (a record delivered again after
+   * a rebalance counts as redelivered, not applied), with no batch in flight, printing progress.
    */
-  private long awaitConsumed(List<NodeProcess> cluster, long total, String label) throws Exception {
-    long consumed = 0;
+  private void awaitApplied(List<NodeProcess> cluster, long total, String label) throws Exception {
+    long applied = 0;
     try (var progress = new Progress(out, label, total)) {
       var lastProgress = System.nanoTime();
       while (true) {
         long sum = 0;
         long inFlight = 0;
         for (var node : cluster) {
-          sum += (long) node.sum("beacon_ingest_consumed_total");
+          sum += (long) node.sum("beacon_ingest_applied_total");
           inFlight += (long) node.sum("beacon_ingest_in_flight_batch");
         }
-        if (sum > consumed) lastProgress = System.nanoTime();
-        consumed = sum;
-        progress.set(consumed);
-        if (consumed >= total && inFlight == 0) return consumed;
+        if (sum > applied) lastProgress = System.nanoTime();
+        applied = sum;
+        progress.set(applied);
+        if (applied >= total && inFlight == 0) return;
         if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-          throw new IllegalStateException(label + " stalled at " + consumed + " of " + total + " records");
+          throw new IllegalStateException(label + " stalled at " + applied + " of " + total + " events applied");
         }
         Thread.sleep(100);
       }
