@@ -72,7 +72,10 @@ final class NodeProcess implements AutoCloseable {
         "BEACON_CLUSTER_HOST", "127.0.0.1", "BEACON_CLUSTER_PORT", Integer.toString(ports[2]),
         "BEACON_DATA_DIR", dir.toString(), "BEACON_SIMULATOR", "off"));
     builder.environment().putAll(env);
-    return new NodeProcess(builder.start(), log, ports[0], ports[1], ports[2]);
+    var process = builder.start();
+    // a bench stopped by Ctrl-C leaves no server behind
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return new NodeProcess(process, log, ports[0], ports[1], ports[2]);
   }
 
   /** Waits until the HTTP API answers; fails with the end of the node's log when it ends or does not within {@code timeout}. */
