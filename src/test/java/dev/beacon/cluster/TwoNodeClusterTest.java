@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.beacon.BeaconServer;
 import dev.beacon.common.StartupFailure;
 import dev.beacon.journey.JourneyBucket;
+import dev.beacon.journey.JourneyProfile;
 import dev.beacon.testing.CampaignTotals;
 import dev.beacon.testing.EventMix;
 import dev.beacon.testing.HttpCalls;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.pekko.cluster.MemberStatus;
@@ -31,6 +33,7 @@ import org.apache.pekko.cluster.sharding.ClusterSharding;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.pattern.StatusReply;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -116,24 +119,43 @@ class TwoNodeClusterTest {
 
     var second = node(db, topic, freePort(), seedPort);
     // the group gives the second node some partitions; their journey shards leave the first node
+    // and, once a bucket of theirs is asked for, start on the second one
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       var reads = partitionsConsumed(topic);
       assertThat(reads.get(second)).isNotEmpty();
       assertThat(reads.get(first)).isNotEmpty().doesNotContainAnyElementsOf(reads.get(second));
+      for (var partition : reads.get(second)) assertAnswers(second, JourneyBucket.entityId("org0", Integer.parseInt(partition)));
       assertThat(journeyShards(first)).isSubsetOf(reads.get(first));
+      assertThat(journeyShards(second)).isEqualTo(reads.get(second));
     });
     TestProducer.produce(broker.kafka().bootstrapServers(), mix.records.subList(1_500, mix.records.size()));
     CampaignTotals.await(first.httpPort(), mix, Duration.ofSeconds(90));
     CampaignTotals.await(second.httpPort(), mix, Duration.ofSeconds(30));
 
-    // journey shard p sits on the node that consumes partition p
-    var reads = partitionsConsumed(topic);
-    assertThat(union(reads.get(first), reads.get(second))).containsExactlyInAnyOrder("0", "1", "2", "3");
-    assertThat(journeyShards(first)).isNotEmpty().isSubsetOf(reads.get(first));
-    assertThat(journeyShards(second)).isNotEmpty().isSubsetOf(reads.get(second));
+    // journey shard p sits on the node that consumes partition p (a batch caught in a hand-off
+    // restarts its stream, and the group rebalances: the shards follow)
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      var reads = partitionsConsumed(topic);
+      assertThat(union(reads.get(first), reads.get(second))).containsExactlyInAnyOrder("0", "1", "2", "3");
+      assertThat(journeyShards(first)).isNotEmpty().isSubsetOf(reads.get(first));
+      assertThat(journeyShards(second)).isNotEmpty().isSubsetOf(reads.get(second));
+    });
     // Beacon's and Kafka's producers hash keys alike: every delivery went to its partition's journey shard
     assertThat(metric(first, "beacon_journey_misaligned_total")).isZero();
     assertThat(metric(second, "beacon_journey_misaligned_total")).isZero();
+  }
+
+  /** The journey bucket answers a query asked on this node (that it knows no such user is an answer). */
+  private static void assertAnswers(BeaconServer server, String entityId) throws Exception {
+    var asked = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(server.system())
+        .entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
+        .<JourneyProfile>askWithStatus(replyTo -> new JourneyBucket.GetProfile("nobody", replyTo), Duration.ofSeconds(2))
+        .toCompletableFuture();
+    try {
+      asked.get();
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(StatusReply.ErrorMessage.class).hasMessage(JourneyBucket.UNKNOWN_USER);
+    }
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
