@@ -12,6 +12,7 @@ import dev.beacon.event.EventType;
 import dev.beacon.event.Verdict;
 import dev.beacon.journey.JourneyBatchPart;
 import dev.beacon.journey.JourneyBucket;
+import dev.beacon.journey.JourneyBuckets;
 import dev.beacon.journey.JourneyBucketModel;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ import net.jqwik.api.constraints.IntRange;
 class DeliveryShapesProperties {
   private static final String TOPIC = "beacon.events";
   private static final Instant BASE = Instant.parse("2026-11-30T12:00:00Z");
-  private static final int BUCKETS = 2;
+  private static final JourneyBuckets BUCKETS = new JourneyBuckets(2, 1, JourneyBuckets.BucketHash.MURMUR2);
   private static final int PARTITIONS = 2;
   private static final String[] USERS = {null, "ann", "bob", "cy", "dee"};
   private static final EventType[] TYPES = {EventType.IMPRESSION, EventType.CLICK, EventType.CONVERSION, EventType.VIEW};
@@ -384,7 +385,7 @@ class DeliveryShapesProperties {
     for (int i = 0; i < distinct.size(); i++) {
       var e = distinct.get(i);
       if (!e.hasUser()) continue;
-      oracle.computeIfAbsent(JourneyBucket.entityId(e.organizationId(), e.userId(), BUCKETS), k -> new ArrayList<>())
+      oracle.computeIfAbsent(BUCKETS.entityId(e.organizationId(), e.userId()), k -> new ArrayList<>())
           .add(new Delivered(e, TOPIC, 0, i));
     }
     assertThat(pipeline.buckets.keySet()).containsExactlyInAnyOrderElementsOf(oracle.keySet());
