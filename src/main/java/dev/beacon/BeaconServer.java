@@ -25,6 +25,7 @@ import dev.beacon.ops.HttpMeters;
 import dev.beacon.ops.Metrics;
 import dev.beacon.ops.OpsRoutes;
 import dev.beacon.ops.PolledMeters;
+import dev.beacon.ops.Readiness;
 import dev.beacon.ops.RemoteTraffic;
 import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
@@ -49,11 +50,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Beacon process: the schema migrations, the in-JVM broker when no bootstrap servers are set,
- * the actor system as a one-node cluster with its sharded entities, Pekko Management, the HTTP
- * API and the consumer streams (events, the models' interactions), started in that order; a step
+ * the actor system and Pekko Management, the cluster it joins (ClusterSettings), its sharded
+ * entities, the HTTP API and the consumer streams (events, the models' interactions), started in that order; a step
  * that fails stops what the steps before it started and throws a {@link StartupFailure}.
- * CoordinatedShutdown stops HTTP intake first, then drains the streams and commits, then stops
- * the system; the broker goes last.
+ * CoordinatedShutdown turns /ready false first and waits, stops HTTP intake, then drains the
+ * streams and commits, hands the shards over, leaves the cluster and stops the system; the broker
+ * goes last.
  */
 public final class BeaconServer {
   private static final Logger log = LoggerFactory.getLogger(BeaconServer.class);
@@ -111,6 +113,8 @@ public final class BeaconServer {
     Topics.ensure(kafka, settings.modelStreams().topics());
 
     var system = startup.started(Startup.actorSystem(config), Startup::terminate);
+    // Before the join: the cluster bootstrap's contact points are the management ports.
+    Startup.management(system, config);
     Startup.joinCluster(system, settings.cluster());
     var self = Cluster.get(system).selfMember().address();
     LogContext.node(self.getHost().orElse("") + ":" + self.getPort().map(String::valueOf).orElse(""));
@@ -148,7 +152,6 @@ public final class BeaconServer {
         models.routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
         new OpsRoutes(registry, access).routes()))));
-    Startup.management(system, config);
     var binding = Startup.http(system, settings.http(), https, routes);
     log.info("Beacon HTTP API on {} over {}", binding.localAddress(), https.isPresent()
         ? "HTTPS (keystore " + settings.http().tls().keystore() + ")" : "plain HTTP (no BEACON_HTTP_TLS_KEYSTORE)");
@@ -165,6 +168,7 @@ public final class BeaconServer {
 
     var server = new BeaconServer(system, embedded, producer, readSide, ingest, modelStreams, binding);
     server.registerShutdown();
+    Readiness.get(system).serving(system, settings.unreadyWait());
     // The simulator stops with HTTP intake, before the stream drains and the producer closes.
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "simulator-stop", simulator::shutdown);
     simulator.startDemo();

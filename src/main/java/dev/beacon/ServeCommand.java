@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code java -jar beacon.jar serve}: runs the server until SIGTERM or Ctrl-C, then stops it
- * gracefully and waits for the embedded broker to close before the JVM exits. Exit status 1,
+ * gracefully and waits for the embedded broker to close before the JVM exits with 0. Exit status 1,
  * with one line on stderr, when the start cannot succeed; 2 for an unknown option.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
@@ -36,8 +36,9 @@ import picocli.CommandLine.Command;
         "                            with BEACON_DB_USER and BEACON_DB_PASSWORD",
         "  BEACON_SIMULATOR          the demo traffic (on)"},
     footer = {"",
-        "SIGTERM or Ctrl-C stops it gracefully: HTTP unbinds, the ingest stream drains and commits, then the "
-            + "actor system and the embedded broker stop. A start that cannot succeed (a port in use, a database "
+        "SIGTERM or Ctrl-C stops it gracefully, then exits 0: /ready fails (BEACON_SHUTDOWN_UNREADY_WAIT), HTTP "
+            + "unbinds, the ingest stream drains and commits, the shards hand over, the node leaves its cluster, then "
+            + "the actor system and the embedded broker stop. A start that cannot succeed (a port in use, a database "
             + "or Kafka out of reach) says why in one line on stderr and exits with status 1."})
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -53,8 +54,11 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     var started = new CompletableFuture<BeaconServer>();
     // Registered before the start: a SIGTERM that comes while it runs stops what it brings up.
+    // After SIGTERM the JVM would exit with 143 once the hooks are done: a server that stopped
+    // gracefully exits 0, as a service manager expects of a clean stop (a failed start keeps its 1).
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      started.thenCompose(BeaconServer::stop).exceptionally(e -> null).join();
+      var stoppedCleanly = started.thenCompose(BeaconServer::stop).thenApply(done -> true).exceptionally(e -> false).join();
+      if (stoppedCleanly) Runtime.getRuntime().halt(0);
     }, "beacon-shutdown"));
     try {
       started.complete(BeaconServer.start(BeaconConfig.load()));

@@ -31,6 +31,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,8 +164,10 @@ final class Startup {
 
   /**
    * Joins this node to its cluster and waits until it is Up: itself when it has no seed nodes (a
-   * cluster of one), else the seed nodes Pekko was given ({@code pekko.cluster.seed-nodes}). A node
-   * that is not Up within the join timeout stops the start, saying which seeds it tried.
+   * cluster of one), the seed nodes Pekko was given ({@code pekko.cluster.seed-nodes}), or through
+   * the cluster bootstrap, whose contact points are the management ports of the pods the Kubernetes
+   * API lists (management must be started). A node that is not Up within the join timeout stops the
+   * start, saying what it tried.
    */
   static void joinCluster(ActorSystem<?> system, ClusterSettings settings) {
     var up = new CompletableFuture<Void>();
@@ -172,21 +175,37 @@ final class Startup {
     if (settings.single()) {
       var cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else if (settings.discovery() == ClusterSettings.Discovery.KUBERNETES_API) {
+      ClusterBootstrap.get(system.classicSystem()).start();
     }
     try {
       up.get(settings.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new StartupFailure(settings.single()
-          ? "this node did not come Up in a cluster of its own within " + settings.joinTimeout().toSeconds() + " s"
-          : "this node did not join the cluster of seed nodes " + String.join(", ", settings.seedNodes()) + " within "
-              + settings.joinTimeout().toSeconds() + " s; start the first seed node, check BEACON_CLUSTER_SEED_NODES and "
-              + "that their cluster ports are reachable from here", e);
+      throw new StartupFailure(notUp(settings) + " within " + settings.joinTimeout().toSeconds() + " s" + whatToCheck(settings), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupFailure("interrupted while joining the cluster", e);
     } catch (ExecutionException e) {
       throw new StartupFailure("could not join the cluster: " + StartupFailure.rootReason(e), e);
     }
+  }
+
+  private static String notUp(ClusterSettings settings) {
+    if (settings.single()) return "this node did not come Up in a cluster of its own";
+    if (settings.discovery() == ClusterSettings.Discovery.SEED_NODES) {
+      return "this node did not join the cluster of seed nodes " + String.join(", ", settings.seedNodes());
+    }
+    return "this node did not join a cluster through the Kubernetes API (pods labelled " + settings.podLabelSelector()
+        + ", " + settings.requiredContactPoints() + " of them answering on their management port to form a new one)";
+  }
+
+  private static String whatToCheck(ClusterSettings settings) {
+    if (settings.single()) return "";
+    if (settings.discovery() == ClusterSettings.Discovery.SEED_NODES) {
+      return "; start the first seed node, check BEACON_CLUSTER_SEED_NODES and that their cluster ports are reachable from here";
+    }
+    return "; check that the pods can list pods (Role), that BEACON_MANAGEMENT_HOST is the pod's IP, and "
+        + "BEACON_CLUSTER_REQUIRED_CONTACT_POINTS against the replicas";
   }
 
   /** Pekko Management ({@code pekko.management.http}), bound before this returns. */

@@ -168,7 +168,7 @@ class ServerProcessTest {
     var first = serve(Map.of());
     var firstStart = awaitAnswers(first);
     first.terminate();
-    assertThat(first.awaitExit(FAILS_WITHIN)).as("exit after SIGTERM").isPresent();
+    assertThat(first.awaitExit(FAILS_WITHIN)).as("exit status after SIGTERM").hasValue(0);
     assertThat(first.stdout()).contains("Draining the ingest stream").contains("Embedded Kafka at").contains("Beacon stopped");
     assertBrokerClosedCleanly();
 

@@ -28,8 +28,9 @@ public final class BeaconConfig {
   }
 
   /**
-   * Adds the derived journal settings, and Pekko's seed nodes from {@code beacon.cluster.seed-nodes},
-   * to an already resolved configuration (tests build theirs).
+   * Adds the derived journal settings, Pekko's seed nodes from {@code beacon.cluster.seed-nodes} and
+   * the split-brain resolver's lease-majority when {@code beacon.cluster.lease} is on, to an already
+   * resolved configuration (tests build theirs).
    */
   public static Config withDerived(Config resolved) {
     var db = DatabaseSettings.from(resolved.getConfig("beacon"));
@@ -48,6 +49,9 @@ public final class BeaconConfig {
       if (!seed.isBlank()) seeds.add(seed.strip());
     }
     if (!seeds.isEmpty()) derived = derived.withFallback(ConfigFactory.parseMap(Map.of("pekko.cluster.seed-nodes", seeds)));
+    if (resolved.getBoolean("beacon.cluster.lease")) {
+      derived = derived.withFallback(ConfigFactory.parseMap(Map.of("pekko.cluster.split-brain-resolver.active-strategy", "lease-majority")));
+    }
     return derived.withFallback(resolved).resolve();
   }
 }

@@ -3,11 +3,13 @@ package dev.beacon.common;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -41,11 +43,17 @@ public final class Entities {
    */
   public static <C> void init(ActorSystem<?> system, EntityTypeKey<C> type, Function<String, Behavior<C>> create,
       C stopMessage) {
+    init(system, type, create, stopMessage, UnaryOperator.identity());
+  }
+
+  /** As {@link #init(ActorSystem, EntityTypeKey, Function, Object)}, with the shards chosen and placed by {@code placement}. */
+  public static <C> void init(ActorSystem<?> system, EntityTypeKey<C> type, Function<String, Behavior<C>> create,
+      C stopMessage, UnaryOperator<Entity<C, ShardingEnvelope<C>>> placement) {
     @SuppressWarnings("unchecked")
     var everyMessage = (Class<C>) (Class<?>) Object.class;
-    ClusterSharding.get(system).init(Entity.of(type, ctx -> Behaviors.withMdc(everyMessage,
+    ClusterSharding.get(system).init(placement.apply(Entity.of(type, ctx -> Behaviors.withMdc(everyMessage,
         Map.of("entityType", type.name(), "entityId", ctx.getEntityId()), create.apply(ctx.getEntityId())))
-        .withStopMessage(stopMessage));
+        .withStopMessage(stopMessage)));
   }
 
   /** The entity id of something an organisation owns. Organisation ids never contain '|'. */

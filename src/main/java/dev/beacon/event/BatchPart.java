@@ -3,6 +3,7 @@ package dev.beacon.event;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -11,12 +12,21 @@ import java.util.concurrent.CompletionStage;
  * how one entity gets its share. The ingest runs the parts in the order it is given them (journey
  * buckets, then campaigns): a part's entities get their shares once every entity of the part
  * before it has judged the batch; each entity gets its shares batch after batch, in order; the
- * verdicts fold into one per delivery ({@link Verdict#and}). So a feature with an entity that
+ * verdicts fold into one per delivery ({@link Verdict#after}). So a feature with an entity that
  * learns from events plugs in here without the ingest knowing it.
  */
 public interface BatchPart {
   /** The part's entity type; with an entity id it names one entity among every part's. */
   String entityType();
+
+  /**
+   * The shards of the part's entities when shard {@code n} holds the entities of the events Beacon
+   * produces to partition {@code n}: the ingest then places each shard on the node that consumes
+   * its partition. Empty (the default) leaves the entities to sharding's own allocation.
+   */
+  default OptionalInt shardsByPartition() {
+    return OptionalInt.empty();
+  }
 
   /** Entity id → the indexes in {@code batch} of the deliveries that entity judges, each list in batch order. */
   Map<String, List<Integer>> shares(List<Delivered> batch);

@@ -8,6 +8,7 @@ import dev.beacon.event.EventSettings;
 import dev.beacon.security.Access;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -15,15 +16,20 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ingest plugged into a server: HTTP intake onto the events topic, the pipeline status, and
  * the stream that reads the topic in micro-batches and hands each batch to the features' parts
- * in turn (their features start their entities before {@link #startConsuming}).
+ * in turn (their features start their entities before {@link #startConsuming}); the shards of
+ * the parts that follow partitions are placed on the node that consumes each partition.
  */
 public final class IngestFeature implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IngestFeature.class);
   private final IngestSettings settings;
   private final IngestStats stats;
   private final IngestStream stream;
@@ -49,10 +55,32 @@ public final class IngestFeature implements AutoCloseable {
     var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), Json.MAPPER, registry);
     var processor = new BatchProcessor(parts, deadLetters, stats, settings.entityTimeout());
     var stream = new IngestStream(system, kafka, settings, parser, processor, stats, registry);
+    placeShardsByPartition(system, kafka, parts, stream);
     var status = new PipelineStatus(kafka, stats);
     var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.maxBatch(), http.maxBodySize());
     var routes = new IngestRoutes(intake, status, http.maxBodySize(), Materializer.matFromSystem(system), access).routes();
     return new IngestFeature(settings, stats, stream, status, routes);
+  }
+
+  /**
+   * The parts whose shards follow partitions get them placed on the node that consumes each
+   * partition ({@link PartitionShardListener}). Their shard counts should be the topic's
+   * partitions; when not, events are still processed exactly, but not where they are read.
+   */
+  private static void placeShardsByPartition(ActorSystem<?> system, KafkaSettings kafka, List<BatchPart> parts,
+      IngestStream stream) {
+    var shardsByType = new LinkedHashMap<String, Integer>();
+    for (var part : parts) part.shardsByPartition().ifPresent(shards -> shardsByType.put(part.entityType(), shards));
+    if (shardsByType.isEmpty()) return;
+    var partitions = Topics.partitionCount(kafka, kafka.topic());
+    shardsByType.forEach((type, shards) -> {
+      if (shards != partitions) {
+        log.warn("{} has {} shards but {} has {} partitions: its entities are not processed where their events are read "
+            + "(set beacon.journey.shards to the partitions, and buckets to a multiple)", type, shards, kafka.topic(), partitions);
+      }
+    });
+    stream.withRebalanceListener(system.systemActorOf(PartitionShardListener.create(kafka.topic(), shardsByType),
+        "partition-shard-listener", Props.empty()));
   }
 
   public Route routes() {

@@ -13,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,12 @@ final class IngestStream implements MicroBatchStream.Handler<IngestStream.Read> 
     this.stream = new MicroBatchStream<>(system, "Ingest stream", kafka, kafka.topic(), kafka.groupId(),
         new MicroBatchStream.Batching(settings.batchSize(), settings.batchWindow(), settings.parallelism(),
             settings.retryMinBackoff(), settings.retryMaxBackoff()), this, registry);
+  }
+
+  /** Tells {@code listener} of every partition the group assigns or revokes this node's consumer; before {@link #start()}. */
+  public IngestStream withRebalanceListener(ActorRef<ConsumerRebalanceEvent> listener) {
+    stream.withRebalanceListener(listener);
+    return this;
   }
 
   public IngestStream start() {

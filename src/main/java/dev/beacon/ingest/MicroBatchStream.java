@@ -19,9 +19,13 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.kafka.AutoSubscription;
 import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.Subscriptions;
@@ -79,6 +83,7 @@ public final class MicroBatchStream<R> {
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>(Consumer.createNoopControl());
   private CompletionStage<Done> completion;
   private UniqueKillSwitch killSwitch;
+  private AutoSubscription subscription;
 
   /**
    * {@code name}: the stream in log lines ("Ingest stream"); read as consumer group {@code groupId}
@@ -92,6 +97,7 @@ public final class MicroBatchStream<R> {
     this.consumerSettings = consumerSettings(system, kafka, groupId);
     this.batching = batching;
     this.handler = handler;
+    this.subscription = Subscriptions.topics(topic);
     this.batchSize = DistributionSummary.builder("beacon.batch.size")
         .description("records in each micro-batch of a consumer stream, by topic")
         .tags("topic", topic)
@@ -122,11 +128,17 @@ public final class MicroBatchStream<R> {
         .withProperties(kafka.clientProperties());
   }
 
+  /** Tells {@code listener} of every partition the group assigns or revokes this consumer; before {@link #start()}. */
+  public MicroBatchStream<R> withRebalanceListener(ActorRef<ConsumerRebalanceEvent> listener) {
+    subscription = subscription.withRebalanceListener(Adapter.toClassic(listener));
+    return this;
+  }
+
   public MicroBatchStream<R> start() {
     var committerSettings = CommitterSettings.create(system);
     var restart = RestartSettings.create(batching.minBackoff(), batching.maxBackoff(), 0.2);
     var running = RestartSource.onFailuresWithBackoff(restart, () ->
-            Consumer.committableSource(consumerSettings, Subscriptions.topics(topic))
+            Consumer.committableSource(consumerSettings, subscription)
                 .mapMaterializedValue(c -> {
                   handler.restarted();
                   control.set(c);

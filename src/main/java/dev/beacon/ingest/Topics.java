@@ -77,6 +77,21 @@ public final class Topics {
     }
   }
 
+  /** The number of partitions of an existing topic. */
+  public static int partitionCount(KafkaSettings settings, String topic) {
+    var timeout = (int) settings.startupTimeout().toMillis();
+    try (var admin = Admin.create(settings.clientConfig(Map.of(
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout)))) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    } catch (ExecutionException e) {
+      throw new StartupFailure("Kafka at " + settings.bootstrapServers() + " could not describe " + topic + ": "
+          + StartupFailure.rootReason(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while describing " + topic, e);
+    }
+  }
+
   /** Waits until every partition of the topics has a leader (at most 30 s). */
   public static void awaitLeaders(Admin admin, java.util.Collection<String> topics) throws ExecutionException, InterruptedException {
     var deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();

@@ -3,18 +3,25 @@ package dev.beacon.journey;
 import dev.beacon.event.BatchPart;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * The journeys' part of an ingest batch, the first: every event with a user goes to the bucket of
  * its user, which judges each delivery (applied, a redelivery, a retry of an event counted from
- * another delivery, failed) and builds the journeys of the events it applied.
+ * another delivery, failed) and builds the journeys of the events it applied. A user's bucket lies
+ * in the shard numbered as the partition Beacon's producers write the user's events to, hosted by
+ * the node that consumes it; deliveries from another partition (records written with another
+ * partitioner, a topic whose partitions are not the journey shards, a legacy bucket hash) are
+ * counted on /metrics ({@code beacon.journey.misaligned}): correct, but sent to another node.
  */
 public final class JourneyBatchPart implements BatchPart {
   /** Events later than the allowed lateness: counted in campaigns, no journey changed. */
@@ -25,11 +32,15 @@ public final class JourneyBatchPart implements BatchPart {
   public static final String RESTATED = "restatedConversions";
 
   private final ClusterSharding sharding;
-  private final int buckets;
+  private final JourneyBuckets buckets;
+  private final Counter misaligned;
 
-  JourneyBatchPart(ClusterSharding sharding, int buckets) {
+  JourneyBatchPart(ClusterSharding sharding, JourneyBuckets buckets, MeterRegistry registry) {
     this.sharding = sharding;
     this.buckets = buckets;
+    this.misaligned = Counter.builder("beacon.journey.misaligned")
+        .description("deliveries whose journey shard is not the partition they were read from (0 for Beacon's producers)")
+        .register(registry);
   }
 
   @Override
@@ -38,18 +49,30 @@ public final class JourneyBatchPart implements BatchPart {
   }
 
   @Override
+  public OptionalInt shardsByPartition() {
+    return OptionalInt.of(buckets.shards());
+  }
+
+  @Override
   public Map<String, List<Integer>> shares(List<Delivered> batch) {
-    return shares(batch, buckets);
+    return shares(batch, buckets, misaligned::increment);
   }
 
   /** The bucket entity id → indexes of the deliveries with a user that it judges. */
-  public static Map<String, List<Integer>> shares(List<Delivered> batch, int buckets) {
+  public static Map<String, List<Integer>> shares(List<Delivered> batch, JourneyBuckets buckets) {
+    return shares(batch, buckets, () -> {});
+  }
+
+  /** As {@link #shares(List, JourneyBuckets)}, running {@code misaligned} for each delivery read from another shard's partition. */
+  private static Map<String, List<Integer>> shares(List<Delivered> batch, JourneyBuckets buckets, Runnable misaligned) {
     // grouped by organisation and bucket number: the entity id is made once per bucket, not per event
     var byBucket = new LinkedHashMap<Bucket, List<Integer>>();
     for (int i = 0; i < batch.size(); i++) {
-      var e = batch.get(i).event();
+      var delivered = batch.get(i);
+      var e = delivered.event();
       if (!e.hasUser()) continue;
-      var bucket = new Bucket(e.organizationId(), JourneyBucket.bucketOf(e.userId(), buckets));
+      var bucket = new Bucket(e.organizationId(), buckets.bucketOf(e.organizationId(), e.userId()));
+      if (buckets.shardOf(bucket.number()) != delivered.partition()) misaligned.run();
       byBucket.computeIfAbsent(bucket, k -> new ArrayList<>()).add(i);
     }
     var shares = new LinkedHashMap<String, List<Integer>>(byBucket.size() * 2);

@@ -11,6 +11,7 @@ import dev.beacon.common.MutableStateEntity;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -47,6 +49,8 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Journey");
   private static final Logger log = LoggerFactory.getLogger(JourneyBucket.class);
+  /** How long the coordinator waits for the external allocation's answer where a shard goes. */
+  private static final Duration ALLOCATION_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * The tags journey events carry, one per bucket entity, for the read side (one projection
@@ -55,23 +59,19 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   public static final List<String> TAGS = IntStream.range(0, 8).mapToObj(i -> "journey-" + i).toList();
 
   /**
-   * The entity id of the bucket that holds this user's journey: organisation and bucket number.
-   * Users are spread over a fixed number of buckets per organisation so that a batch touching a
-   * hundred thousand users wakes a few hundred entities, not a hundred thousand (each first wake
-   * costs a journal read). Organisation ids never contain '|'.
+   * The entity id of an organisation's bucket number {@code bucket} ({@link JourneyBuckets} says
+   * which bucket holds a user). Users are spread over a fixed number of buckets per organisation
+   * so that a batch touching a hundred thousand users wakes a few hundred entities, not a hundred
+   * thousand (each first wake costs a journal read). Organisation ids never contain '|'.
    */
-  public static String entityId(String organizationId, String userId, int buckets) {
-    return entityId(organizationId, bucketOf(userId, buckets));
-  }
-
-  /** The bucket number of a user, from 0 to {@code buckets - 1}. */
-  public static int bucketOf(String userId, int buckets) {
-    return Math.floorMod(userId.hashCode() * 0x9E3779B9, buckets);
-  }
-
-  /** The entity id of an organisation's bucket number {@code bucket}. */
   public static String entityId(String organizationId, int bucket) {
     return Entities.organizationScoped(organizationId, "b" + bucket);
+  }
+
+  /** The bucket number in an {@link #entityId(String, int)}. */
+  static int bucketNumber(String entityId) {
+    var local = Entities.localIdOf(entityId);
+    return Integer.parseInt(local, 1, local.length(), 10);
   }
 
   /** The tag of every event of this bucket entity. */
@@ -83,10 +83,16 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     init(system, settings, channels, clock, LiveBus.NONE);
   }
 
-  /** Registers the entity; each persisted batch publishes its new live-feed rows on {@code live}. */
+  /**
+   * Registers the entity; each persisted batch publishes its new live-feed rows on {@code live}.
+   * Its shards are those of {@link JourneyShards}, placed where the external shard allocation says
+   * (where their partitions are consumed); a shard without a place goes to the node that asks first.
+   */
   public static void init(ActorSystem<?> system, JourneySettings settings, ChannelGrouping channels, Clock clock,
       LiveBus live) {
-    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, channels, clock, live), new Passivate());
+    Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, channels, clock, live), new Passivate(),
+        entity -> entity.withMessageExtractor(new JourneyShards(settings.shards()))
+            .withAllocationStrategy(ExternalShardAllocationStrategy.create(system, ENTITY_TYPE_KEY.name(), ALLOCATION_TIMEOUT)));
   }
 
   // Commands and replies

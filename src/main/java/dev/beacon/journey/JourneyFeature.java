@@ -14,13 +14,17 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journey feature plugged into a server: the {@link JourneyBucket} entities on the system's
- * sharding, its part of the ingest batch (the first), the projection that writes the read side
+ * sharding, users hashed to buckets as the database's journals were ({@link JourneyBuckets}), its
+ * part of the ingest batch (the first), the projection that writes the read side
  * when journeys are tracked, the attribution and user-journey routes, and users' profiles.
  */
 public final class JourneyFeature {
+  private static final Logger log = LoggerFactory.getLogger(JourneyFeature.class);
   private final Route routes;
   private final JourneyBatchPart batchPart;
   private final AttributionAnswers answers;
@@ -45,10 +49,15 @@ public final class JourneyFeature {
     if (settings.tracking()) JourneyProjection.init(system, readSide, live, new ProjectionLag(registry, "journeys"));
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var sharding = ClusterSharding.get(system);
+    var buckets = settings.buckets(JourneyBuckets.recordedIn(readSide.dataSource()));
+    if (buckets.hash() == JourneyBuckets.BucketHash.LEGACY) {
+      log.warn("Journey buckets keep the hash this database's journals were written with, from before partition "
+          + "alignment: journeys stay exact, but are not processed on the node that consumes their partition");
+    }
     var queries = new AttributionQueries(readSide.dataSource());
-    var profiles = new JourneyProfiles(sharding, settings, http.askTimeout());
+    var profiles = new JourneyProfiles(sharding, settings, buckets, http.askTimeout());
     var attribution = new AttributionRoutes(queries, profiles, blocking, access, clock);
-    return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, settings.bucketsPerOrganization()),
+    return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, buckets, registry),
         new AttributionAnswers(queries, clock), profiles);
   }
 

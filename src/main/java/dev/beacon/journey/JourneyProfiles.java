@@ -19,11 +19,13 @@ import org.apache.pekko.pattern.StatusReply;
 public final class JourneyProfiles {
   private final ClusterSharding sharding;
   private final JourneySettings settings;
+  private final JourneyBuckets buckets;
   private final Duration timeout;
 
-  JourneyProfiles(ClusterSharding sharding, JourneySettings settings, Duration timeout) {
+  JourneyProfiles(ClusterSharding sharding, JourneySettings settings, JourneyBuckets buckets, Duration timeout) {
     this.sharding = sharding;
     this.settings = settings;
+    this.buckets = buckets;
     this.timeout = timeout;
   }
 
@@ -49,7 +51,6 @@ public final class JourneyProfiles {
   }
 
   private EntityRef<JourneyBucket.Command> bucket(String organizationId, String userId) {
-    return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY,
-        JourneyBucket.entityId(organizationId, userId, settings.bucketsPerOrganization()));
+    return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, buckets.entityId(organizationId, userId));
   }
 }

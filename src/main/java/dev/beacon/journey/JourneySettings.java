@@ -7,10 +7,12 @@ import java.util.Set;
 
 /**
  * {@code beacon.journey}: the dedup window of events with a user, the number of journey buckets
- * per organisation (each bucket entity holds the journeys of the users hashed to it), the most
- * ids one bucket keeps, snapshots; then how journeys are cut into sessions, which events are
+ * per organisation (each bucket entity holds the journeys of the users hashed to it) and of the
+ * shards they are spread over (a multiple: see {@link JourneyBuckets}), the most ids one bucket
+ * keeps, snapshots; then how journeys are cut into sessions, which events are
  * conversions, the attribution lookback and half-life, and the bounds of what a bucket keeps.
  *
+ * @param shards the journey shards, one per partition of the events topic; the same on every node
  * @param sessionTimeout inactivity that ends a session without a session id
  * @param engagedAfter a session with more engagement time than this is engaged
  * @param engagedPageViews a session with at least this many {@code page_view} events is engaged
@@ -32,6 +34,7 @@ public record JourneySettings(
     int dedupMaxIds,
     int snapshotEvery,
     int bucketsPerOrganization,
+    int shards,
     Duration sessionTimeout,
     Duration engagedAfter,
     int engagedPageViews,
@@ -49,6 +52,11 @@ public record JourneySettings(
 
   public JourneySettings {
     if (bucketsPerOrganization < 1) throw new IllegalArgumentException("beacon.journey.buckets-per-organization: at least 1");
+    if (shards < 1) throw new IllegalArgumentException("beacon.journey.shards: at least 1");
+    if (bucketsPerOrganization % shards != 0) {
+      throw new IllegalArgumentException("beacon.journey.buckets-per-organization (" + bucketsPerOrganization
+          + ") must be a multiple of beacon.journey.shards (" + shards + ", by default beacon.kafka.partitions)");
+    }
     atLeastOne(maxUsers, "max-users-per-bucket");
     atLeastOne(maxTouchpoints, "max-touchpoints-per-user");
     atLeastOne(maxConversions, "max-conversions-per-user");
@@ -64,12 +72,17 @@ public record JourneySettings(
   /** Every key is in application.conf, the one source of defaults. */
   public static JourneySettings from(Config c) {
     return new JourneySettings(c.getDuration("dedup-window"), c.getInt("dedup-max-ids"), c.getInt("snapshot-every"),
-        c.getInt("buckets-per-organization"),
+        c.getInt("buckets-per-organization"), c.getInt("shards"),
         c.getDuration("session-timeout"), c.getDuration("engaged-after"), c.getInt("engaged-page-views"),
         Set.copyOf(c.getStringList("conversion-events")), c.getDuration("lookback"), c.getDuration("half-life"),
         c.getInt("max-users-per-bucket"), c.getDuration("user-retention"), c.getInt("max-touchpoints-per-user"),
         c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"),
         c.getDuration("allowed-lateness"), c.getInt("max-recent-events-per-user"), c.getBoolean("tracking"));
+  }
+
+  /** Users to buckets with {@code hash}, buckets to shards. */
+  public JourneyBuckets buckets(JourneyBuckets.BucketHash hash) {
+    return new JourneyBuckets(bucketsPerOrganization, shards, hash);
   }
 
   /** The rule-based models with this lookback and half-life. */

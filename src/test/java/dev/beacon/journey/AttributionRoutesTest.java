@@ -47,7 +47,8 @@ class AttributionRoutesTest extends JupiterRouteTest {
     Executor noReadSide = task -> {
       throw new AssertionError("these routes do not read the read side");
     };
-    profiles = new JourneyProfiles(ClusterSharding.get(testKit.system()), settings, TIMEOUT);
+    profiles = new JourneyProfiles(ClusterSharding.get(testKit.system()), settings,
+        settings.buckets(JourneyBuckets.BucketHash.MURMUR2), TIMEOUT);
     routes = new AttributionRoutes(new AttributionQueries(null), profiles, noReadSide, Access.open(), Clock.systemUTC())
         .routes();
   }
@@ -58,7 +59,7 @@ class AttributionRoutesTest extends JupiterRouteTest {
         event(user, "page_view", NOW, new Event.TrafficSource("google", "cpc", "brand"), 0, null),
         event(user, "purchase", NOW.plusSeconds(60), null, 42_500_000, "T1"));
     ClusterSharding.get(testKit.system())
-        .entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, JourneyBucket.entityId("acme", user, settings.bucketsPerOrganization()))
+        .entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, settings.buckets(JourneyBuckets.BucketHash.MURMUR2).entityId("acme", user))
         .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(events, replyTo), TIMEOUT)
         .toCompletableFuture().get(15, TimeUnit.SECONDS);
   }
@@ -91,7 +92,8 @@ class AttributionRoutesTest extends JupiterRouteTest {
     var off = JourneySettings.from(ConfigFactory.parseString("tracking = off").withFallback(
         ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.journey")));
 
-    var answer = new JourneyProfiles(ClusterSharding.get(testKit.system()), off, TIMEOUT).of("acme", "bob");
+    var answer = new JourneyProfiles(ClusterSharding.get(testKit.system()), off,
+        off.buckets(JourneyBuckets.BucketHash.MURMUR2), TIMEOUT).of("acme", "bob");
 
     assertEquals(Optional.empty(), get(answer));
   }

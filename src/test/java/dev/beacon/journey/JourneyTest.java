@@ -221,7 +221,7 @@ class JourneyTest {
     private String persistenceId;
 
     private EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> journey(JourneySettings settings) {
-      var entityId = JourneyBucket.entityId("acme", "user-" + users.incrementAndGet(), 1 << 20);
+      var entityId = JourneyBucket.entityId("acme", users.incrementAndGet());
       persistenceId = "Journey|" + entityId;
       return EventSourcedBehaviorTestKit.create(testKit.system(), JourneyBucket.create(entityId, settings, CHANNELS, clock),
           EventSourcedBehaviorTestKit.enabledSerializationSettings());

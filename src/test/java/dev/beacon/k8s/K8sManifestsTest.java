@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigUtil;
 import dev.beacon.bandit.model.ModelStreamSettings;
 import dev.beacon.ingest.KafkaSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,14 +39,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * field they do not know; every variable it sets is one Beacon (or the JVM) reads; and the base,
  * and every overlay as {@code kubectl kustomize} renders it, agree with application.conf as the
  * pod's environment resolves it: ports, listen addresses, probe paths, the shutdown time, the
- * discovery label and rights, the topics and their partitions, the scrape with the admin key.
+ * cluster bootstrap's discovery (its label selector against the pod's labels, its port, the
+ * contact points against the replicas) and rights, the lease's rights exactly where the lease is
+ * on, the topics and their partitions, the scrape with the admin key.
  */
 class K8sManifestsTest {
   private static final Map<String, String> LABELS = Map.of("app", "beacon");
   /** Variables the manifests may set that application.conf does not read, and who reads them. */
   private static final Map<String, String> READ_ELSEWHERE = Map.of(
-      "JAVA_TOOL_OPTIONS", "the JVM: the heap as a share of the container's memory limit",
-      "POD_NAMESPACE", "the kubernetes-api discovery of the cluster bootstrap (pod-namespace), the next step");
+      "JAVA_TOOL_OPTIONS", "the JVM: the heap as a share of the container's memory limit");
   private static final Set<String> KAFKA_TOPIC_SPEC = Set.of("partitions", "replicas", "config", "topicName");
 
   @Test
@@ -139,16 +143,16 @@ class K8sManifestsTest {
     assertProbe(container.getReadinessProbe(), "/" + health.getString("readiness-path"));
     assertProbe(container.getLivenessProbe(), "/" + health.getString("liveness-path"));
     assertProbe(container.getStartupProbe(), "/" + health.getString("liveness-path"));
-    var preStop = container.getLifecycle().getPreStop().getExec().getCommand();
-    assertThat(preStop).hasSize(2).startsWith("sleep");
-    assertThat(pod.getSpec().getTerminationGracePeriodSeconds())
-        .isGreaterThan(Long.parseLong(preStop.get(1)) + longestShutdownSeconds(config));
+    // /ready fails first, and HTTP serves on while the endpoints drop the pod (no preStop pause needed)
+    assertThat(config.getDuration("beacon.shutdown.unready-wait")).isPositive();
+    assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isGreaterThan(longestShutdownSeconds(config));
 
     assertThat(deployed.environment().get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
     assertThat(container.getResources().getLimits()).containsKey("memory");
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
 
-    assertDiscoveryRights(deployed, pod.getSpec().getServiceAccountName());
+    assertDiscovery(config, deployment, container);
+    assertRights(deployed, pod.getSpec().getServiceAccountName(), config);
     var management = deployed.service("beacon-management").getSpec();
     assertThat(management.getClusterIP()).isEqualTo("None");
     assertThat(management.getPublishNotReadyAddresses()).isTrue();
@@ -181,18 +185,56 @@ class K8sManifestsTest {
         .sum();
   }
 
-  private static void assertDiscoveryRights(Deployed deployed, String serviceAccount) {
+  /**
+   * The cluster bootstrap finds these pods: its label selector (the service name in it) matches
+   * the pod's labels, its port name is a container port, by the pods' IPs in the pod's namespace,
+   * and the contact points it waits for to form a cluster are no more than the replicas.
+   */
+  private static void assertDiscovery(Config config, Deployment deployment, Container container) {
+    assertThat(config.getString("beacon.cluster.discovery")).isEqualTo("kubernetes-api");
+    var bootstrap = config.getConfig("pekko.management.cluster.bootstrap.contact-point-discovery");
+    var kubernetes = config.getConfig("pekko.discovery.kubernetes-api");
+    assertThat(bootstrap.getString("discovery-method")).isEqualTo("kubernetes-api");
+    var selector = kubernetes.getString("pod-label-selector").replace("%s", bootstrap.getString("service-name"));
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).as("labels selected by %s", selector)
+        .containsAllEntriesOf(labels(selector));
+    assertThat(container.getPorts()).extracting(ContainerPort::getName).contains(bootstrap.getString("port-name"));
+    assertThat(kubernetes.getBoolean("use-raw-ip")).isTrue();
+    assertThat(kubernetes.getString("pod-namespace")).isEqualTo(Deployed.NAMESPACE);
+    assertThat(bootstrap.getInt("required-contact-point-nr")).isBetween(1, deployment.getSpec().getReplicas());
+  }
+
+  /** A label selector of equalities ({@code app=beacon,tier=x}) as labels. */
+  private static Map<String, String> labels(String selector) {
+    return Stream.of(selector.split(",")).map(String::strip).map(term -> {
+      assertThat(term).as("an equality in the selector %s", selector).matches("[^=!]+=[^=]+");
+      return term.split("=", 2);
+    }).collect(Collectors.toMap(kv -> kv[0].strip(), kv -> kv[1].strip()));
+  }
+
+  /** The service account may list the pods (discovery), and take the lease exactly when the lease is on. */
+  private static void assertRights(Deployed deployed, String serviceAccount, Config config) {
     deployed.one(ServiceAccount.class, serviceAccount);
     var bindings = deployed.all(RoleBinding.class).stream()
         .filter(b -> b.getSubjects().stream().anyMatch(s -> s.getKind().equals("ServiceAccount") && s.getName().equals(serviceAccount)))
         .toList();
-    assertThat(bindings).singleElement().satisfies(b -> assertThat(b.getRoleRef().getKind()).isEqualTo("Role"));
-    var role = deployed.one(Role.class, bindings.get(0).getRoleRef().getName());
-    assertThat(role.getRules()).anySatisfy(rule -> {
+    assertThat(bindings).isNotEmpty().allSatisfy(b -> assertThat(b.getRoleRef().getKind()).isEqualTo("Role"));
+    var rules = bindings.stream().flatMap(b -> deployed.one(Role.class, b.getRoleRef().getName()).getRules().stream()).toList();
+    assertThat(rules).anySatisfy(rule -> {
       assertThat(rule.getApiGroups()).containsExactly("");
       assertThat(rule.getResources()).containsExactly("pods");
       assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "watch", "list");
     });
+    var leaseRules = rules.stream().filter(rule -> rule.getResources().contains("leases")).toList();
+    if (config.getBoolean("beacon.cluster.lease")) {
+      assertThat(leaseRules).singleElement().satisfies(rule -> {
+        assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+        assertThat(rule.getVerbs()).contains("get", "create", "update");
+      });
+      assertThat(config.getString("pekko.coordination.lease.kubernetes.namespace")).isEqualTo(Deployed.NAMESPACE);
+    } else {
+      assertThat(leaseRules).as("lease rights without BEACON_CLUSTER_LEASE").isEmpty();
+    }
   }
 
   /** A KafkaTopic for every topic Beacon creates at start, with the partitions and replication it would give it. */

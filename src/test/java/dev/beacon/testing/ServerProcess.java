@@ -42,8 +42,17 @@ public final class ServerProcess implements AutoCloseable {
    * ports and no simulator; {@code logs} receives the output files.
    */
   public static ServerProcess start(Path logs, Map<String, String> env, String... args) {
-    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "-cp", System.getProperty("java.class.path"), "dev.beacon.Main"));
+    return start(logs, env, List.of(), args);
+  }
+
+  /**
+   * As {@link #start(Path, Map, String...)}, with {@code jvmOptions} after the default heap (a
+   * later {@code -Xmx} wins; {@code -Dname=value} sets what has no environment variable).
+   */
+  public static ServerProcess start(Path logs, Map<String, String> env, List<String> jvmOptions, String... args) {
+    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beacon.Main"));
     command.addAll(List.of(args));
     try {
       Files.createDirectories(logs);
