@@ -21,13 +21,13 @@ import java.util.concurrent.TimeUnit;
  * One Beacon server of {@code bench --nodes}: {@code dev.beacon.Main serve} in a JVM of its own
  * on the bench's class path, configured by environment variables as an operator runs it (the
  * bench's {@code BEACON_*} are not passed on), on free ports of loopback, its output in a file.
- * The failure detector and the Kafka session are given more time than their defaults, by system
- * properties, so that three JVMs on two busy cores do not take a slow node for a dead one.
+ * The failure detector ({@code BEACON_CLUSTER_HEARTBEAT_PAUSE}, and its threshold) and the Kafka
+ * session (system properties: no variable sets them) get more time than their defaults, so that
+ * three JVMs on two busy cores do not take a slow node for a dead one.
  */
 final class NodeProcess implements AutoCloseable {
   /** Per node: small heaps, so that several fit beside the broker and the database. */
   static final List<String> JVM_OPTIONS = List.of("-Xms512m", "-Xmx1g",
-      "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=10s",
       "-Dpekko.cluster.failure-detector.threshold=12",
       "-Dpekko.kafka.consumer.kafka-clients.session.timeout.ms=10000",
       "-Dpekko.kafka.consumer.kafka-clients.heartbeat.interval.ms=3000");
@@ -70,7 +70,7 @@ final class NodeProcess implements AutoCloseable {
     builder.environment().putAll(Map.of("BEACON_HTTP_HOST", "127.0.0.1", "BEACON_HTTP_PORT", Integer.toString(ports[0]),
         "BEACON_MANAGEMENT_HOST", "127.0.0.1", "BEACON_MANAGEMENT_PORT", Integer.toString(ports[1]),
         "BEACON_CLUSTER_HOST", "127.0.0.1", "BEACON_CLUSTER_PORT", Integer.toString(ports[2]),
-        "BEACON_DATA_DIR", dir.toString(), "BEACON_SIMULATOR", "off"));
+        "BEACON_DATA_DIR", dir.toString(), "BEACON_SIMULATOR", "off", "BEACON_CLUSTER_HEARTBEAT_PAUSE", "10s"));
     builder.environment().putAll(env);
     var process = builder.start();
     // a bench stopped by Ctrl-C leaves no server behind
