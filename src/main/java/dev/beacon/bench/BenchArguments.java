@@ -87,6 +87,11 @@ public final class BenchArguments implements Callable<Integer> {
       + "through Kafka to one model entity, each share persisted, on H2 (unless --no-h2) and PostgreSQL (--db-url); "
       + "--batch-size and --batch-window set the interactions stream's micro-batches")
   private long banditRewards;
+  @Option(names = "--nodes", paramLabel = "N", description = "measure only this: the mix through one Beacon server JVM and "
+      + "through N of them in one cluster (--db-url, PostgreSQL), then N with one killed (kill -9) half way: events/s, "
+      + "messages and bytes between nodes, journal rows/s, the time until the survivors consume again (default ${DEFAULT-VALUE}: "
+      + "the other scenarios)")
+  private int nodes = 1;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -99,7 +104,7 @@ public final class BenchArguments implements Callable<Integer> {
   public Integer call() {
     var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, warmupSeconds, dbUrl, dbUser,
         dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys,
-        clients, idleClients, !skipBandit, banditRewards);
+        clients, idleClients, !skipBandit, banditRewards, nodes);
     var problems = options.problems();
     if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
     return BenchCommand.measure(options, out, err);

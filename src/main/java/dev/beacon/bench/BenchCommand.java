@@ -102,6 +102,10 @@ public final class BenchCommand {
       rewards(started);
       return;
     }
+    if (options.nodes() > 1) {
+      nodes(started);
+      return;
+    }
     out.printf("Beacon bench: %,d events per scenario, %,d campaigns, %,d users, %d partitions%n",
         options.events(), options.campaigns(), options.users(), options.partitions());
     if (options.bandit()) {
@@ -223,6 +227,39 @@ public final class BenchCommand {
     }
   }
 
+  /**
+   * {@code --nodes N}, alone: the mix through one server JVM and through a cluster of N, then N
+   * with one killed half way (see {@link NodesBench}).
+   */
+  private void nodes(long started) throws Exception {
+    out.printf("Beacon bench: %,d events per run through 1 and %d server JVMs on one broker and PostgreSQL, %,d campaigns, "
+        + "%,d users, %d partitions%n", options.events(), options.nodes(), options.campaigns(), options.users(), options.partitions());
+    kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
+    var results = new NodesBench(options, out, workDir, kafka.bootstrapServers()).measure();
+    NodesBench.print(results, out);
+    var totalSeconds = (System.nanoTime() - started) / 1e9;
+    out.println();
+    out.println("JVM: " + jvm());
+    out.printf("Total bench time: %.1f s%n", totalSeconds);
+    if (options.json() != null) {
+      var json = new LinkedHashMap<String, Object>();
+      json.put("jvm", jvm());
+      var params = new LinkedHashMap<String, Object>();
+      params.put("events", options.events());
+      params.put("nodes", options.nodes());
+      params.put("campaigns", options.campaigns());
+      params.put("users", options.users());
+      params.put("partitions", options.partitions());
+      params.put("journeys", options.journeys());
+      params.put("seed", options.seed());
+      json.put("parameters", params);
+      json.put("nodes", results);
+      json.put("totalSeconds", totalSeconds);
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
+      out.println("Wrote " + options.json());
+    }
+  }
+
   /** The oracle of each workload that has one (the retries workload). */
   private final Map<String, RetryOracle> oracles = new LinkedHashMap<>();
   /** Each oracle's verdict per database: "exact", or what differs. */
@@ -243,8 +280,13 @@ public final class BenchCommand {
   }
 
   private KafkaProducer<String, byte[]> producer() {
+    return producer(kafka.bootstrapServers());
+  }
+
+  /** The bench's producer: idempotent, acks=all, large lz4 batches. */
+  static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
     return new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.LINGER_MS_CONFIG, 20,

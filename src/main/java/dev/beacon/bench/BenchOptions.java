@@ -28,7 +28,8 @@ record BenchOptions(
     int clients,
     double idleClients,
     boolean bandit,
-    long banditRewards) {
+    long banditRewards,
+    int nodes) {
 
   /** What is wrong with these parameters beyond their syntax, one line each; empty when nothing is. */
   List<String> problems() {
@@ -41,6 +42,11 @@ record BenchOptions(
     if (clients < 0) problems.add("--clients: 0 or more");
     if (idleClients < 0 || idleClients > 1) problems.add("--idle-clients: a share from 0 to 1");
     if (banditRewards < 0) problems.add("--bandit-rewards: 0 or more");
+    if (nodes < 1) problems.add("--nodes: 1 or more");
+    if (nodes > 1 && (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:"))) {
+      problems.add("--nodes " + nodes + ": the nodes share one database, and H2 cannot be shared by several JVMs: "
+          + "give a PostgreSQL one with --db-url jdbc:postgresql://host:5432/db");
+    }
     return problems;
   }
 }
