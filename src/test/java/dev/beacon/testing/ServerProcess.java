@@ -42,8 +42,18 @@ public final class ServerProcess implements AutoCloseable {
    * ports and no simulator; {@code logs} receives the output files.
    */
   public static ServerProcess start(Path logs, Map<String, String> env, String... args) {
-    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "-cp", System.getProperty("java.class.path"), "dev.beacon.Main"));
+    return start(logs, List.of(), env, args);
+  }
+
+  /**
+   * The same with {@code jvmOptions} after the default heap, which they may replace: a smaller
+   * heap, a garbage collector, or {@code -D} settings (Typesafe Config reads system properties
+   * over application.conf) for what has no {@code BEACON_*} variable.
+   */
+  public static ServerProcess start(Path logs, List<String> jvmOptions, Map<String, String> env, String... args) {
+    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beacon.Main"));
     command.addAll(List.of(args));
     try {
       Files.createDirectories(logs);
@@ -99,6 +109,12 @@ public final class ServerProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** SIGKILL, what {@code kill -9 PID} sends: no shutdown hook runs; waits until the process is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(30));
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -111,6 +127,16 @@ public final class ServerProcess implements AutoCloseable {
     return read(stderr);
   }
 
+  /** The last {@code lines} lines of stdout, then of stderr: what a failed test shows of the process. */
+  public String logTail(int lines) {
+    return tail(stdout(), lines) + tail(stderr(), lines);
+  }
+
+  private static String tail(String text, int lines) {
+    var all = text.lines().toList();
+    return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size())) + System.lineSeparator();
+  }
+
   private static String read(Path file) {
     try {
       return Files.readString(file);
@@ -121,7 +147,6 @@ public final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroyForcibly();
-    awaitExit(Duration.ofSeconds(30));
+    kill();
   }
 }

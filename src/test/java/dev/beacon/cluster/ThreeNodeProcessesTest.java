@@ -1,0 +1,121 @@
+package dev.beacon.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beacon.ingest.EmbeddedKafka;
+import dev.beacon.testing.CampaignTotals;
+import dev.beacon.testing.EventMix;
+import dev.beacon.testing.TestDatabase;
+import dev.beacon.testing.TestProducer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three Beacon JVMs in one cluster on one broker and one PostgreSQL, the way they run in
+ * production: the cluster forms from seed nodes, the shards spread over the nodes, and every
+ * node answers for every entity. Each test prints how long its steps took.
+ */
+class ThreeNodeProcessesTest {
+  private static EmbeddedKafka kafka;
+  @TempDir Path dir;
+  private TestDatabase db;
+  private ProcessCluster cluster;
+  private String topic;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start(Files.createTempDirectory("beacon-kafka"), 0, 0);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) kafka.close();
+  }
+
+  private ProcessCluster cluster(int size) {
+    db = TestDatabase.postgres();
+    topic = "processes-" + UUID.randomUUID();
+    cluster = new ProcessCluster(dir, kafka.bootstrapServers(), db, topic, size);
+    return cluster;
+  }
+
+  @AfterEach
+  void stopEverything() {
+    if (cluster != null) cluster.close();
+    if (db != null) db.close();
+  }
+
+  private static void timed(String step, Runnable run) {
+    var started = System.nanoTime();
+    run.run();
+    System.out.printf("%s: %.1f s%n", step, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Waits until the ingest group has {@code members} members, each holding partitions of the topic. */
+  private void awaitConsumers(int members) {
+    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      var group = topic + "-group";
+      cluster.await(members + " consumers share the partitions", Duration.ofSeconds(60), () -> {
+        var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        assertThat(description.members()).hasSize(members);
+        description.members().forEach(m -> assertThat(m.assignment().topicPartitions()).isNotEmpty());
+      });
+    }
+  }
+
+  /** Waits until {@code node} shows every campaign of {@code mix} with exactly its totals. */
+  private void awaitTotals(ProcessCluster.Node node, EventMix mix, Duration atMost) {
+    var http = node.http();
+    cluster.await("exact totals of every campaign on node " + node.index, atMost, () -> {
+      for (var entry : mix.expected.entrySet()) CampaignTotals.assertExact(http, entry.getKey(), entry.getValue());
+    });
+  }
+
+  /** "org|user" of the first {@code n} distinct users of the mix. */
+  private static List<String> someUsers(EventMix mix, int n) {
+    return mix.records.stream().map(r -> r.key()).filter(k -> k.contains("|user")).distinct().limit(n).toList();
+  }
+
+  @Test
+  void threeNodesFormOneClusterSpreadTheShardsAndEachAnswersForEveryEntity() {
+    var cluster = cluster(3);
+    timed("three nodes started and Up", cluster::startAll);
+    timed("three consumers share the partitions", () -> awaitConsumers(3));
+    var mix = EventMix.generate(topic, 3_000, 51, Instant.now());
+    TestProducer.produce(kafka.bootstrapServers(), mix.records);
+    timed("exact totals on every node", () -> cluster.nodes().forEach(node -> awaitTotals(node, mix, Duration.ofSeconds(90))));
+
+    // every node holds shards of campaigns and of journeys, and no shard is on two nodes
+    for (var type : List.of("Campaign", "Journey")) {
+      var seen = new HashSet<String>();
+      for (var node : cluster.nodes()) {
+        var shards = node.shards(type).keySet();
+        assertThat(shards).as(type + " shards on node " + node.index).isNotEmpty();
+        assertThat(seen).as(type + " shards on two nodes").doesNotContainAnyElementsOf(shards);
+        seen.addAll(shards);
+      }
+    }
+    // a journey reads the same, whichever node is asked
+    for (var user : someUsers(mix, 5)) {
+      var org = user.substring(0, user.indexOf('|'));
+      var path = "/api/users/" + user.substring(user.indexOf('|') + 1) + "/journey?organizationId=" + org;
+      var answers = cluster.nodes().stream().map(node -> node.http().get(path)).toList();
+      assertThat(answers.get(0).status()).as(answers.get(0).text()).isEqualTo(200);
+      assertThat(answers.get(0).body().get("sessions")).as(user + "'s sessions").isNotEmpty();
+      answers.forEach(answer -> assertThat(answer.body()).as(user + "'s journey").isEqualTo(answers.get(0).body()));
+    }
+  }
+}
