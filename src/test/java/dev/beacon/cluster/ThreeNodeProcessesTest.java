@@ -15,8 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +92,24 @@ class ThreeNodeProcessesTest {
     return mix.records.stream().map(r -> r.key()).filter(k -> k.contains("|user")).distinct().limit(n).toList();
   }
 
+  /**
+   * Sends {@code records} in {@code chunks} one after the other on another thread, each flushed
+   * before the next; {@code sent} counts the chunks the broker has acknowledged.
+   */
+  private CompletableFuture<Void> produceInChunks(List<ProducerRecord<String, byte[]>> records, int chunks, AtomicInteger sent) {
+    var size = (records.size() + chunks - 1) / chunks;
+    return CompletableFuture.runAsync(() -> {
+      for (int from = 0; from < records.size(); from += size) {
+        TestProducer.produce(kafka.bootstrapServers(), records.subList(from, Math.min(records.size(), from + size)));
+        sent.incrementAndGet();
+      }
+    });
+  }
+
+  private static long applied(ProcessCluster.Node node) {
+    return node.http().get("/api/analytics/real-time").body().get("applied").asLong();
+  }
+
   @Test
   void threeNodesFormOneClusterSpreadTheShardsAndEachAnswersForEveryEntity() {
     var cluster = cluster(3);
@@ -117,5 +138,40 @@ class ThreeNodeProcessesTest {
       assertThat(answers.get(0).body().get("sessions")).as(user + "'s sessions").isNotEmpty();
       answers.forEach(answer -> assertThat(answer.body()).as(user + "'s journey").isEqualTo(answers.get(0).body()));
     }
+  }
+
+  @Test
+  void aNodeKilledMidIngestHandsItsPartitionsAndShardsToTheOthersAndTheTotalsStayExact() {
+    var cluster = cluster(3);
+    timed("three nodes started and Up", cluster::startAll);
+    awaitConsumers(3);
+    // the oldest node: the shard coordinator moves too
+    var victim = cluster.node(1);
+    var survivors = List.of(cluster.node(2), cluster.node(3));
+    var mix = EventMix.generate(topic, 6_000, 61, Instant.now());
+    var half = mix.records.size() / 2;
+    TestProducer.produce(kafka.bootstrapServers(), mix.records.subList(0, half));
+    cluster.await("node 1 applies events", Duration.ofSeconds(60), () -> assertThat(applied(victim)).isGreaterThanOrEqualTo(200));
+    var victimShards = victim.shards("Campaign").keySet();
+    assertThat(victimShards).as("campaign shards on the node to kill").isNotEmpty();
+
+    // kill -9 while the second half goes to the broker
+    var chunks = 20;
+    var sent = new AtomicInteger();
+    var sending = produceInChunks(mix.records.subList(half, mix.records.size()), chunks, sent);
+    cluster.await("the second half starts going out", Duration.ofSeconds(30), () -> assertThat(sent.get()).isPositive());
+    var appliedThere = applied(victim);
+    victim.kill();
+    System.out.printf("node 1 killed after %d of %d chunks of the second half were sent, %d events applied there%n",
+        sent.get(), chunks, appliedThere);
+    sending.join();
+
+    timed("node 1 removed, two members Up", cluster::awaitMembersUp);
+    timed("two consumers share the partitions", () -> awaitConsumers(2));
+    timed("exact totals on both survivors", () -> survivors.forEach(node -> awaitTotals(node, mix, Duration.ofSeconds(120))));
+    // every campaign was asked for: the killed node's shards started again on the survivors
+    var moved = new HashSet<String>();
+    survivors.forEach(node -> moved.addAll(node.shards("Campaign").keySet()));
+    assertThat(moved).as("campaign shards on the survivors").containsAll(victimShards);
   }
 }
