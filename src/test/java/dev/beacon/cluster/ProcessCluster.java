@@ -113,7 +113,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /** The tail of each node's log. */
   String logs() {
-    var text = new StringBuilder();
+    var text = new StringBuilder("(the whole logs: " + dir.resolve("logs") + ")" + System.lineSeparator());
     for (var node : nodes) {
       if (node.process == null) continue;
       text.append("---- node ").append(node.index).append(" (").append(node.process.isAlive() ? "running" : "ended")

@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.testing.CampaignTotals;
 import dev.beacon.testing.EventMix;
+import dev.beacon.testing.SseReader;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestProducer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * node answers for every entity. Each test prints how long its steps took.
  */
 class ThreeNodeProcessesTest {
+  private static final String LIVE_ORGANIZATION = "live-org";
   private static EmbeddedKafka kafka;
-  @TempDir Path dir;
+  /** Kept when a test fails: the nodes' logs are in it. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
   private TestDatabase db;
   private ProcessCluster cluster;
   private String topic;
@@ -106,6 +113,39 @@ class ThreeNodeProcessesTest {
     });
   }
 
+  /** Clicks {@code from} (inclusive) to {@code to} of the live test's organisation, each by a user of its own. */
+  private List<ProducerRecord<String, byte[]>> clicks(int from, int to) {
+    var records = new ArrayList<ProducerRecord<String, byte[]>>();
+    for (int i = from; i < to; i++) {
+      var json = "{\"eventId\":\"live-" + i + "\",\"eventType\":\"click\",\"campaignId\":\"live1\",\"organizationId\":\""
+          + LIVE_ORGANIZATION + "\",\"timestamp\":" + Instant.now().toEpochMilli() + ",\"value\":0.5,\"metadata\":{\"userId\":\"live-u"
+          + i + "\"}}";
+      records.add(new ProducerRecord<>(topic, LIVE_ORGANIZATION + "|live-u" + i, json.getBytes(StandardCharsets.UTF_8)));
+    }
+    return records;
+  }
+
+  /** A dashboard client of the live test's organisation on {@code node}: subscribed, its updates streamed (SSE). */
+  private static SseReader dashboard(ProcessCluster.Node node) throws Exception {
+    var answer = node.http().postJson("/api/analytics/real-time/subscribe", "{\"organizationId\":\"" + LIVE_ORGANIZATION + "\"}");
+    assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+    var id = answer.body().get("subscription").get("id").asText();
+    return new SseReader("http://127.0.0.1:" + node.httpPort + "/api/analytics/real-time/updates?format=sse&subscriptionId=" + id, null);
+  }
+
+  /** The same once {@code node} takes the subscription (it may refuse while the cluster recovers from a death). */
+  private SseReader dashboardOnceSubscribed(ProcessCluster.Node node) {
+    var client = new AtomicReference<SseReader>();
+    cluster.await("a subscription on node " + node.index, Duration.ofSeconds(60), () -> client.set(dashboard(node)));
+    return client.get();
+  }
+
+  /** The total clicks of the newest dashboard the client got (snapshot or update), or -1 before any. */
+  private static long lastTotalClicks(SseReader client) {
+    var totals = client.events.stream().filter(e -> e.data().has("dashboard")).reduce((a, b) -> b);
+    return totals.map(e -> e.data().get("dashboard").get("totalClicks").asLong()).orElse(-1L);
+  }
+
   private static long applied(ProcessCluster.Node node) {
     return node.http().get("/api/analytics/real-time").body().get("applied").asLong();
   }
@@ -141,17 +181,23 @@ class ThreeNodeProcessesTest {
   }
 
   @Test
-  void aNodeKilledMidIngestHandsItsPartitionsAndShardsToTheOthersAndTheTotalsStayExact() {
+  void aNodeKilledMidIngestHandsItsPartitionsAndShardsToTheOthersAndTheTotalsStayExactAndItsDashboardClientResumesElsewhere()
+      throws Exception {
     var cluster = cluster(3);
     timed("three nodes started and Up", cluster::startAll);
     awaitConsumers(3);
     // the oldest node: the shard coordinator moves too
     var victim = cluster.node(1);
     var survivors = List.of(cluster.node(2), cluster.node(3));
+    @SuppressWarnings("resource") // its stream ends with the node
+    var client = dashboard(victim);
     var mix = EventMix.generate(topic, 6_000, 61, Instant.now());
     var half = mix.records.size() / 2;
     TestProducer.produce(kafka.bootstrapServers(), mix.records.subList(0, half));
+    TestProducer.produce(kafka.bootstrapServers(), clicks(0, 40));
     cluster.await("node 1 applies events", Duration.ofSeconds(60), () -> assertThat(applied(victim)).isGreaterThanOrEqualTo(200));
+    cluster.await("the dashboard client on node 1 sees 40 clicks", Duration.ofSeconds(60),
+        () -> assertThat(lastTotalClicks(client)).isEqualTo(40));
     var victimShards = victim.shards("Campaign").keySet();
     assertThat(victimShards).as("campaign shards on the node to kill").isNotEmpty();
 
@@ -165,6 +211,26 @@ class ThreeNodeProcessesTest {
     System.out.printf("node 1 killed after %d of %d chunks of the second half were sent, %d events applied there%n",
         sent.get(), chunks, appliedThere);
     sending.join();
+
+    // the dashboard client's stream ends with its node; it subscribes on another, gets a snapshot
+    // there, then updates of clicks sent after the death
+    cluster.await("the stream from node 1 ends", Duration.ofSeconds(30), () -> assertThat(client.ended()).isTrue());
+    var started = System.nanoTime();
+    try (var resumed = dashboardOnceSubscribed(cluster.node(2))) {
+      // heartbeats while the hub is out of reach, then the snapshot before anything else
+      cluster.await("a snapshot on node 2", Duration.ofSeconds(90),
+          () -> assertThat(resumed.events).anySatisfy(e -> assertThat(e.event()).isEqualTo("snapshot")));
+      var first = resumed.events.stream().filter(e -> !e.event().equals("heartbeat")).findFirst().orElseThrow();
+      assertThat(first.event()).isEqualTo("snapshot");
+      assertThat(first.data().get("dashboard").get("totalClicks").asLong()).as("clicks in the snapshot on node 2").isEqualTo(40);
+      System.out.printf("dashboard client resubscribed on node 2 with a snapshot in %.1f s%n", (System.nanoTime() - started) / 1e9);
+      TestProducer.produce(kafka.bootstrapServers(), clicks(40, 70));
+      cluster.await("an update on node 2 with the clicks sent after the death", Duration.ofSeconds(90),
+          () -> assertThat(resumed.events).anySatisfy(e -> {
+            assertThat(e.event()).isEqualTo("update");
+            assertThat(e.data().path("dashboard").path("totalClicks").asLong()).isEqualTo(70);
+          }));
+    }
 
     timed("node 1 removed, two members Up", cluster::awaitMembersUp);
     timed("two consumers share the partitions", () -> awaitConsumers(2));

@@ -127,13 +127,16 @@ public final class ServerProcess implements AutoCloseable {
     return read(stderr);
   }
 
-  /** The last {@code lines} lines of stdout, then of stderr: what a failed test shows of the process. */
+  /**
+   * The last {@code lines} lines of stdout, then of stderr, stack frames left out: what a failed
+   * test shows of the process.
+   */
   public String logTail(int lines) {
     return tail(stdout(), lines) + tail(stderr(), lines);
   }
 
   private static String tail(String text, int lines) {
-    var all = text.lines().toList();
+    var all = text.lines().filter(line -> !line.startsWith("\tat ") && !line.startsWith("\t... ")).toList();
     return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size())) + System.lineSeparator();
   }
 
