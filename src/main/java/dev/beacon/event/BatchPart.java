@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * how one entity gets its share. The ingest runs the parts in the order it is given them (journey
  * buckets, then campaigns): a part's entities get their shares once every entity of the part
  * before it has judged the batch; each entity gets its shares batch after batch, in order; the
- * verdicts fold into one per delivery ({@link Verdict#and}). So a feature with an entity that
+ * verdicts fold into one per delivery ({@link Verdict#after}). So a feature with an entity that
  * learns from events plugs in here without the ingest knowing it.
  */
 public interface BatchPart {

@@ -16,13 +16,17 @@ public enum Verdict {
   FAILED;
 
   /**
-   * One delivery's verdict when two entities judged it (a journey bucket, then a campaign): a
-   * failure anywhere dead-letters it, else counted anywhere counts it, else a position seen
-   * before is a redelivery, else it is a duplicate.
+   * One delivery's verdict when two parts judged it in turn, {@code this} being the later part's
+   * (a campaign after the journey bucket): a failure in either dead-letters it; otherwise the
+   * later part decides. It knows the earlier verdict (a campaign counts no delivery its journey
+   * judged a retry) and tells a redelivery by its offset, so its verdict is the one that holds
+   * once across nodes: when a rebalance hands records still in flight on one node to another,
+   * the journey may apply a delivery on one node and the campaign on the other, and "applied by
+   * either part" would count it on both.
    */
-  public Verdict and(Verdict other) {
-    if (other == null) return this;
-    if (this == FAILED || other == FAILED) return FAILED;
-    return ordinal() <= other.ordinal() ? this : other;
+  public Verdict after(Verdict earlier) {
+    if (earlier == null) return this;
+    if (this == FAILED || earlier == FAILED) return FAILED;
+    return this;
   }
 }

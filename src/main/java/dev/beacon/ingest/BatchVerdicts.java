@@ -56,7 +56,7 @@ final class BatchVerdicts {
       }
       for (int k = 0; k < share.size(); k++) {
         var i = share.get(k);
-        next[i] = judgement.verdicts().get(k).and(next[i]);
+        next[i] = judgement.verdicts().get(k).after(next[i]);
       }
       judgement.failures().forEach((k, reason) -> nextFailures.put(share.get(k), reason));
     }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -29,6 +30,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * The exactly-once invariant over generated traffic: distinct events sent, retried (next to the
@@ -79,6 +81,82 @@ class DeliveryShapesProperties {
   @Property(tries = 400)
   void everyDeliveryShapeCountsEachEventOnce(@ForAll("traffic") Traffic traffic) {
     check(traffic);
+  }
+
+  /**
+   * A rebalance hands records that one node still has in flight to another, which reads them
+   * again from the last commit: the two nodes' micro-batches (of their own sizes) reach the same
+   * entities interleaved in any order, each node's parts in their order. The entities count each
+   * event once, and so do the two nodes' statuses together.
+   */
+  @Property(tries = 300)
+  void twoNodesReadingTheSameRecordsCountEachEventOnce(@ForAll("traffic") Traffic traffic,
+      @ForAll @IntRange(min = 0, max = 40) int committedBeforeRebalance) {
+    var run = "t" + (runs++);
+    var records = records(run, traffic);
+    var pipeline = new Pipeline(new Random(traffic.seed()));
+    var now = BASE.plusSeconds(1800).toEpochMilli();
+    var handedOver = Math.min(committedBeforeRebalance, records.size());
+    for (var batch : batches(records.subList(0, handedOver), traffic.batchSizes(), 0)) {
+      pipeline.count(batch, pipeline.judgeCampaigns(batch, pipeline.judgeJourneys(batch, now, id -> true), now, id -> true));
+    }
+    var rest = records.subList(handedOver, records.size());
+    var nodes = List.of(new NodeBatches(batches(rest, traffic.batchSizes(), 0)),
+        new NodeBatches(batches(rest, traffic.batchSizes(), 1)));
+    var random = new Random(traffic.seed() + 1);
+    while (nodes.stream().anyMatch(NodeBatches::busy)) {
+      var node = nodes.get(random.nextInt(nodes.size()));
+      if (node.canJudgeJourneys() && (!node.canJudgeCampaigns() || random.nextBoolean())) {
+        var batch = node.batches.get(node.journeysDone);
+        node.judged.add(pipeline.judgeJourneys(batch, now, id -> true));
+        node.journeysDone++;
+      } else if (node.canJudgeCampaigns()) {
+        var batch = node.batches.get(node.campaignsDone);
+        pipeline.count(batch, pipeline.judgeCampaigns(batch, node.judged.get(node.campaignsDone), now, id -> true));
+        node.campaignsDone++;
+      }
+    }
+    pipeline.assertStatusAddsUp();
+    var distinct = new ArrayList<Event>(new LinkedHashSet<>(records.stream().map(Delivered::event).toList()));
+    assertThat(pipeline.counts[Verdict.APPLIED.ordinal()]).as("applied, on both nodes together").isEqualTo(distinct.size());
+    assertCampaignsMatchTheOracle(pipeline, distinct);
+    assertJourneysMatchTheOracle(pipeline, distinct);
+  }
+
+  /** One node's micro-batches, and how far its journey and campaign parts have judged them. */
+  private static final class NodeBatches {
+    final List<List<Delivered>> batches;
+    final List<BatchVerdicts> judged = new ArrayList<>();
+    int journeysDone;
+    int campaignsDone;
+
+    NodeBatches(List<List<Delivered>> batches) {
+      this.batches = batches;
+    }
+
+    boolean canJudgeJourneys() {
+      return journeysDone < batches.size();
+    }
+
+    boolean canJudgeCampaigns() {
+      return campaignsDone < journeysDone;
+    }
+
+    boolean busy() {
+      return campaignsDone < batches.size();
+    }
+  }
+
+  /** {@code records} cut into micro-batches of the given sizes, in turn, starting with the {@code first}th size. */
+  private static List<List<Delivered>> batches(List<Delivered> records, List<Integer> sizes, int first) {
+    var batches = new ArrayList<List<Delivered>>();
+    var position = 0;
+    for (int b = first; position < records.size(); b++) {
+      var size = sizes.get(b % sizes.size());
+      batches.add(records.subList(position, Math.min(records.size(), position + size)));
+      position += size;
+    }
+    return batches;
   }
 
   @Example
@@ -148,43 +226,60 @@ class DeliveryShapesProperties {
      * Returns false when some entity did not persist.
      */
     boolean apply(List<Delivered> batch, long now, EntityGate gate) {
-      var judged = BatchVerdicts.none(batch.size());
-      var complete = true;
-      var journeyShares = new ArrayList<List<Integer>>();
-      var journeyJudgements = new ArrayList<BatchPart.Judgement>();
-      for (var share : JourneyBatchPart.shares(batch, BUCKETS).entrySet()) {
-        if (!gate.persists("Journey|" + share.getKey())) {
-          complete = false;
-          continue;
+      var complete = new boolean[] {true};
+      var judged = judgeJourneys(batch, now, id -> {
+        var persisted = gate.persists("Journey|" + id);
+        complete[0] &= persisted;
+        return persisted;
+      });
+      // a campaign's command waits for every journey verdict of its batch
+      judged = judgeCampaigns(batch, judged, now, id -> {
+        var persisted = complete[0] && gate.persists("Campaign|" + id);
+        if (!persisted) {
+          complete[0] = false;
+          gate.block("Campaign|" + id);
         }
+        return persisted;
+      });
+      if (!complete[0]) return false;
+      count(batch, judged);
+      return true;
+    }
+
+    /** The journey buckets judge their shares of the batch; a bucket that {@code persists} refuses stops before it. */
+    BatchVerdicts judgeJourneys(List<Delivered> batch, long now, Predicate<String> persists) {
+      var shares = new ArrayList<List<Integer>>();
+      var judgements = new ArrayList<BatchPart.Judgement>();
+      for (var share : JourneyBatchPart.shares(batch, BUCKETS).entrySet()) {
+        if (!persists.test(share.getKey())) continue;
         var bucket = bucket(share.getKey());
-        journeyShares.add(share.getValue());
-        journeyJudgements.add(new BatchPart.Judgement(
-            bucket.admit(BatchVerdicts.deliveries(batch, share.getValue()), now), Map.of()));
+        shares.add(share.getValue());
+        judgements.add(new BatchPart.Judgement(bucket.admit(BatchVerdicts.deliveries(batch, share.getValue()), now), Map.of()));
         if (random.nextInt(4) == 0) bucket.snapshot();
       }
-      judged = judged.with(journeyShares, journeyJudgements);
-      var campaignShares = new ArrayList<List<Integer>>();
-      var campaignJudgements = new ArrayList<BatchPart.Judgement>();
+      return BatchVerdicts.none(batch.size()).with(shares, judgements);
+    }
+
+    /** The campaigns judge their shares of the batch, given the journeys' verdicts; one that {@code persists} refuses stops before it. */
+    BatchVerdicts judgeCampaigns(List<Delivered> batch, BatchVerdicts judged, long now, Predicate<String> persists) {
+      var shares = new ArrayList<List<Integer>>();
+      var judgements = new ArrayList<BatchPart.Judgement>();
       for (var share : CampaignBatchPart.sharesOf(batch).entrySet()) {
-        // a campaign's command waits for every journey verdict of its batch
-        if (!complete || !gate.persists("Campaign|" + share.getKey())) {
-          complete = false;
-          gate.block("Campaign|" + share.getKey());
-          continue;
-        }
+        if (!persists.test(share.getKey())) continue;
         var campaign = campaign(share.getKey());
         var notCounted = CampaignBatchPart.notCounted(judged.of(share.getValue()));
-        campaignShares.add(share.getValue());
-        campaignJudgements.add(new BatchPart.Judgement(
+        shares.add(share.getValue());
+        judgements.add(new BatchPart.Judgement(
             campaign.apply(BatchVerdicts.deliveries(batch, share.getValue()), notCounted, now), Map.of()));
         if (random.nextInt(4) == 0) campaign.snapshot();
       }
-      if (!complete) return false;
-      judged = judged.with(campaignShares, campaignJudgements);
+      return judged.with(shares, judgements);
+    }
+
+    /** A batch every part judged is consumed: its verdicts go to the status. */
+    void count(List<Delivered> batch, BatchVerdicts judged) {
       consumed += batch.size();
       for (int i = 0; i < batch.size(); i++) counts[judged.verdict(i).ordinal()]++;
-      return true;
     }
 
     void restart() {
@@ -230,17 +325,7 @@ class DeliveryShapesProperties {
 
   private static void check(Traffic traffic) {
     var run = "t" + (runs++);
-    var events = new ArrayList<Event>();
-    for (int i = 0; i < traffic.events().size(); i++) events.add(event(run, i, traffic.events().get(i)));
-    var sends = sends(events.size(), traffic.retries());
-    var records = new ArrayList<Delivered>();
-    var nextOffset = new long[PARTITIONS];
-    for (var send : sends) {
-      var e = events.get(send.event());
-      var home = Math.floorMod(e.partitionKey().hashCode(), PARTITIONS);
-      var partition = send.otherPartition() ? (home + 1) % PARTITIONS : home;
-      records.add(new Delivered(e, TOPIC, partition, nextOffset[partition]++));
-    }
+    var records = records(run, traffic);
 
     var random = new Random(traffic.seed());
     var pipeline = new Pipeline(random);
@@ -313,6 +398,21 @@ class DeliveryShapesProperties {
       assertThat(actual.journaledConversions()).as("conversions for the read side").isEqualTo(expected.journaledConversions());
       assertThat(actual.journaledSessions()).as("sessions for the read side").isEqualTo(expected.journaledSessions());
     });
+  }
+
+  /** The records the traffic's sends make, each on its partition at the next offset. */
+  private static List<Delivered> records(String run, Traffic traffic) {
+    var events = new ArrayList<Event>();
+    for (int i = 0; i < traffic.events().size(); i++) events.add(event(run, i, traffic.events().get(i)));
+    var records = new ArrayList<Delivered>();
+    var nextOffset = new long[PARTITIONS];
+    for (var send : sends(events.size(), traffic.retries())) {
+      var e = events.get(send.event());
+      var home = Math.floorMod(e.partitionKey().hashCode(), PARTITIONS);
+      var partition = send.otherPartition() ? (home + 1) % PARTITIONS : home;
+      records.add(new Delivered(e, TOPIC, partition, nextOffset[partition]++));
+    }
+    return records;
   }
 
   /** The sends in order: every event once, then each retry inserted {@code gap} sends after its event's original. */
