@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -100,17 +101,66 @@ class ThreeNodeProcessesTest {
   }
 
   /**
-   * Sends {@code records} in {@code chunks} one after the other on another thread, each flushed
-   * before the next; {@code sent} counts the chunks the broker has acknowledged.
+   * Sends records in order on a thread of its own, 25 at a time, each chunk acknowledged before
+   * the next and a pause after it (a steady stream, as clients send), until stopped or all are sent.
    */
-  private CompletableFuture<Void> produceInChunks(List<ProducerRecord<String, byte[]>> records, int chunks, AtomicInteger sent) {
-    var size = (records.size() + chunks - 1) / chunks;
-    return CompletableFuture.runAsync(() -> {
-      for (int from = 0; from < records.size(); from += size) {
-        TestProducer.produce(kafka.bootstrapServers(), records.subList(from, Math.min(records.size(), from + size)));
-        sent.incrementAndGet();
+  private final class SteadyStream {
+    private static final int CHUNK = 25;
+    private static final Duration PAUSE = Duration.ofMillis(100);
+    private final List<ProducerRecord<String, byte[]>> records;
+    private final AtomicInteger sent;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CompletableFuture<Void> running;
+
+    /** Starts sending {@code records} from index {@code from}. */
+    SteadyStream(List<ProducerRecord<String, byte[]>> records, int from) {
+      this.records = records;
+      this.sent = new AtomicInteger(from);
+      running = CompletableFuture.runAsync(() -> {
+        while (!stopped.get() && sent.get() < records.size()) {
+          var to = Math.min(records.size(), sent.get() + CHUNK);
+          TestProducer.produce(kafka.bootstrapServers(), records.subList(sent.get(), to));
+          sent.set(to);
+          pause();
+        }
+      });
+    }
+
+    /** The pace of the stream, not a wait for anything: about 150 records a second. */
+    private static void pause() {
+      try {
+        Thread.sleep(PAUSE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    });
+    }
+
+    /** The records acknowledged so far (counting from the start of the list). */
+    int sent() {
+      return sent.get();
+    }
+
+    boolean isSending() {
+      return !running.isDone();
+    }
+
+    /** Stops after the chunk in hand; the records sent. */
+    int stop() {
+      stopped.set(true);
+      running.join();
+      return sent.get();
+    }
+
+    /** Sends the rest at once. */
+    void finish() {
+      TestProducer.produce(kafka.bootstrapServers(), records.subList(stop(), records.size()));
+      sent.set(records.size());
+    }
+  }
+
+  /** The sum of {@code applied} in the pipeline status of {@code nodes}. */
+  private static long applied(List<ProcessCluster.Node> nodes) {
+    return nodes.stream().mapToLong(ThreeNodeProcessesTest::applied).sum();
   }
 
   /** Clicks {@code from} (inclusive) to {@code to} of the live test's organisation, each by a user of its own. */
@@ -158,6 +208,8 @@ class ThreeNodeProcessesTest {
     var mix = EventMix.generate(topic, 3_000, 51, Instant.now());
     TestProducer.produce(kafka.bootstrapServers(), mix.records);
     timed("exact totals on every node", () -> cluster.nodes().forEach(node -> awaitTotals(node, mix, Duration.ofSeconds(90))));
+    cluster.await("the nodes' applied add up to the events", Duration.ofSeconds(30),
+        () -> assertThat(applied(cluster.nodes())).isEqualTo(mix.records.size()));
 
     // every node holds shards of campaigns and of journeys, and no shard is on two nodes
     for (var type : List.of("Campaign", "Journey")) {
@@ -202,15 +254,13 @@ class ThreeNodeProcessesTest {
     assertThat(victimShards).as("campaign shards on the node to kill").isNotEmpty();
 
     // kill -9 while the second half goes to the broker
-    var chunks = 20;
-    var sent = new AtomicInteger();
-    var sending = produceInChunks(mix.records.subList(half, mix.records.size()), chunks, sent);
-    cluster.await("the second half starts going out", Duration.ofSeconds(30), () -> assertThat(sent.get()).isPositive());
+    var stream = new SteadyStream(mix.records, half);
+    cluster.await("the second half starts going out", Duration.ofSeconds(30), () -> assertThat(stream.sent()).isGreaterThan(half));
     var appliedThere = applied(victim);
     victim.kill();
-    System.out.printf("node 1 killed after %d of %d chunks of the second half were sent, %d events applied there%n",
-        sent.get(), chunks, appliedThere);
-    sending.join();
+    System.out.printf("node 1 killed after %d records of the second half were sent, %d events applied there%n",
+        stream.sent() - half, appliedThere);
+    stream.finish();
 
     // the dashboard client's stream ends with its node; it subscribes on another, gets a snapshot
     // there, then updates of clicks sent after the death
@@ -239,5 +289,53 @@ class ThreeNodeProcessesTest {
     var moved = new HashSet<String>();
     survivors.forEach(node -> moved.addAll(node.shards("Campaign").keySet()));
     assertThat(moved).as("campaign shards on the survivors").containsAll(victimShards);
+    // what node 1 applied after it was last asked is redelivered to the survivors, and counted there as such
+    assertThat(applied(survivors) + appliedThere).as("applied on the survivors and on node 1 when last asked")
+        .isLessThanOrEqualTo(mix.records.size() + 70);
+  }
+
+  @Test
+  void aNodeJoiningMidIngestAndARollingRestartOfAllThreeLoseNothingAndCountNothingTwice() {
+    var cluster = cluster(3);
+    var joining = cluster.node(3);
+    timed("two nodes started and Up", () -> cluster.start(List.of(cluster.node(1), cluster.node(2))));
+    awaitConsumers(2);
+    // more than can go out while the nodes come and go: a prefix of a mix is a mix of its own
+    var seed = 71;
+    var now = Instant.now();
+    var pool = EventMix.generate(topic, 60_000, seed, now).records;
+
+    var stream = new SteadyStream(pool, 0);
+    timed("node 3 joins mid-ingest and takes partitions", () -> {
+      joining.start();
+      joining.awaitAnswers();
+      cluster.awaitMembersUp();
+      awaitConsumers(3);
+      cluster.await("node 3 applies events", Duration.ofSeconds(60), () -> assertThat(applied(joining)).isPositive());
+    });
+    assertThat(stream.isSending()).as("records still going out when node 3 took its part").isTrue();
+    var joined = EventMix.generate(topic, stream.stop(), seed, now);
+    System.out.printf("%d records sent while node 3 joined%n", joined.records.size());
+    timed("exact totals on node 3", () -> awaitTotals(joining, joined, Duration.ofSeconds(90)));
+    // every record committed: the status counted each delivery once at most (not exactly: see the README's "The status adds up")
+    cluster.await("no lag in the ingest group", Duration.ofSeconds(90),
+        () -> assertThat(joining.http().get("/api/analytics/real-time").body().get("totalLag").asLong()).isZero());
+    System.out.printf("applied on the three nodes: %d for %d events%n", applied(cluster.nodes()), joined.records.size());
+    assertThat(applied(cluster.nodes())).as("applied on the three nodes").isLessThanOrEqualTo(joined.records.size());
+
+    var restarting = new SteadyStream(pool, joined.records.size());
+    for (var node : cluster.nodes()) {
+      timed("node " + node.index + " stopped (SIGTERM) and started again", () -> {
+        node.stop();
+        node.start();
+        node.awaitAnswers();
+        cluster.awaitMembersUp();
+      });
+    }
+    assertThat(restarting.isSending()).as("records still going out when the last node was back").isTrue();
+    var all = EventMix.generate(topic, restarting.stop(), seed, now);
+    System.out.printf("%d records sent in all%n", all.records.size());
+    awaitConsumers(3);
+    timed("exact totals on every node", () -> cluster.nodes().forEach(node -> awaitTotals(node, all, Duration.ofSeconds(120))));
   }
 }
