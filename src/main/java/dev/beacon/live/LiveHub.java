@@ -1,5 +1,7 @@
 package dev.beacon.live;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.campaign.Campaign;
@@ -56,8 +58,15 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   public sealed interface Command extends CborSerializable
       permits Publish, GetSnapshot, GetFeed, Passivate, DashboardLoaded, AttributionLoaded, Flush, RefreshAttribution {}
 
-  /** What an entity or the read side says changed. */
-  public record Publish(LiveUpdate update) implements Command {}
+  /**
+   * What an entity or the read side says changed. It crosses nodes (the hub may live on another),
+   * so the update says which kind it is.
+   */
+  public record Publish(
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+      @JsonSubTypes({@JsonSubTypes.Type(Campaign.CampaignChanged.class), @JsonSubTypes.Type(FeedAdded.class),
+          @JsonSubTypes.Type(AttributionCommitted.class)})
+      LiveUpdate update) implements Command {}
 
   /** The current state as a client's first message; {@code campaignIds} null for all, {@code note} said in it. */
   public record GetSnapshot(Set<String> campaignIds, String note, ActorRef<Snapshot> replyTo) implements Command {}

@@ -7,16 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.BeaconServer;
 import dev.beacon.common.Json;
 import dev.beacon.ingest.EmbeddedKafka;
+import dev.beacon.testing.SseReader;
 import dev.beacon.testing.TestDatabase;
 import dev.beacon.testing.TestServers;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,53 +135,6 @@ class LiveDashboardTest {
         Json.MAPPER.readTree(firstSnapshot("umbrella", read)).get("dashboard").get("totalClicks").asLong() == 4);
   }
 
-  /** One Server-Sent Event as read off the wire. */
-  record Sse(String id, String event, JsonNode data) {}
-
-  /** Reads an SSE stream on its own thread into a list, until closed. */
-  static final class SseReader implements AutoCloseable {
-    final List<Sse> events = new CopyOnWriteArrayList<>();
-    final HttpResponse<java.io.InputStream> response;
-    private final Thread thread;
-
-    SseReader(String path, String lastEventId) throws Exception {
-      var request = HttpRequest.newBuilder(URI.create(base() + path)).header("Accept", "text/event-stream");
-      if (lastEventId != null) request.header("Last-Event-ID", lastEventId);
-      response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      thread = new Thread(this::read, "sse-reader");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void read() {
-      try (var lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-        String id = null, event = null;
-        var data = new StringBuilder();
-        for (String line; (line = lines.readLine()) != null; ) {
-          if (line.isEmpty()) {
-            if (data.length() > 0) events.add(new Sse(id, event, Json.MAPPER.readTree(data.toString())));
-            id = null;
-            event = null;
-            data.setLength(0);
-          } else if (line.startsWith("id:")) {
-            id = line.substring(3).trim();
-          } else if (line.startsWith("event:")) {
-            event = line.substring(6).trim();
-          } else if (line.startsWith("data:")) {
-            data.append(line.substring(5).trim());
-          }
-        }
-      } catch (Exception e) {
-        // closed by the test
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      response.body().close();
-    }
-  }
-
   @Test
   void subscribingTakesAReadKeyOfTheOrganization() throws Exception {
     var body = "{\"organizationId\": \"acme\"}";
@@ -207,8 +158,8 @@ class LiveDashboardTest {
   void anSseClientGetsASnapshotThenUpdatesWhoseLastTotalsAreTheQueryApisAndResumesWithoutAGap() throws Exception {
     var id = subscribe("acme", acmeRead, null);
     var path = "/api/analytics/real-time/updates?subscriptionId=" + id + "&format=sse&token=" + acmeRead;
-    List<Sse> first;
-    try (var sse = new SseReader(path, null)) {
+    List<SseReader.Sse> first;
+    try (var sse = new SseReader(base() + path, null)) {
       assertThat(sse.response.statusCode()).isEqualTo(200);
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !sse.events.isEmpty());
       assertThat(sse.events.get(0).event()).isEqualTo("snapshot");
@@ -232,14 +183,14 @@ class LiveDashboardTest {
     // a reconnect that missed nothing: it goes on after the last id, no snapshot
     var resumeFrom = ids.get(ids.size() - 1);
     ingest("acme", "c0", 3);
-    try (var sse = new SseReader(path, Long.toString(resumeFrom))) {
+    try (var sse = new SseReader(base() + path, Long.toString(resumeFrom))) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sse.events.stream().anyMatch(e -> e.id() != null));
       var next = sse.events.stream().filter(e -> e.id() != null).findFirst().orElseThrow();
       assertThat(next.event()).isEqualTo("update");
       assertThat(Long.parseLong(next.id())).isGreaterThan(resumeFrom);
     }
     // one from before everything still held: a fresh snapshot that says so
-    try (var sse = new SseReader(path, "0")) {
+    try (var sse = new SseReader(base() + path, "0")) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sse.events.stream().anyMatch(e -> e.id() != null));
       var next = sse.events.stream().filter(e -> e.id() != null).findFirst().orElseThrow();
       assertThat(next.event()).isEqualTo("snapshot");

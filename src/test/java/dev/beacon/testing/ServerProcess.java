@@ -108,6 +108,12 @@ public final class ServerProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** SIGKILL, what {@code kill -9 PID} sends: no shutdown hook runs; waits until the process is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(30));
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -120,6 +126,19 @@ public final class ServerProcess implements AutoCloseable {
     return read(stderr);
   }
 
+  /**
+   * The last {@code lines} lines of stdout, then of stderr, stack frames left out: what a failed
+   * test shows of the process.
+   */
+  public String logTail(int lines) {
+    return tail(stdout(), lines) + tail(stderr(), lines);
+  }
+
+  private static String tail(String text, int lines) {
+    var all = text.lines().filter(line -> !line.startsWith("\tat ") && !line.startsWith("\t... ")).toList();
+    return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size())) + System.lineSeparator();
+  }
+
   private static String read(Path file) {
     try {
       return Files.readString(file);
@@ -130,7 +149,6 @@ public final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroyForcibly();
-    awaitExit(Duration.ofSeconds(30));
+    kill();
   }
 }
