@@ -24,11 +24,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -280,18 +277,7 @@ public final class BenchCommand {
   }
 
   private KafkaProducer<String, byte[]> producer() {
-    return producer(kafka.bootstrapServers());
-  }
-
-  /** The bench's producer: idempotent, acks=all, large lz4 batches. */
-  static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
-    return new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer());
+    return BenchProducer.create(kafka.bootstrapServers());
   }
 
   /** What the latest pipeline run's journeys restated and found too late. */

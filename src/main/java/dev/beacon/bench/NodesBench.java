@@ -259,7 +259,7 @@ final class NodesBench {
     return CompletableFuture.runAsync(() -> {
       var events = new BenchEvents(seed, options.campaigns(), options.users(), false);
       var from = System.currentTimeMillis() - 3_600_000L;
-      try (var producer = BenchCommand.producer(bootstrap)) {
+      try (var producer = BenchProducer.create(bootstrap)) {
         for (long i = 0; i < count; i++) {
           var e = events.next(from + i * 3_600_000L / count);
           oracle.counted(e);

@@ -76,7 +76,7 @@ public final class JourneyBatchPart implements BatchPart {
       byBucket.computeIfAbsent(bucket, k -> new ArrayList<>()).add(i);
     }
     var shares = new LinkedHashMap<String, List<Integer>>(byBucket.size() * 2);
-    byBucket.forEach((bucket, share) -> shares.put(JourneyBucket.entityId(bucket.organizationId(), bucket.number()), share));
+    byBucket.forEach((bucket, share) -> shares.put(JourneyBuckets.bucketEntityId(bucket.organizationId(), bucket.number()), share));
     return shares;
   }
 

@@ -58,22 +58,6 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    */
   public static final List<String> TAGS = IntStream.range(0, 8).mapToObj(i -> "journey-" + i).toList();
 
-  /**
-   * The entity id of an organisation's bucket number {@code bucket} ({@link JourneyBuckets} says
-   * which bucket holds a user). Users are spread over a fixed number of buckets per organisation
-   * so that a batch touching a hundred thousand users wakes a few hundred entities, not a hundred
-   * thousand (each first wake costs a journal read). Organisation ids never contain '|'.
-   */
-  public static String entityId(String organizationId, int bucket) {
-    return Entities.organizationScoped(organizationId, "b" + bucket);
-  }
-
-  /** The bucket number in an {@link #entityId(String, int)}. */
-  static int bucketNumber(String entityId) {
-    var local = Entities.localIdOf(entityId);
-    return Integer.parseInt(local, 1, local.length(), 10);
-  }
-
   /** The tag of every event of this bucket entity. */
   public static String tagFor(String entityId) {
     return TAGS.get(Math.floorMod(entityId.hashCode(), TAGS.size()));
@@ -91,7 +75,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   public static void init(ActorSystem<?> system, JourneySettings settings, ChannelGrouping channels, Clock clock,
       LiveBus live) {
     Entities.init(system, ENTITY_TYPE_KEY, entityId -> create(entityId, settings, channels, clock, live), new Passivate(),
-        entity -> entity.withMessageExtractor(new JourneyShards(settings.shards()))
+        entity -> entity.withMessageExtractor(new JourneyShards<Command>(settings.shards()))
             .withAllocationStrategy(ExternalShardAllocationStrategy.create(system, ENTITY_TYPE_KEY.name(), ALLOCATION_TIMEOUT)));
   }
 

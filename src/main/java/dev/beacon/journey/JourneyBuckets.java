@@ -69,9 +69,25 @@ public record JourneyBuckets(int perOrganization, int shards, BucketHash hash) {
     return Utils.toPositive(Utils.murmur2(Entities.organizationScoped(organizationId, userId).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * The entity id of an organisation's bucket number {@code bucket}. Users are spread over a
+   * fixed number of buckets per organisation so that a batch touching a hundred thousand users
+   * wakes a few hundred entities, not a hundred thousand (each first wake costs a journal read).
+   * Organisation ids never contain '|'.
+   */
+  public static String bucketEntityId(String organizationId, int bucket) {
+    return Entities.organizationScoped(organizationId, "b" + bucket);
+  }
+
+  /** The bucket number in a {@link #bucketEntityId(String, int)}. */
+  static int bucketNumber(String entityId) {
+    var local = Entities.localIdOf(entityId);
+    return Integer.parseInt(local, 1, local.length(), 10);
+  }
+
   /** The entity id of the bucket that holds this user's journey. */
   public String entityId(String organizationId, String userId) {
-    return JourneyBucket.entityId(organizationId, bucketOf(organizationId, userId));
+    return bucketEntityId(organizationId, bucketOf(organizationId, userId));
   }
 
   /** The shard of a bucket number. */

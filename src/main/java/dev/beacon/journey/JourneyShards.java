@@ -10,9 +10,9 @@ import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
  * {@code p} ({@link JourneyBuckets}), and the node consuming {@code p} hosts it (placed there by
  * external shard allocation, see {@code PartitionShardListener}). Every node must count the same
  * shards: two counts would put one entity in two shards, with two writers on one journal.
- * Messages travel in {@link ShardingEnvelope}s, as with the default extractor.
+ * Messages (a bucket's commands) travel in {@link ShardingEnvelope}s, as with the default extractor.
  */
-final class JourneyShards extends ShardingMessageExtractor<ShardingEnvelope<JourneyBucket.Command>, JourneyBucket.Command> {
+final class JourneyShards<M> extends ShardingMessageExtractor<ShardingEnvelope<M>, M> {
   private final int shards;
 
   JourneyShards(int shards) {
@@ -20,17 +20,17 @@ final class JourneyShards extends ShardingMessageExtractor<ShardingEnvelope<Jour
   }
 
   @Override
-  public String entityId(ShardingEnvelope<JourneyBucket.Command> envelope) {
+  public String entityId(ShardingEnvelope<M> envelope) {
     return envelope.entityId();
   }
 
   @Override
   public String shardId(String entityId) {
-    return Integer.toString(JourneyBucket.bucketNumber(entityId) % shards);
+    return Integer.toString(JourneyBuckets.bucketNumber(entityId) % shards);
   }
 
   @Override
-  public JourneyBucket.Command unwrapMessage(ShardingEnvelope<JourneyBucket.Command> envelope) {
+  public M unwrapMessage(ShardingEnvelope<M> envelope) {
     return envelope.message();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.beacon.BeaconServer;
 import dev.beacon.common.StartupFailure;
 import dev.beacon.journey.JourneyBucket;
+import dev.beacon.journey.JourneyBuckets;
 import dev.beacon.journey.JourneyProfile;
 import dev.beacon.testing.CampaignTotals;
 import dev.beacon.testing.EventMix;
@@ -124,7 +125,7 @@ class TwoNodeClusterTest {
       var reads = partitionsConsumed(topic);
       assertThat(reads.get(second)).isNotEmpty();
       assertThat(reads.get(first)).isNotEmpty().doesNotContainAnyElementsOf(reads.get(second));
-      for (var partition : reads.get(second)) assertAnswers(second, JourneyBucket.entityId("org0", Integer.parseInt(partition)));
+      for (var partition : reads.get(second)) assertAnswers(second, JourneyBuckets.bucketEntityId("org0", Integer.parseInt(partition)));
       assertThat(journeyShards(first)).isSubsetOf(reads.get(first));
       assertThat(journeyShards(second)).isEqualTo(reads.get(second));
     });

@@ -221,7 +221,7 @@ class JourneyTest {
     private String persistenceId;
 
     private EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, JourneyState> journey(JourneySettings settings) {
-      var entityId = JourneyBucket.entityId("acme", users.incrementAndGet());
+      var entityId = JourneyBuckets.bucketEntityId("acme", users.incrementAndGet());
       persistenceId = "Journey|" + entityId;
       return EventSourcedBehaviorTestKit.create(testKit.system(), JourneyBucket.create(entityId, settings, CHANNELS, clock),
           EventSourcedBehaviorTestKit.enabledSerializationSettings());
