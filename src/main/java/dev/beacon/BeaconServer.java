@@ -118,8 +118,13 @@ public final class BeaconServer {
     Startup.joinCluster(system, settings.cluster());
     var self = Cluster.get(system).selfMember().address();
     LogContext.node(self.getHost().orElse("") + ":" + self.getPort().map(String::valueOf).orElse(""));
+    // Closed once the actor system is down: its projections read through it until then (a start
+    // that fails late, at the HTTP bind, would otherwise log their stack traces).
     var readSide = startup.started(new ReadSideDatabase(settings.database(), settings.readSide().poolSize()),
-        ReadSideDatabase::close);
+        database -> {
+          Startup.terminate(system);
+          database.close();
+        });
     var producer = startup.started(new EventProducer(kafka, kafka.produceTimeout()), EventProducer::close);
     var registry = Metrics.registry();
     RemoteTraffic.get(Adapter.toClassic(system)).bindTo(registry);
