@@ -21,6 +21,13 @@ import org.apache.pekko.actor.WrappedMessage;
 public final class RemoteTraffic implements Extension {
   public static final Id ID = new Id();
   private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+  /** Each message class's counts, found by name once per class rather than per message. */
+  private final ClassValue<Sent> byClass = new ClassValue<>() {
+    @Override
+    protected Sent computeValue(Class<?> type) {
+      return newCounts(nameOf(type));
+    }
+  };
   private MeterRegistry registry;
 
   private record Sent(LongAdder messages, LongAdder bytes) {}
@@ -31,8 +38,8 @@ public final class RemoteTraffic implements Extension {
 
   /** One message of {@code size} bytes (Artery's headers included) went to another node. */
   void sent(Object message, int size) {
-    var counts = sent.get(messageName(message));
-    if (counts == null) counts = newCounts(messageName(message));
+    while (message instanceof WrappedMessage wrapped) message = wrapped.message();
+    var counts = byClass.get(message.getClass());
     counts.messages().increment();
     counts.bytes().add(size);
   }
@@ -62,7 +69,11 @@ public final class RemoteTraffic implements Extension {
   /** The simple name of the message's top-level class, inside any envelope (a sharding envelope names what it carries). */
   static String messageName(Object message) {
     while (message instanceof WrappedMessage wrapped) message = wrapped.message();
-    var name = message.getClass().getName();
+    return nameOf(message.getClass());
+  }
+
+  private static String nameOf(Class<?> type) {
+    var name = type.getName();
     name = name.substring(name.lastIndexOf('.') + 1);
     var nested = name.indexOf('$');
     return nested > 0 ? name.substring(0, nested) : name;
