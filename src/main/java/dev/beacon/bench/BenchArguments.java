@@ -88,7 +88,7 @@ public final class BenchArguments implements Callable<Integer> {
       + "--batch-size and --batch-window set the interactions stream's micro-batches")
   private long banditRewards;
   @Option(names = "--nodes", paramLabel = "N", description = "measure only this: the mix through one Beacon server JVM and "
-      + "through N of them in one cluster (--db-url, PostgreSQL), then N with one killed (kill -9) half way: events/s, "
+      + "through N of them in one cluster (--db-url, PostgreSQL), then N with one killed (kill -9) mid-ingest: events/s, "
       + "messages and bytes between nodes, journal rows/s, the time until the survivors consume again (default ${DEFAULT-VALUE}: "
       + "the other scenarios)")
   private int nodes = 1;

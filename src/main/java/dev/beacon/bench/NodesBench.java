@@ -30,9 +30,10 @@ import org.apache.kafka.common.TopicPartition;
  * has committed every record, and the campaign totals are then checked against an oracle over HTTP. It
  * measures events/s end to end, the CPU the nodes used, the messages and bytes the nodes sent each other (their
  * {@code beacon_remote_*} counters before and after) and the rows the journal took. A last run
- * kills one of the N nodes with kill -9 half way and times what follows: the consumer group
- * giving its partitions to the survivors, the cluster removing the node, and every partition that
- * still had records consumed again; the totals must still end exact.
+ * kills one of the N nodes with kill -9 mid-ingest, sends the second half of its events after the
+ * kill, and times what follows: the consumer group giving its partitions to the survivors, the
+ * cluster removing the node, and a record sent after the kill committed on every partition; the
+ * totals must still end exact.
  */
 final class NodesBench {
   private static final Duration STALL = Duration.ofSeconds(120);
@@ -64,7 +65,7 @@ final class NodesBench {
   /**
    * The kill run: the records consumed when one node was killed, then seconds from the kill until
    * the consumer group had given all partitions to the survivors, until the cluster had removed the
-   * node, and until every partition that still had records was consumed again; the verdict.
+   * node, and until a record sent after the kill was committed on every partition; the verdict.
    */
   record Failover(int nodes, long events, long killedAt, double groupReassignedSeconds, double memberRemovedSeconds,
       double consumingAgainSeconds, double seconds, String verdict) {}
@@ -170,12 +171,15 @@ final class NodesBench {
       var survivor = cluster.stream().filter(n -> n != victim).findFirst().orElseThrow();
       var oracle = new RetryOracle();
       var started = System.nanoTime();
-      var produced = produce(topic, oracle, options.seed(), options.events());
+      // half the events before the kill, half after: every partition, the victim's too, then has records
+      // that only a survivor can consume, whatever the victim had caught up with when it died
+      var before = options.events() / 2;
+      var produced = produce(topic, oracle, options.seed(), before);
       long killedAt;
       while (true) {
         long consumed = 0;
         for (var node : cluster) consumed += (long) node.sum("beacon_ingest_consumed_total");
-        if (consumed >= options.events() / 2) {
+        if (consumed >= before / 2) {
           killedAt = consumed;
           break;
         }
@@ -183,17 +187,17 @@ final class NodesBench {
       }
       produced.get();
       try (var admin = admin()) {
-        var ends = ends(admin, topic);
         victim.kill();
         var killed = System.nanoTime();
-        // read after the kill: the victim commits no more
-        var atKill = committed(admin, group);
+        var atKill = ends(admin, topic);
+        produce(topic, oracle, options.seed() + 2, options.events() - before).get();
+        var ends = ends(admin, topic);
         out.printf("  killed node on cluster port %d (kill -9) at %,d records consumed%n", victim.clusterPort, killedAt);
         double reassigned = -1;
         double removed = -1;
         double again = -1;
         var lastProgress = System.nanoTime();
-        var lastCommitted = atKill;
+        Map<Integer, Long> lastCommitted = Map.of();
         while (true) {
           var now = System.nanoTime();
           var elapsed = (now - killed) / 1e9;
@@ -205,7 +209,12 @@ final class NodesBench {
           var committed = committed(admin, group);
           if (!committed.equals(lastCommitted)) lastProgress = now;
           lastCommitted = committed;
-          if (again < 0 && consumedAgain(atKill, committed, ends)) again = elapsed;
+          if (again < 0 && consumedAgain(atKill, committed, ends)) {
+            again = elapsed;
+            // a commit on each of the victim's partitions means the group gave them to a survivor, even if the
+            // group's description was read a moment before it did
+            if (reassigned < 0) reassigned = elapsed;
+          }
           if (again >= 0 && removed >= 0 && reassigned >= 0 && committed.equals(ends)) break;
           if (now - lastProgress > STALL.toNanos()) throw new IllegalStateException("after the kill, no commit for "
               + STALL.toSeconds() + " s: committed " + committed + ", ends " + ends);
@@ -331,11 +340,14 @@ final class NodesBench {
         .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset(), (a, b) -> a, TreeMap::new));
   }
 
-  /** Whether every partition with records left at the kill has had a commit since. */
-  private static boolean consumedAgain(Map<Integer, Long> atKill, Map<Integer, Long> committed, Map<Integer, Long> ends) {
+  /**
+   * Whether every partition that had records produced after the kill has had one of them committed:
+   * the killed node's partitions too, which only a survivor can consume.
+   */
+  private static boolean consumedAgain(Map<Integer, Long> endsAtKill, Map<Integer, Long> committed, Map<Integer, Long> ends) {
     for (var end : ends.entrySet()) {
-      var before = atKill.getOrDefault(end.getKey(), 0L);
-      if (before < end.getValue() && committed.getOrDefault(end.getKey(), 0L) <= before) return false;
+      var atKill = endsAtKill.getOrDefault(end.getKey(), 0L);
+      if (atKill < end.getValue() && committed.getOrDefault(end.getKey(), 0L) <= atKill) return false;
     }
     return true;
   }
