@@ -8,7 +8,7 @@ import java.util.List;
  * The campaign-event JSON of the old real-time API: {@code eventType}, {@code campaignId},
  * {@code organizationId}, optional {@code timestamp}, {@code value}, {@code eventId} and
  * {@code metadata} (sessionId, userId, userAgent, deviceType, location, duration, position,
- * source, medium, transactionId, currency, …).
+ * source, medium, transactionId, currency, ipAddress, consent {analytics, adPersonalization}, …).
  */
 final class CampaignEventFormat implements WireFormat {
   static final String NAME = "campaign";
@@ -61,13 +61,26 @@ final class CampaignEventFormat implements WireFormat {
     var deviceType = fields.label(metadata, "deviceType", "metadata.deviceType");
     var location = fields.text(metadata, "location", "metadata.location");
     var pageLocation = fields.text(metadata, "pageLocation", "metadata.pageLocation");
-    fields.text(metadata, "userAgent", "metadata.userAgent");
+    var userAgent = fields.text(metadata, "userAgent", "metadata.userAgent");
+    var ipAddress = fields.ipAddress(metadata, "ipAddress", "metadata.ipAddress");
+    var consent = consent(metadata == null ? null : metadata.get("consent"), fields, reasons);
     if (!reasons.isEmpty()) return null;
 
     var eventId = givenId != null ? givenId
         : EventIds.canonical(organizationId, userId, typeName, timestamp, campaignId, valueMicros, sessionId);
     return new Event(eventId, NAME, organizationId, typeName, type, campaignId, userId,
         sessionId, timestamp, valueMicros, currency, durationMillis, source, transactionId,
-        deviceType, location, pageLocation, List.of());
+        deviceType, location, pageLocation, List.of(), userAgent, ipAddress, consent);
+  }
+
+  /** {@code metadata.consent}: {@code {"analytics": …, "adPersonalization": …}}, each optional. */
+  private static Consent consent(JsonNode node, Fields fields, Reasons reasons) {
+    if (node == null || node.isNull()) return Consent.UNSAID;
+    if (!node.isObject()) {
+      reasons.add("metadata.consent", "must be an object");
+      return Consent.UNSAID;
+    }
+    return Consent.of(fields.consentChoice(node, "analytics", "metadata.consent.analytics"),
+        fields.consentChoice(node, "adPersonalization", "metadata.consent.adPersonalization"));
   }
 }

@@ -18,6 +18,9 @@ import java.util.List;
  * @param sessionId the session, unique per organisation, or null
  * @param durationMillis view duration (campaign views) or engagement time (GA4)
  * @param source where the visit came from (source / medium / campaign), or null
+ * @param userAgent the browser's user agent, or null
+ * @param ipAddress the client's IP address as sent, or null
+ * @param consent what the user agreed to, as this event says ({@link Consent#UNSAID} when it says nothing)
  */
 public record Event(
     String eventId,
@@ -37,11 +40,15 @@ public record Event(
     String deviceType,
     String location,
     String pageLocation,
-    List<Item> items)
+    List<Item> items,
+    String userAgent,
+    String ipAddress,
+    Consent consent)
     implements CborSerializable {
 
   public Event {
     items = items == null ? List.of() : List.copyOf(items);
+    if (consent == null) consent = Consent.UNSAID;
   }
 
   public boolean hasUser() {

@@ -92,6 +92,63 @@ final class Fields {
     return timestamp;
   }
 
+  /**
+   * A consent choice: {@code true} / {@code false}, or the words GA4 and consent tools use
+   * ({@code granted} / {@code denied}, {@code Yes} / {@code No}, any case); null when absent
+   * (nothing said). GA4's export writes {@code Unset} for a choice not made.
+   */
+  Boolean consentChoice(JsonNode parent, String field, String path) {
+    var node = parent == null ? null : parent.get(field);
+    if (node == null || node.isNull()) return null;
+    if (node.isBoolean()) return node.booleanValue();
+    if (node.isTextual()) {
+      switch (node.asText().trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "granted", "yes", "true" -> {
+          return true;
+        }
+        case "denied", "no", "false" -> {
+          return false;
+        }
+        case "unset", "" -> {
+          return null;
+        }
+        default -> { }
+      }
+    }
+    reasons.add(path, "must be true, false, \"granted\" or \"denied\"");
+    return null;
+  }
+
+  /** An IP address literal (IPv4 dotted or IPv6), never a host name: nothing here looks a name up. */
+  String ipAddress(JsonNode parent, String field, String path) {
+    var value = id(parent, field, path);
+    if (value == null) return null;
+    var parsed = value.indexOf(':') >= 0 ? ipv6(value) : ipv4(value);
+    if (parsed == null) reasons.add(path, "must be an IPv4 or IPv6 address");
+    return parsed;
+  }
+
+  private static String ipv4(String value) {
+    var parts = value.split("\\.", -1);
+    if (parts.length != 4) return null;
+    for (var part : parts) {
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) || Integer.parseInt(part) > 255) {
+        return null;
+      }
+    }
+    return value;
+  }
+
+  private static String ipv6(String value) {
+    if (!value.matches("[0-9A-Fa-f:.]{2,45}")) return null;
+    try {
+      // with a colon the JDK parses an IPv6 literal and never resolves a name
+      return java.net.InetAddress.getByName(value).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
+  }
+
   /** Free text such as a URL or user agent, up to the text limit. */
   String text(JsonNode parent, String field, String path) {
     return string(parent, field, path, settings.maxTextLength());

@@ -88,6 +88,10 @@ final class Ga4RowFormat implements WireFormat {
     var geo = root.get("geo");
     var deviceType = device == null ? null : fields.label(device, "category", "device.category");
     var location = geo == null ? null : location(fields.text(geo, "city", "geo.city"), fields.text(geo, "country", "geo.country"));
+    var privacy = root.get("privacy_info");
+    var consent = privacy == null || !privacy.isObject() ? Consent.UNSAID
+        : Consent.of(fields.consentChoice(privacy, "analytics_storage", "privacy_info.analytics_storage"),
+            fields.consentChoice(privacy, "ads_storage", "privacy_info.ads_storage"));
     if (!reasons.isEmpty()) return null;
 
     var type = settings.ga4CampaignTypes().get(name);
@@ -96,7 +100,7 @@ final class Ga4RowFormat implements WireFormat {
     var eventId = EventIds.canonical(organizationId, userId, name, timestamp, campaignId, valueMicros, sessionId);
     return new Event(eventId, NAME, organizationId, name, type, campaignId, userId, sessionId,
         timestamp, valueMicros, currency, engagementMillis, source, transactionId, deviceType,
-        location, pageLocation, items);
+        location, pageLocation, items, null, null, consent);
   }
 
   /** GA4 writes placeholders such as {@code (direct)}, {@code (not set)} or {@code <Other>} where no campaign ran. */

@@ -47,7 +47,7 @@ final class CampaignFixtures {
   static Event event(String id, EventType type, Instant at, long valueMicros, long durationMillis, String userId,
       String sessionId) {
     return new Event(id, "campaign", ORG, type.wireName(), type, CAMPAIGN, userId, sessionId, at, valueMicros,
-        valueMicros == 0 ? null : "EUR", durationMillis, null, null, null, null, null, List.of());
+        valueMicros == 0 ? null : "EUR", durationMillis, null, null, null, null, null, List.of(), null, null, null);
   }
 
   static Event withValue(String id, EventType type, Instant at, String amount) {

@@ -441,13 +441,13 @@ class DeliveryShapesProperties {
     if (spec.kind() == 0 || user == null) {
       var type = TYPES[spec.type()];
       return new Event(id, "campaign", org, type.wireName(), type, "c" + spec.campaign(), user, session, time,
-          spec.cents() * 10_000L, "USD", spec.type() == 3 ? 1500 : 0, null, null, null, null, null, List.of());
+          spec.cents() * 10_000L, "USD", spec.type() == 3 ? 1500 : 0, null, null, null, null, null, List.of(), null, null, null);
     }
     var purchase = spec.kind() == 2;
     var source = new Event.TrafficSource(spec.campaign() == 0 ? "google" : "newsletter",
         spec.campaign() == 0 ? "cpc" : "email", "spring");
     return new Event(id, "ga4", org, purchase ? "purchase" : "page_view", null, null, user, session, time,
         purchase ? spec.cents() * 10_000L : 0, "USD", 2000, source, purchase ? "T" + index : null, "desktop", null,
-        null, List.of());
+        null, List.of(), null, null, null);
   }
 }

@@ -67,7 +67,7 @@ class AttributionRoutesTest extends JupiterRouteTest {
   private Delivered event(String user, String name, Instant at, Event.TrafficSource source, long valueMicros,
       String transactionId) {
     var event = new Event(user + "/" + name, "ga4", "acme", name, null, null, user, user + ".1", at, valueMicros, "USD", 0,
-        source, transactionId, "mobile", null, null, List.of());
+        source, transactionId, "mobile", null, null, List.of(), null, null, null);
     return new Delivered(event, "beacon.events", 0, offset++);
   }
 

@@ -63,7 +63,7 @@ class JourneyBucketsTest {
 
   private static Event event(String organizationId, String userId) {
     return new Event(UUID.randomUUID().toString(), "campaign-event", organizationId, "click", EventType.CLICK, "c1", userId,
-        null, Instant.now(), 0, null, 0, null, null, null, null, null, null);
+        null, Instant.now(), 0, null, 0, null, null, null, null, null, null, null, null, null);
   }
 
   @Test

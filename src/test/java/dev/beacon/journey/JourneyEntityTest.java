@@ -67,7 +67,7 @@ class JourneyEntityTest {
       double value, String transactionId, String deviceType) {
     var sessionId = gaSession == null ? null : user + "." + gaSession;
     var event = new Event(user + "/" + name + "/" + at, "ga4", "acme", name, null, null, user, sessionId, at,
-        Math.round(value * 1_000_000), "USD", 0, source, transactionId, deviceType, null, null, List.of());
+        Math.round(value * 1_000_000), "USD", 0, source, transactionId, deviceType, null, null, List.of(), null, null, null);
     return new Delivered(event, "beacon.events", 0, offset++);
   }
 
@@ -420,7 +420,7 @@ class JourneyEntityTest {
     var before = pageView("ann", NOW, "1", GOOGLE_CPC);
     // a time no journey can hold (the validator keeps such events out; here it slipped through)
     var poison = new Delivered(new Event("poison", "ga4", "acme", "page_view", null, null, "bob", null, Instant.MAX, 0,
-        null, 0, null, null, null, null, null, List.of()), "beacon.events", 0, offset++);
+        null, 0, null, null, null, null, null, List.of(), null, null, null), "beacon.events", 0, offset++);
     var after = pageView("cid", NOW.plusSeconds(5), "1", NEWSLETTER);
 
     var result = admit(kit, before, poison, after);

@@ -33,7 +33,7 @@ class JourneyJournalFailureTest {
 
   private static Delivered pageView(String user, Instant at, long offset) {
     var event = new Event(user + "/" + at, "ga4", "acme", "page_view", null, null, user, user + ".1", at,
-        0, "USD", 0, new Event.TrafficSource("google", "cpc", "brand"), null, null, null, null, List.of());
+        0, "USD", 0, new Event.TrafficSource("google", "cpc", "brand"), null, null, null, null, List.of(), null, null, null);
     return new Delivered(event, "beacon.events", 0, offset);
   }
 

@@ -257,12 +257,12 @@ class JourneyLogicTest {
 
     private Event ga4(String name, Event.TrafficSource source) {
       return new Event("id", "ga4", "acme", name, null, null, "u1", "u1.1", T0, 0, null, 0, source, null, null, null,
-          null, List.of());
+          null, List.of(), null, null, null);
     }
 
     private Event campaignEvent(String type, Event.TrafficSource source) {
       return new Event("id", "campaign", "acme", type, EventType.fromWire(type).orElseThrow(), "spring-sale", "u1", "s1",
-          T0, 0, null, 0, source, null, null, null, null, List.of());
+          T0, 0, null, 0, source, null, null, null, null, List.of(), null, null, null);
     }
 
     @Test
@@ -624,7 +624,7 @@ class JourneyLogicTest {
 
     private Hit campaignEvent(String type, Instant at, Event.TrafficSource source, long valueMicros, String transactionId) {
       return logic.hit(new Event("id-" + type, "campaign", "acme", type, EventType.fromWire(type).orElseThrow(), "spring-sale",
-          "u1", "s1", at, valueMicros, null, 0, source, transactionId, null, null, null, List.of()), channels);
+          "u1", "s1", at, valueMicros, null, 0, source, transactionId, null, null, null, List.of(), null, null, null), channels);
     }
 
     /** The case of issue 10: the purchase is sent first, the click that led to it three seconds later. */

@@ -50,7 +50,7 @@ class JourneyTest {
 
   static Delivered delivered(String eventId, int partition, long offset) {
     var event = new Event(eventId, "campaign", "acme", "click", EventType.CLICK, "spring-sale", "user-1", "s-1",
-        NOW, 0, null, 0, null, null, null, null, null, List.of());
+        NOW, 0, null, 0, null, null, null, null, null, List.of(), null, null, null);
     return new Delivered(event, TOPIC, partition, offset);
   }
 
