@@ -8,6 +8,7 @@ import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
 import dev.beacon.common.LiveBus;
 import dev.beacon.common.MutableStateEntity;
+import dev.beacon.event.Consent;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
 import java.time.Clock;
@@ -132,14 +133,17 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    * they produced, for the read side, grouped the same way. Where late events changed what a
    * journey had produced, the batch restates it: the withdrawn sessions, engagements and
    * conversions (their old credits) come off the read side, their new versions are among the
-   * facts added, and the path changes include the opposite of the withdrawn ones.
+   * facts added, and the path changes include the opposite of the withdrawn ones. {@code consents}:
+   * what the batch's events said of their users' consent, merged over what each had said before
+   * (an event of a user without analytics consent is admitted, counted by its campaign, and is no hit).
    */
   public record JourneysUpdated(String organizationId, List<JourneyState.Seen> seen, long appliedAtMillis,
       List<Hit> hits, List<SessionStarted> sessionsStarted, List<SessionEngaged> sessionsEngaged,
       List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed,
       List<SessionStarted> sessionsWithdrawn, List<SessionEngaged> engagementsWithdrawn,
-      List<Conversion> conversionsWithdrawn) implements Event {
+      List<Conversion> conversionsWithdrawn, List<JourneyState.ConsentKept> consents) implements Event {
     public JourneysUpdated {
+      consents = consents == null ? List.of() : List.copyOf(consents);
       seen = List.copyOf(seen);
       hits = List.copyOf(hits);
       sessionsStarted = List.copyOf(sessionsStarted);
@@ -157,7 +161,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
         List<Hit> hits, List<SessionStarted> sessionsStarted, List<SessionEngaged> sessionsEngaged,
         List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed) {
       this(organizationId, seen, appliedAtMillis, hits, sessionsStarted, sessionsEngaged, conversions, pathChanges, feed,
-          List.of(), List.of(), List.of());
+          List.of(), List.of(), List.of(), List.of());
     }
   }
 
@@ -250,14 +254,14 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     if (prepared.admission().toRecord().isEmpty()) return new Decision(reply, null);
     var event = new JourneysUpdated(organizationId, prepared.admission().toRecord(), now, prepared.hits(),
         facts.sessionsStarted, facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed,
-        facts.sessionsWithdrawn, facts.engagementsWithdrawn, facts.conversionsWithdrawn);
+        facts.sessionsWithdrawn, facts.engagementsWithdrawn, facts.conversionsWithdrawn, prepared.consents());
     planned = new Planned(event, prepared.update());
     return new Decision(reply, event);
   }
 
   /** The admitted events as hits and the update they plan, less the events the logic could not handle. */
   private record Prepared(JourneyState.Admission admission, List<Hit> hits, JourneyState.Update update,
-      Map<Integer, String> failures) {}
+      Map<Integer, String> failures, List<JourneyState.ConsentKept> consents) {}
 
   /**
    * An event the logic cannot handle fails alone (the ingest dead-letters it), not the batch: a
@@ -267,9 +271,18 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     var errors = new HashMap<Integer, String>();
     var hits = new ArrayList<Hit>(admission.admitted().size());
     var hitOf = new ArrayList<Integer>(admission.admitted().size());
+    var said = new LinkedHashMap<String, Consent>();
     for (int k = 0; k < admission.admitted().size(); k++) {
+      var event = admission.admitted().get(k).event();
+      var consent = said.containsKey(event.userId()) ? said.get(event.userId()) : state.consentOf(event.userId());
+      if (!event.consent().isUnsaid()) {
+        consent = event.consent().over(consent);
+        said.put(event.userId(), consent);
+      }
+      // without analytics consent the event counts in its campaign only: no journey, no path, no learning
+      if (!analyticsGranted(consent)) continue;
       try {
-        hits.add(logic.hit(admission.admitted().get(k).event(), channels));
+        hits.add(logic.hit(event, channels));
         hitOf.add(k);
       } catch (RuntimeException e) {
         errors.put(k, e.toString());
@@ -278,7 +291,9 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     var failedHits = new HashSet<Integer>();
     // planned on the unchanged state; the event handler commits this plan (replay plans the same hits again)
     var update = state.planSafely(hits, logic, now, failedHits);
-    if (errors.isEmpty() && failedHits.isEmpty()) return new Prepared(admission, hits, update, Map.of());
+    var consents = new ArrayList<JourneyState.ConsentKept>(said.size());
+    said.forEach((userId, consent) -> consents.add(new JourneyState.ConsentKept(userId, consent)));
+    if (errors.isEmpty() && failedHits.isEmpty()) return new Prepared(admission, hits, update, Map.of(), consents);
     for (var h : failedHits) errors.put(hitOf.get(h), "the journey logic threw on it");
     var kept = new ArrayList<Hit>(hits.size());
     for (int h = 0; h < hits.size(); h++) if (!failedHits.contains(h)) kept.add(hits.get(h));
@@ -291,7 +306,22 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
       if (remaining.verdicts()[i] == Verdict.FAILED) failures.put(i, reasons.get(remaining.digests()[i]));
     }
     log.warn("Journey bucket {} left out {} event(s) it could not apply: {}", persistenceId().id(), errors.size(), errors.values());
-    return new Prepared(remaining, kept, update, failures);
+    return new Prepared(remaining, kept, update, failures, consents);
+  }
+
+  private boolean analyticsGranted(Consent said) {
+    return said.analytics() != null ? said.analytics() : settings.consentByDefault().analytics();
+  }
+
+  private boolean adPersonalizationGranted(Consent said) {
+    return said.adPersonalization() != null ? said.adPersonalization() : settings.consentByDefault().adPersonalization();
+  }
+
+  /** The user's profile with their consent; a user known only by what their events said of consent has an empty one. */
+  private JourneyProfile profileOf(JourneyState state, UserJourney journey, String userId) {
+    var consent = state.consentOf(userId);
+    return (journey == null ? UserJourney.EMPTY : journey).profile()
+        .withConsent(analyticsGranted(consent), adPersonalizationGranted(consent));
   }
 
   private static Admitted admitted(JourneyState.Admission admission, Map<Integer, String> failures,
@@ -304,14 +334,16 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     var journey = state.journey(cmd.userId(), settings);
     if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
     var view = new UserJourneyView(cmd.userId(), journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
-        journey.conversions(), journey.profile());
+        journey.conversions(), profileOf(state, journey, cmd.userId()));
     return Effect().reply(cmd.replyTo(), StatusReply.success(view));
   }
 
   private ReplyEffect<Event, JourneyState> onGetProfile(JourneyState state, GetProfile cmd) {
     var journey = state.journey(cmd.userId(), settings);
-    if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
-    return Effect().reply(cmd.replyTo(), StatusReply.success(journey.profile()));
+    if (journey == null && !state.consents.containsKey(cmd.userId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.success(profileOf(state, journey, cmd.userId())));
   }
 
   @Override
@@ -325,6 +357,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   private JourneyState onJourneysUpdated(JourneyState given, JourneysUpdated event) {
     var state = writable(given);
     state.record(event.seen(), event.appliedAtMillis(), settings);
+    state.keepConsents(event.consents(), event.appliedAtMillis(), settings);
     var plan = planned;
     planned = null;
     // Pekko applies a persisted event right after the command handler made it: commit that plan

@@ -5,6 +5,7 @@ import dev.beacon.attribution.PathChange;
 import dev.beacon.common.CompactInput;
 import dev.beacon.common.CompactOutput;
 import dev.beacon.common.CompactSerializer;
+import dev.beacon.event.Consent;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ public final class JourneyEventSerializer extends CompactSerializer {
   static final String IDS_RECORDED = "IdsRecorded.1";
   static final String JOURNEYS_UPDATED_1 = "JourneysUpdated.1";
   static final String JOURNEYS_UPDATED_2 = "JourneysUpdated.2";
-  static final String JOURNEYS_UPDATED = "JourneysUpdated.3";
+  static final String JOURNEYS_UPDATED_3 = "JourneysUpdated.3";
+  static final String JOURNEYS_UPDATED = "JourneysUpdated.4";
 
   @Override
   public int identifier() {
@@ -53,6 +55,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
       out.list(e.sessionsWithdrawn(), JourneyEventSerializer::writeSessionStarted);
       out.list(e.engagementsWithdrawn(), JourneyEventSerializer::writeSessionEngaged);
       out.list(e.conversionsWithdrawn(), JourneyEventSerializer::writeConversion);
+      out.list(e.consents(), JourneyEventSerializer::writeConsentKept);
     } else {
       throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
     }
@@ -67,20 +70,41 @@ public final class JourneyEventSerializer extends CompactSerializer {
           in.list(JourneyEventSerializer::readSessionStarted), in.list(JourneyEventSerializer::readSessionEngaged),
           in.list(JourneyEventSerializer::readConversion), in.list(JourneyEventSerializer::readPathChange),
           in.list(JourneyEventSerializer::readFeedItem));
-      case JOURNEYS_UPDATED_2 -> readJourneysUpdated(in, JourneyEventSerializer::readHitWithoutDevice);
-      case JOURNEYS_UPDATED -> readJourneysUpdated(in, JourneyEventSerializer::readHit);
+      case JOURNEYS_UPDATED_2 -> readJourneysUpdated(in, JourneyEventSerializer::readHitWithoutDevice, false);
+      case JOURNEYS_UPDATED_3 -> readJourneysUpdated(in, JourneyEventSerializer::readHit, false);
+      case JOURNEYS_UPDATED -> readJourneysUpdated(in, JourneyEventSerializer::readHit, true);
       default -> throw unknownManifest(manifest);
     };
   }
 
-  private static JourneyBucket.JourneysUpdated readJourneysUpdated(CompactInput in, CompactInput.ItemReader<Hit> hit)
-      throws IOException {
+  private static JourneyBucket.JourneysUpdated readJourneysUpdated(CompactInput in, CompactInput.ItemReader<Hit> hit,
+      boolean withConsents) throws IOException {
     return new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen), in.integer(),
         in.list(hit), in.list(JourneyEventSerializer::readSessionStarted),
         in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
         in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem),
         in.list(JourneyEventSerializer::readSessionStarted), in.list(JourneyEventSerializer::readSessionEngaged),
-        in.list(JourneyEventSerializer::readConversion));
+        in.list(JourneyEventSerializer::readConversion),
+        withConsents ? in.list(JourneyEventSerializer::readConsentKept) : List.of());
+  }
+
+  private static void writeConsentKept(CompactOutput out, JourneyState.ConsentKept kept) throws IOException {
+    out.string(kept.userId());
+    out.integer(choice(kept.consent().analytics()));
+    out.integer(choice(kept.consent().adPersonalization()));
+  }
+
+  private static JourneyState.ConsentKept readConsentKept(CompactInput in) throws IOException {
+    return new JourneyState.ConsentKept(in.string(), Consent.of(choice(in.integer()), choice(in.integer())));
+  }
+
+  /** A purpose's choice as a number: 1 granted, 0 denied, -1 not said. */
+  private static long choice(Boolean granted) {
+    return granted == null ? -1 : granted ? 1 : 0;
+  }
+
+  private static Boolean choice(long number) {
+    return number < 0 ? null : number == 1;
   }
 
   private static void writeSeen(CompactOutput out, JourneyState.Seen seen) throws IOException {

@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.beacon.common.CborSerializable;
+import dev.beacon.event.Consent;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventIds;
 import dev.beacon.event.Verdict;
@@ -28,10 +29,18 @@ import java.util.Set;
 final class JourneyState implements CborSerializable {
   LinkedHashMap<Long, Seen> recentIds = new LinkedHashMap<>();
   LinkedHashMap<String, UserJourney> users = new LinkedHashMap<>();
+  /** What each user's events said of consent (only users whose events said something), least recently said first. */
+  LinkedHashMap<String, UserConsent> consents = new LinkedHashMap<>();
   long appliedAtMillis = UserJourney.NEVER;
 
   /** Where and when an event id was first read. */
   public record Seen(long digest, int partition, long offset, long appliedAtMillis) implements CborSerializable {}
+
+  /** A user's consent as their events said it, and when a batch last said it (processing time, for the idle retention). */
+  record UserConsent(Consent consent, long saidAtMillis) implements CborSerializable {}
+
+  /** What one batch's events said of a user's consent, merged over what the user had said before. */
+  public record ConsentKept(String userId, Consent consent) implements CborSerializable {}
 
   /**
    * What the bucket made of a command's deliveries: a verdict per delivery, in the command's order;
@@ -182,6 +191,31 @@ final class JourneyState implements CborSerializable {
     }
   }
 
+  /** The user's consent as last said, or {@link Consent#UNSAID}. */
+  Consent consentOf(String userId) {
+    var kept = consents.get(userId);
+    return kept == null ? Consent.UNSAID : kept.consent();
+  }
+
+  /**
+   * Keeps what a batch's events said of consent; a user whose events said nothing for the user
+   * retention, or beyond the bound of users, is forgotten (and has the defaults again), like a journey.
+   */
+  JourneyState keepConsents(List<ConsentKept> kept, long appliedAtMillis, JourneySettings settings) {
+    for (var k : kept) {
+      consents.remove(k.userId());
+      consents.put(k.userId(), new UserConsent(k.consent(), appliedAtMillis));
+    }
+    var from = Math.max(this.appliedAtMillis, appliedAtMillis) - settings.userRetention().toMillis();
+    var it = consents.values().iterator();
+    while (it.hasNext()) {
+      var said = it.next();
+      if (consents.size() <= settings.maxUsers() && said.saidAtMillis() >= from) break;
+      it.remove();
+    }
+    return this;
+  }
+
   /** Applies a planned update: its users become the most recently active; idle and surplus users are dropped. */
   JourneyState commit(Update update, JourneySettings settings) {
     update.users().forEach((userId, journey) -> {
@@ -215,6 +249,7 @@ final class JourneyState implements CborSerializable {
     copy.recentIds.putAll(recentIds);
     // journeys are immutable: sharing them is copying them
     copy.users.putAll(users);
+    copy.consents.putAll(consents);
     copy.appliedAtMillis = appliedAtMillis;
     return copy;
   }

@@ -24,6 +24,7 @@ public final class JourneyJournalSamples {
         "journey-events/JourneysUpdated.1", journeysUpdated(),
         "journey-events/JourneysUpdated.2", restating(),
         "journey-events/JourneysUpdated.3", withDevices(),
+        "journey-events/JourneysUpdated.4", withConsents(),
         "jackson-cbor/dev.beacon.journey.JourneyState", state());
   }
 
@@ -64,7 +65,7 @@ public final class JourneyJournalSamples {
         e.feed(),
         List.of(new SessionStarted(USER, USER + ".1", DAY.plusDays(1), AT + 86_400_000, "Direct", "(not set)")),
         List.of(new SessionEngaged(USER, USER + ".1", DAY.plusDays(1), "Direct", "(not set)")),
-        List.of(new Conversion(USER, "purchase", AT + 60_000, DAY, 129.99, "T-ü1", USER + ".2", List.of("Direct"), restated)));
+        List.of(new Conversion(USER, "purchase", AT + 60_000, DAY, 129.99, "T-ü1", USER + ".2", List.of("Direct"), restated)), List.of());
   }
 
   /** A restating batch whose hits name the device type they came from (one named none). */
@@ -79,7 +80,18 @@ public final class JourneyJournalSamples {
     }
     return new JourneyBucket.JourneysUpdated(e.organizationId(), e.seen(), e.appliedAtMillis(), hits,
         e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
-        e.engagementsWithdrawn(), e.conversionsWithdrawn());
+        e.engagementsWithdrawn(), e.conversionsWithdrawn(), List.of());
+  }
+
+  /** A batch that also keeps what its events said of consent: each purpose granted, denied and not said. */
+  static JourneyBucket.JourneysUpdated withConsents() {
+    var e = withDevices();
+    return new JourneyBucket.JourneysUpdated(e.organizationId(), e.seen(), e.appliedAtMillis(), e.hits(),
+        e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
+        e.engagementsWithdrawn(), e.conversionsWithdrawn(), List.of(
+            new JourneyState.ConsentKept(USER, new dev.beacon.event.Consent(true, false)),
+            new JourneyState.ConsentKept("user-2", new dev.beacon.event.Consent(false, null)),
+            new JourneyState.ConsentKept("user-3", new dev.beacon.event.Consent(null, true))));
   }
 
   private static Conversion conversion() {
