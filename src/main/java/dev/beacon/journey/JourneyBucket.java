@@ -11,6 +11,8 @@ import dev.beacon.common.MutableStateEntity;
 import dev.beacon.event.Consent;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
+import dev.beacon.privacy.Forgotten;
+import dev.beacon.privacy.UserKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -32,7 +34,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +87,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   // Commands and replies
 
-  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, GetProfile, Passivate {}
+  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, GetProfile, Forget, Passivate {}
 
   /** Admit a micro-batch's events of this bucket's users, in the batch's order. */
   public record Admit(List<Delivered> events, ActorRef<StatusReply<Admitted>> replyTo) implements Command {}
@@ -117,12 +122,27 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   public record UserJourneyView(String userId, List<Session> sessions, List<Touchpoint> touchpoints,
       List<Conversion> conversions, JourneyProfile profile) implements CborSerializable {}
 
+  /**
+   * Forget a user (an erasure request made at {@code requestedAtMillis}): the journey, the consent,
+   * and, for the dedup window, the user's events that were still on their way (event time up to
+   * the request) build no journey again. Answered once a snapshot without the user is saved: every
+   * journal row and snapshot of this bucket below its sequence number may then be deleted.
+   */
+  public record Forget(String userId, long requestedAtMillis, ActorRef<StatusReply<Forgotten>> replyTo) implements Command {}
+
   record Passivate() implements Command {}
 
   // Events
 
   /** Journaled by {@link JourneyEventSerializer}, bound in application.conf. */
-  public sealed interface Event permits IdsRecorded, JourneysUpdated {}
+  public sealed interface Event permits IdsRecorded, JourneysUpdated, UserForgotten {}
+
+  /**
+   * A user forgotten: {@code userKey} ({@link UserKeys}) stands for them, never the id, since this
+   * row stays when the rows below it are deleted; events of theirs up to {@code requestedAtMillis}
+   * (event time) build no journey again.
+   */
+  public record UserForgotten(String userKey, long requestedAtMillis, long appliedAtMillis) implements Event {}
 
   /** Ids only: what is persisted when journey tracking is off (beacon.journey.tracking). */
   public record IdsRecorded(List<JourneyState.Seen> seen, long appliedAtMillis) implements Event {}
@@ -217,8 +237,53 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
         .onCommand(Admit.class, this::onAdmit)
         .onCommand(GetUserJourney.class, this::onGetUserJourney)
         .onCommand(GetProfile.class, this::onGetProfile)
+        .onCommand(Forget.class, this::onForget)
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();
+  }
+
+  /** Forget requests waiting for the snapshot after their event: that event's sequence number, and who asked. */
+  private record Forgetting(long sequenceNr, ActorRef<StatusReply<Forgotten>> replyTo) {}
+
+  private final List<Forgetting> forgetting = new ArrayList<>();
+  /**
+   * Who asked for the {@link UserForgotten} being persisted: {@link #shouldSnapshot} gives it its
+   * sequence number. (Not a side effect after the persist: the snapshot can be saved before that runs.)
+   */
+  private ActorRef<StatusReply<Forgotten>> forgetAsked;
+
+  private ReplyEffect<Event, JourneyState> onForget(JourneyState state, Forget cmd) {
+    forgetAsked = cmd.replyTo();
+    return Effect().persist(new UserForgotten(UserKeys.key(organizationId, cmd.userId()), cmd.requestedAtMillis(), clock.millis()))
+        .thenNoReply();
+  }
+
+  @Override
+  public boolean shouldSnapshot(JourneyState state, Event event, long sequenceNr) {
+    if (!(event instanceof UserForgotten)) return false;
+    if (forgetAsked != null) forgetting.add(new Forgetting(sequenceNr, forgetAsked));
+    forgetAsked = null;
+    return true;
+  }
+
+  @Override
+  public SignalHandler<JourneyState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(SnapshotCompleted.class, (state, done) -> answerForgetting(done.metadata().sequenceNr(), null))
+        .onSignal(SnapshotFailed.class, (state, failed) -> answerForgetting(failed.metadata().sequenceNr(), failed.getFailure()))
+        .build();
+  }
+
+  /** Answers the forget requests whose event the snapshot at {@code sequenceNr} includes. */
+  private void answerForgetting(long sequenceNr, Throwable failure) {
+    var it = forgetting.iterator();
+    while (it.hasNext()) {
+      var waiting = it.next();
+      if (waiting.sequenceNr() > sequenceNr) continue;
+      it.remove();
+      waiting.replyTo().tell(failure == null ? StatusReply.success(new Forgotten(persistenceId().id(), sequenceNr))
+          : StatusReply.error("the snapshot after forgetting failed: " + failure.getMessage()));
+    }
   }
 
   private ReplyEffect<Event, JourneyState> onAdmit(JourneyState state, Admit cmd) {
@@ -274,6 +339,8 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     var said = new LinkedHashMap<String, Consent>();
     for (int k = 0; k < admission.admitted().size(); k++) {
       var event = admission.admitted().get(k).event();
+      // an event of a forgotten user that was on its way when the erasure came counts in its campaign only
+      if (state.forgets(organizationId, event.userId(), event.timestamp().toEpochMilli())) continue;
       var consent = said.containsKey(event.userId()) ? said.get(event.userId()) : state.consentOf(event.userId());
       if (!event.consent().isUnsaid()) {
         consent = event.consent().over(consent);
@@ -351,6 +418,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     return newEventHandlerBuilder().forAnyState()
         .onEvent(IdsRecorded.class, (state, e) -> writable(state).record(e.seen(), e.appliedAtMillis(), settings))
         .onEvent(JourneysUpdated.class, this::onJourneysUpdated)
+        .onEvent(UserForgotten.class, (state, e) -> writable(state).forget(organizationId, e, settings))
         .build();
   }
 

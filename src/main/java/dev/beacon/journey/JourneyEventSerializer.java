@@ -24,6 +24,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
   static final String JOURNEYS_UPDATED_2 = "JourneysUpdated.2";
   static final String JOURNEYS_UPDATED_3 = "JourneysUpdated.3";
   static final String JOURNEYS_UPDATED = "JourneysUpdated.4";
+  static final String USER_FORGOTTEN = "UserForgotten.1";
 
   @Override
   public int identifier() {
@@ -34,6 +35,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
   public String manifest(Object event) {
     if (event instanceof JourneyBucket.IdsRecorded) return IDS_RECORDED;
     if (event instanceof JourneyBucket.JourneysUpdated) return JOURNEYS_UPDATED;
+    if (event instanceof JourneyBucket.UserForgotten) return USER_FORGOTTEN;
     throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
   }
 
@@ -56,6 +58,10 @@ public final class JourneyEventSerializer extends CompactSerializer {
       out.list(e.engagementsWithdrawn(), JourneyEventSerializer::writeSessionEngaged);
       out.list(e.conversionsWithdrawn(), JourneyEventSerializer::writeConversion);
       out.list(e.consents(), JourneyEventSerializer::writeConsentKept);
+    } else if (event instanceof JourneyBucket.UserForgotten e) {
+      out.string(e.userKey());
+      out.integer(e.requestedAtMillis());
+      out.integer(e.appliedAtMillis());
     } else {
       throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
     }
@@ -73,6 +79,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
       case JOURNEYS_UPDATED_2 -> readJourneysUpdated(in, JourneyEventSerializer::readHitWithoutDevice, false);
       case JOURNEYS_UPDATED_3 -> readJourneysUpdated(in, JourneyEventSerializer::readHit, false);
       case JOURNEYS_UPDATED -> readJourneysUpdated(in, JourneyEventSerializer::readHit, true);
+      case USER_FORGOTTEN -> new JourneyBucket.UserForgotten(in.string(), in.integer(), in.integer());
       default -> throw unknownManifest(manifest);
     };
   }

@@ -6,6 +6,7 @@ import dev.beacon.event.Consent;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventIds;
 import dev.beacon.event.Verdict;
+import dev.beacon.privacy.UserKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +32,8 @@ final class JourneyState implements CborSerializable {
   LinkedHashMap<String, UserJourney> users = new LinkedHashMap<>();
   /** What each user's events said of consent (only users whose events said something), least recently said first. */
   LinkedHashMap<String, UserConsent> consents = new LinkedHashMap<>();
+  /** Users forgotten (their {@link UserKeys key}) to when the erasure was asked (event time), for the dedup window. */
+  LinkedHashMap<String, Long> forgotten = new LinkedHashMap<>();
   long appliedAtMillis = UserJourney.NEVER;
 
   /** Where and when an event id was first read. */
@@ -191,6 +194,29 @@ final class JourneyState implements CborSerializable {
     }
   }
 
+  /**
+   * Forgets a user: their journey and consent go, and for the dedup window their events up to the
+   * request (in event time) build no journey again. Users are known here by id, the event by key:
+   * every user's key is worked out once per erasure.
+   */
+  JourneyState forget(String organizationId, JourneyBucket.UserForgotten event, JourneySettings settings) {
+    users.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(event.userKey()));
+    consents.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(event.userKey()));
+    forgotten.remove(event.userKey());
+    forgotten.put(event.userKey(), event.requestedAtMillis());
+    appliedAtMillis = Math.max(appliedAtMillis, event.appliedAtMillis());
+    var from = appliedAtMillis - settings.dedupWindow().toMillis() - settings.allowedLateness().toMillis();
+    forgotten.values().removeIf(requestedAt -> requestedAt < from);
+    return this;
+  }
+
+  /** Whether this event (of {@code userId}, at {@code eventMillis}) is one of a forgotten user's that was on its way. */
+  boolean forgets(String organizationId, String userId, long eventMillis) {
+    if (forgotten.isEmpty()) return false;
+    var requestedAt = forgotten.get(UserKeys.key(organizationId, userId));
+    return requestedAt != null && eventMillis <= requestedAt;
+  }
+
   /** The user's consent as last said, or {@link Consent#UNSAID}. */
   Consent consentOf(String userId) {
     var kept = consents.get(userId);
@@ -250,6 +276,7 @@ final class JourneyState implements CborSerializable {
     // journeys are immutable: sharing them is copying them
     copy.users.putAll(users);
     copy.consents.putAll(consents);
+    copy.forgotten.putAll(forgotten);
     copy.appliedAtMillis = appliedAtMillis;
     return copy;
   }

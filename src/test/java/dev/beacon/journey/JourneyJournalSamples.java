@@ -25,6 +25,7 @@ public final class JourneyJournalSamples {
         "journey-events/JourneysUpdated.2", restating(),
         "journey-events/JourneysUpdated.3", withDevices(),
         "journey-events/JourneysUpdated.4", withConsents(),
+        "journey-events/UserForgotten.1", forgotten(),
         "jackson-cbor/dev.beacon.journey.JourneyState", state());
   }
 
@@ -92,6 +93,10 @@ public final class JourneyJournalSamples {
             new JourneyState.ConsentKept(USER, new dev.beacon.event.Consent(true, false)),
             new JourneyState.ConsentKept("user-2", new dev.beacon.event.Consent(false, null)),
             new JourneyState.ConsentKept("user-3", new dev.beacon.event.Consent(null, true))));
+  }
+
+  static JourneyBucket.UserForgotten forgotten() {
+    return new JourneyBucket.UserForgotten(dev.beacon.privacy.UserKeys.key("acme", USER), Long.MIN_VALUE + 1, AT);
   }
 
   private static Conversion conversion() {
