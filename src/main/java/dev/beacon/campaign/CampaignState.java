@@ -42,10 +42,22 @@ final class CampaignState implements CborSerializable {
   /** An open session: its first event's minute and day, how many events it had, when last seen. */
   record OpenSession(long firstMinute, long firstDay, long events, long lastSeenMillis) implements CborSerializable {}
 
-  /** One event as the campaign counts it: what the journal keeps, far smaller than the event. */
+  /**
+   * One event as the campaign counts it: what the journal keeps, far smaller than the event.
+   * {@code sessionId} is the session's key ({@link #sessionKey}), not the id: a GA4 session id
+   * begins with the user's id, and a campaign's rows outlive any one user's erasure.
+   */
   public record Counted(
       dev.beacon.event.EventType type, long timestampMillis, long valueMicros, long durationMillis,
       String sessionId, long digest, boolean hasUser) implements CborSerializable {}
+
+  /**
+   * What the campaign keeps of a session id to count sessions and bounces: the hex of its 64-bit
+   * digest, which names no one. (Rows written before it keep the id itself until retention removes them.)
+   */
+  static String sessionKey(String sessionId) {
+    return sessionId == null ? null : "s" + Long.toHexString(EventIds.digest(sessionId));
+  }
 
   /** What {@link #select} made of a command: the new events and new offsets, and a verdict per delivery. */
   record Selection(List<Counted> fresh, Map<String, Long> offsets, List<Verdict> verdicts) {
@@ -99,7 +111,7 @@ final class CampaignState implements CborSerializable {
       }
       verdicts.add(Verdict.APPLIED);
       fresh.add(new Counted(event.type(), event.timestamp().toEpochMilli(), event.valueMicros(),
-          event.durationMillis(), event.sessionId(), digest, event.hasUser()));
+          event.durationMillis(), sessionKey(event.sessionId()), digest, event.hasUser()));
     }
     return new Selection(fresh, newOffsets, verdicts);
   }

@@ -610,7 +610,7 @@ class CampaignStateTest {
     assertEquals(metricsOf(state.window(null)), metricsOf(state.copy().window(null)));
     assertEquals(1L, copy.minutes.get(minuteOf(NOW)).count(CLICK));
     assertEquals(3, copy.recentIds.size());
-    assertEquals(1L, copy.sessions.get("s1").events());
+    assertEquals(1L, copy.sessions.get(CampaignState.sessionKey("s1")).events());
     assertEquals(copy.offsets.get(CampaignFixtures.TOPIC + "-0") + 3, state.offsets.get(CampaignFixtures.TOPIC + "-0"));
   }
 }
