@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import dev.beacon.behaviour.BehaviourSettings;
 import dev.beacon.attribution.RuleBasedAttribution;
 import com.typesafe.config.Config;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.Set;
  *     first (an event earlier than a settled one is too late)
  * @param tracking whether journeys (sessions, touchpoints, conversions, credits) are kept; off
  *     keeps only the dedup window of event ids
+ * @param behaviour the engagement score, segments and invalid-traffic rules ({@code beacon.behaviour})
  */
 public record JourneySettings(
     Duration dedupWindow,
@@ -48,7 +50,8 @@ public record JourneySettings(
     int maxTransactionIds,
     Duration allowedLateness,
     int maxRecentEventsPerUser,
-    boolean tracking) {
+    boolean tracking,
+    BehaviourSettings behaviour) {
 
   public JourneySettings {
     if (bucketsPerOrganization < 1) throw new IllegalArgumentException("beacon.journey.buckets-per-organization: at least 1");
@@ -77,7 +80,8 @@ public record JourneySettings(
         Set.copyOf(c.getStringList("conversion-events")), c.getDuration("lookback"), c.getDuration("half-life"),
         c.getInt("max-users-per-bucket"), c.getDuration("user-retention"), c.getInt("max-touchpoints-per-user"),
         c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"),
-        c.getDuration("allowed-lateness"), c.getInt("max-recent-events-per-user"), c.getBoolean("tracking"));
+        c.getDuration("allowed-lateness"), c.getInt("max-recent-events-per-user"), c.getBoolean("tracking"),
+        BehaviourSettings.from(c.getConfig("behaviour")));
   }
 
   /** Users to buckets with {@code hash}, buckets to shards. */

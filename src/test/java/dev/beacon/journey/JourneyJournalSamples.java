@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import dev.beacon.attribution.Credit;
 import dev.beacon.attribution.PathChange;
+import dev.beacon.behaviour.InvalidTraffic;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class JourneyJournalSamples {
         "journey-events/JourneysUpdated.1", journeysUpdated(),
         "journey-events/JourneysUpdated.2", restating(),
         "journey-events/JourneysUpdated.3", withDevices(),
+        "journey-events/JourneysUpdated.4", withFlags(),
         "jackson-cbor/dev.beacon.journey.JourneyState", state());
   }
 
@@ -78,6 +80,24 @@ public final class JourneyJournalSamples {
           h.engagementMillis(), h.valueMicros(), h.transactionId(), h.conversion(), devices[i]));
     }
     return new JourneyBucket.JourneysUpdated(e.organizationId(), e.seen(), e.appliedAtMillis(), hits,
+        e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
+        e.engagementsWithdrawn(), e.conversionsWithdrawn());
+  }
+
+  /** A batch whose hits and ids carry invalid-traffic flags (some valid). */
+  private static JourneyBucket.JourneysUpdated withFlags() {
+    var e = withDevices();
+    var flags = new InvalidTraffic[] {InvalidTraffic.GIVT_KNOWN_BOT, null, InvalidTraffic.SIVT_REPEATED_CLICK,
+        InvalidTraffic.SIVT_VELOCITY};
+    var hits = new java.util.ArrayList<Hit>();
+    for (int i = 0; i < e.hits().size(); i++) hits.add(e.hits().get(i).flagged(flags[i]));
+    var seen = new java.util.ArrayList<JourneyState.Seen>();
+    for (int i = 0; i < e.seen().size(); i++) {
+      var s = e.seen().get(i);
+      seen.add(new JourneyState.Seen(s.digest(), s.partition(), s.offset(), s.appliedAtMillis(),
+          i == 1 ? InvalidTraffic.GIVT_DATA_CENTER : null));
+    }
+    return new JourneyBucket.JourneysUpdated(e.organizationId(), seen, e.appliedAtMillis(), hits,
         e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
         e.engagementsWithdrawn(), e.conversionsWithdrawn());
   }
