@@ -1,9 +1,14 @@
 package dev.beacon.campaign;
 
 import com.typesafe.config.Config;
+import dev.beacon.behaviour.TrafficRules;
 import java.time.Duration;
 
-/** {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation. */
+/**
+ * {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation; and the
+ * invalid-traffic rules that need only the event ({@code beacon.behaviour.invalid-traffic}), which
+ * the campaign applies to the events no journey flagged.
+ */
 public record CampaignSettings(
     Duration minuteWindow,
     Duration dayRetention,
@@ -11,7 +16,8 @@ public record CampaignSettings(
     int dedupMaxIds,
     Duration sessionTimeout,
     int maxOpenSessions,
-    int snapshotEvery) {
+    int snapshotEvery,
+    TrafficRules traffic) {
 
   public CampaignSettings {
     if (minuteWindow.compareTo(Duration.ofHours(24)) > 0) {
@@ -27,6 +33,7 @@ public record CampaignSettings(
         c.getInt("dedup-max-ids"),
         c.getDuration("session-timeout"),
         c.getInt("max-open-sessions"),
-        c.getInt("snapshot-every"));
+        c.getInt("snapshot-every"),
+        TrafficRules.from(c.getConfig("invalid-traffic")));
   }
 }

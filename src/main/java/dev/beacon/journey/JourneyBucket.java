@@ -4,6 +4,8 @@ import dev.beacon.attribution.ChannelGrouping;
 import dev.beacon.attribution.PathChange;
 import dev.beacon.attribution.Touchpoint;
 import dev.beacon.attribution.Touchpoints;
+import dev.beacon.behaviour.InvalidTraffic;
+import dev.beacon.behaviour.PurchaseHistory;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
 import dev.beacon.common.LiveBus;
@@ -95,13 +97,15 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   /**
    * A verdict per delivery, in the order of {@link Admit#events()}: applied, a redelivery of the
    * position its event was applied at, a retry of an event applied from another delivery, or
-   * failed (with its reason, by index), which the ingest dead-letters.
+   * failed (with its reason, by index), which the ingest dead-letters; and the invalid-traffic flag,
+   * by index, of the applied and redelivered ones that have one.
    */
-  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures, int tooLate, int outOfOrder, int restated)
-      implements CborSerializable {
+  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures, int tooLate, int outOfOrder, int restated,
+      Map<Integer, InvalidTraffic> flags) implements CborSerializable {
     public Admitted {
       verdicts = List.copyOf(verdicts);
       failures = Map.copyOf(failures);
+      flags = Map.copyOf(flags);
     }
   }
 
@@ -117,10 +121,24 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   /**
    * A user's stored sessions (oldest first), their touchpoints as the models see them (one per
    * session, repeats of a channel on one UTC day collapsed), the user's latest conversions and
-   * their all-time profile.
+   * their all-time profile; their engagement score (0 to 100) at the time asked and the segment
+   * their purchases put them in ({@code beacon.behaviour}).
    */
   public record UserJourneyView(String userId, List<Session> sessions, List<Touchpoint> touchpoints,
-      List<Conversion> conversions, JourneyProfile profile) implements CborSerializable {}
+      List<Conversion> conversions, JourneyProfile profile, double engagementScore, String segment)
+      implements CborSerializable {
+
+    /** The view of {@code journey} at {@code nowMillis}. */
+    static UserJourneyView of(String userId, UserJourney journey, JourneyProfile profile, JourneySettings settings,
+        long nowMillis) {
+      var behaviour = settings.behaviour();
+      var history = new PurchaseHistory(profile.purchases(), profile.totalSpent(), profile.firstPurchaseMillis(),
+          profile.lastPurchaseMillis());
+      return new UserJourneyView(userId, journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
+          journey.conversions(), profile, journey.totals().engagement().at(nowMillis, behaviour.engagement()),
+          behaviour.segments().segmentOf(history, nowMillis));
+    }
+  }
 
   /**
    * Forget a user (an erasure request made at {@code requestedAtMillis}): the journey, the consent,
@@ -309,13 +327,13 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    */
   Decision decide(JourneyState state, List<Delivered> events, long now) {
     var admission = state.admit(events, now, settings);
-    if (admission.toRecord().isEmpty()) return new Decision(admitted(admission, Map.of(), null), null);
+    if (admission.toRecord().isEmpty()) return new Decision(admitted(state, admission, Map.of(), null), null);
     if (!settings.tracking()) {
-      return new Decision(admitted(admission, Map.of(), null), new IdsRecorded(admission.toRecord(), now));
+      return new Decision(admitted(state, admission, Map.of(), null), new IdsRecorded(admission.toRecord(), now));
     }
     var prepared = prepare(state, admission, now);
     var facts = prepared.update().facts();
-    var reply = admitted(prepared.admission(), prepared.failures(), facts);
+    var reply = admitted(state, prepared.admission(), prepared.failures(), facts);
     if (prepared.admission().toRecord().isEmpty()) return new Decision(reply, null);
     var event = new JourneysUpdated(organizationId, prepared.admission().toRecord(), now, prepared.hits(),
         facts.sessionsStarted, facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed,
@@ -332,15 +350,15 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    * An event the logic cannot handle fails alone (the ingest dead-letters it), not the batch: a
    * failed batch would come back after the restart and fail again, for ever.
    */
-  private Prepared prepare(JourneyState state, JourneyState.Admission admission, long now) {
+  private Prepared prepare(JourneyState state, JourneyState.Admission given, long now) {
     var errors = new HashMap<Integer, String>();
-    var hits = new ArrayList<Hit>(admission.admitted().size());
-    var hitOf = new ArrayList<Integer>(admission.admitted().size());
+    var made = new ArrayList<Hit>(given.admitted().size());
+    var hitOf = new ArrayList<Integer>(given.admitted().size());
     var said = new LinkedHashMap<String, Consent>();
-    for (int k = 0; k < admission.admitted().size(); k++) {
-      var event = admission.admitted().get(k).event();
+    for (int k = 0; k < given.admitted().size(); k++) {
+      var event = given.admitted().get(k).event();
       // an event of a forgotten user that was on its way when the erasure came counts in its campaign only
-      if (state.forgets(organizationId, event.userId(), event.timestamp().toEpochMilli())) continue;
+      if (state.forgets(organizationId, event.userId(), event.timestamp())) continue;
       var consent = said.containsKey(event.userId()) ? said.get(event.userId()) : state.consentOf(event.userId());
       if (!event.consent().isUnsaid()) {
         consent = event.consent().over(consent);
@@ -349,12 +367,15 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
       // without analytics consent the event counts in its campaign only: no journey, no path, no learning
       if (!analyticsGranted(consent)) continue;
       try {
-        hits.add(logic.hit(event, channels));
+        made.add(logic.hit(event, channels));
         hitOf.add(k);
       } catch (RuntimeException e) {
         errors.put(k, e.toString());
       }
     }
+    var flagged = TrafficFlags.flag(state, given, made, hitOf, settings.behaviour());
+    var hits = flagged.hits();
+    var admission = flagged.admission();
     var failedHits = new HashSet<Integer>();
     // planned on the unchanged state; the event handler commits this plan (replay plans the same hits again)
     var update = state.planSafely(hits, logic, now, failedHits);
@@ -391,17 +412,17 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
         .withConsent(analyticsGranted(consent), adPersonalizationGranted(consent));
   }
 
-  private static Admitted admitted(JourneyState.Admission admission, Map<Integer, String> failures,
+  private static Admitted admitted(JourneyState state, JourneyState.Admission admission, Map<Integer, String> failures,
       JourneyLogic.Facts facts) {
     return new Admitted(List.of(admission.verdicts()), failures, facts == null ? 0 : facts.tooLate,
-        facts == null ? 0 : facts.outOfOrder, facts == null ? 0 : facts.conversionsWithdrawn.size());
+        facts == null ? 0 : facts.outOfOrder, facts == null ? 0 : facts.conversionsWithdrawn.size(),
+        admission.flags(state.recentIds));
   }
 
   private ReplyEffect<Event, JourneyState> onGetUserJourney(JourneyState state, GetUserJourney cmd) {
     var journey = state.journey(cmd.userId(), settings);
     if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
-    var view = new UserJourneyView(cmd.userId(), journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
-        journey.conversions(), profileOf(state, journey, cmd.userId()));
+    var view = UserJourneyView.of(cmd.userId(), journey, profileOf(state, journey, cmd.userId()), settings, clock.millis());
     return Effect().reply(cmd.replyTo(), StatusReply.success(view));
   }
 

@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import com.typesafe.config.Config;
 import dev.beacon.attribution.RuleBasedAttribution;
+import dev.beacon.behaviour.BehaviourSettings;
 import dev.beacon.event.Consent;
 import java.time.Duration;
 import java.util.Set;
@@ -30,6 +31,7 @@ import java.util.Set;
  * @param tracking whether journeys (sessions, touchpoints, conversions, credits) are kept; off
  *     keeps only the dedup window of event ids
  * @param consentByDefault each purpose's consent for a user none of whose events said anything of it
+ * @param behaviour the engagement score, segments and invalid-traffic rules ({@code beacon.behaviour})
  */
 public record JourneySettings(
     Duration dedupWindow,
@@ -51,7 +53,8 @@ public record JourneySettings(
     Duration allowedLateness,
     int maxRecentEventsPerUser,
     boolean tracking,
-    Consent consentByDefault) {
+    Consent consentByDefault,
+    BehaviourSettings behaviour) {
 
   public JourneySettings {
     if (bucketsPerOrganization < 1) throw new IllegalArgumentException("beacon.journey.buckets-per-organization: at least 1");
@@ -84,7 +87,8 @@ public record JourneySettings(
         c.getInt("max-users-per-bucket"), c.getDuration("user-retention"), c.getInt("max-touchpoints-per-user"),
         c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"),
         c.getDuration("allowed-lateness"), c.getInt("max-recent-events-per-user"), c.getBoolean("tracking"),
-        new Consent(granted(c, "consent-by-default.analytics"), granted(c, "consent-by-default.ad-personalization")));
+        new Consent(granted(c, "consent-by-default.analytics"), granted(c, "consent-by-default.ad-personalization")),
+        BehaviourSettings.from(c.getConfig("behaviour")));
   }
 
   private static boolean granted(Config c, String key) {

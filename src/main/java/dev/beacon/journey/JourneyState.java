@@ -1,6 +1,7 @@
 package dev.beacon.journey;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.event.Consent;
 import dev.beacon.event.Delivered;
@@ -36,8 +37,16 @@ final class JourneyState implements CborSerializable {
   LinkedHashMap<String, Long> forgotten = new LinkedHashMap<>();
   long appliedAtMillis = UserJourney.NEVER;
 
-  /** Where and when an event id was first read. */
-  public record Seen(long digest, int partition, long offset, long appliedAtMillis) implements CborSerializable {}
+  /**
+   * Where and when an event id was first read, and the invalid-traffic flag its event was given
+   * (null: valid), which a redelivery of it gets again.
+   */
+  public record Seen(long digest, int partition, long offset, long appliedAtMillis, InvalidTraffic flag)
+      implements CborSerializable {
+    public Seen(long digest, int partition, long offset, long appliedAtMillis) {
+      this(digest, partition, offset, appliedAtMillis, null);
+    }
+  }
 
   /** A user's consent as their events said it, and when a batch last said it (processing time, for the idle retention). */
   record UserConsent(Consent consent, long saidAtMillis) implements CborSerializable {}
@@ -77,6 +86,39 @@ final class JourneyState implements CborSerializable {
         if (failedDigests.contains(digests[i]) && verdicts[i] != Verdict.REDELIVERED) verdicts[i] = Verdict.FAILED;
       }
       return new Admission(verdicts, digests, toRecord, admitted, admittedAt);
+    }
+
+    /** This admission with the flags of the admitted events, by their position in {@link #admitted()}. */
+    Admission flagged(Map<Integer, InvalidTraffic> flags) {
+      if (flags.isEmpty()) return this;
+      var toRecord = new ArrayList<>(this.toRecord);
+      flags.forEach((k, flag) -> {
+        var s = toRecord.get(k);
+        toRecord.set(k, new Seen(s.digest(), s.partition(), s.offset(), s.appliedAtMillis(), flag));
+      });
+      return new Admission(verdicts, digests, toRecord, admitted, admittedAt);
+    }
+
+    /**
+     * The flag of each delivery that has one, by index: an applied one's as just decided, a
+     * redelivery's as recorded when its event was applied (so a campaign that had not counted it
+     * yet counts it with the same flag).
+     */
+    Map<Integer, InvalidTraffic> flags(Map<Long, Seen> recorded) {
+      var decided = new HashMap<Long, InvalidTraffic>();
+      for (var s : toRecord) if (s.flag() != null) decided.put(s.digest(), s.flag());
+      var flags = new HashMap<Integer, InvalidTraffic>();
+      for (int i = 0; i < verdicts.length; i++) {
+        InvalidTraffic flag = null;
+        if (verdicts[i] == Verdict.APPLIED) {
+          flag = decided.get(digests[i]);
+        } else if (verdicts[i] == Verdict.REDELIVERED) {
+          var s = recorded.get(digests[i]);
+          flag = s == null ? null : s.flag();
+        }
+        if (flag != null) flags.put(i, flag);
+      }
+      return flags;
     }
   }
 
@@ -210,11 +252,11 @@ final class JourneyState implements CborSerializable {
     return this;
   }
 
-  /** Whether this event (of {@code userId}, at {@code eventMillis}) is one of a forgotten user's that was on its way. */
-  boolean forgets(String organizationId, String userId, long eventMillis) {
+  /** Whether this event (of {@code userId}, at {@code eventTime}) is one of a forgotten user's that was on its way. */
+  boolean forgets(String organizationId, String userId, java.time.Instant eventTime) {
     if (forgotten.isEmpty()) return false;
     var requestedAt = forgotten.get(UserKeys.key(organizationId, userId));
-    return requestedAt != null && eventMillis <= requestedAt;
+    return requestedAt != null && !eventTime.isAfter(java.time.Instant.ofEpochMilli(requestedAt));
   }
 
   /** The user's consent as last said, or {@link Consent#UNSAID}. */

@@ -1,5 +1,6 @@
 package dev.beacon.campaign;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.event.EventType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class CampaignJournalSamples {
   public static Map<String, Object> byGoldenFile() {
     return Map.of(
         "campaign-events/EventsApplied.1", eventsApplied(),
+        "campaign-events/EventsApplied.2", flagged(),
         "jackson-cbor/dev.beacon.campaign.CampaignState", state(),
         "jackson-cbor/dev.beacon.campaign.OrganizationCampaigns$CampaignsRegistered",
         new OrganizationCampaigns.CampaignsRegistered(Set.of("camp_123", "Frühjahr ✓ 🚀", "キャンペーン")),
@@ -40,6 +42,19 @@ public final class CampaignJournalSamples {
     offsets.put("beacon.events-7", 1_000_000_000_000L);
     offsets.put("s-1", 17L);
     return new Campaign.EventsApplied(counted, offsets, 1_715_342_500_000L);
+  }
+
+  /** The same batch with some events flagged as invalid traffic. */
+  private static Campaign.EventsApplied flagged() {
+    var e = eventsApplied();
+    var flags = InvalidTraffic.values();
+    var counted = new java.util.ArrayList<CampaignState.Counted>();
+    for (int i = 0; i < e.counted().size(); i++) {
+      var c = e.counted().get(i);
+      counted.add(new CampaignState.Counted(c.type(), c.timestampMillis(), c.valueMicros(), c.durationMillis(),
+          c.sessionId(), c.digest(), c.hasUser(), i % 2 == 0 ? flags[i / 2 % flags.length] : null));
+    }
+    return new Campaign.EventsApplied(counted, e.offsets(), e.appliedAtMillis());
   }
 
   private static CampaignState state() {

@@ -49,7 +49,7 @@ class CampaignStateTest {
   }
 
   private CampaignState.Selection applyDelivered(CampaignSettings settings, Instant appliedAt, List<Delivered> delivered) {
-    var selection = state.select(delivered, java.util.Set.of(), appliedAt.toEpochMilli(), settings);
+    var selection = state.select(delivered, java.util.Set.of(), java.util.Map.of(), appliedAt.toEpochMilli(), settings);
     state.apply(selection.fresh(), selection.offsets(), appliedAt.toEpochMilli(), settings);
     return selection;
   }
