@@ -20,7 +20,7 @@ class LinUcbForgettingTest {
     model.forget(List.of());
     model.forget(List.of(ArmContribution.none("a", 2)));
 
-    LinUcbForgettingProperties.assertEquivalent(model.export(), before);
+    ParameterAssertions.assertEquivalent(model.export(), before);
   }
 
   @Test
@@ -48,7 +48,7 @@ class LinUcbForgettingTest {
     assertThat(contribution.vectors()).as("the vectors past d = 3 are summed").hasSize(2);
     assertThat(contribution.outer()).hasSize(9);
     model.forget(List.of(contribution));
-    LinUcbForgettingProperties.assertEquivalent(model.export(),
+    ParameterAssertions.assertEquivalent(model.export(),
         LinUcb.withArms(LinUcbSettings.of(3), ARMS, new SplittableRandom(1)).export());
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.beacon.bandit.LinUcbParameters;
 import dev.beacon.bandit.LinUcbSettings;
 import dev.beacon.bandit.context.ContextFeatures;
+import dev.beacon.bandit.context.RunningStandardizer;
+import dev.beacon.privacy.UserKeys;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
 import dev.beacon.common.MutableStateEntity;
@@ -23,12 +25,15 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -83,7 +88,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   public sealed interface Command extends CborSerializable
       permits Configure, Decide, DecideForUser, Reward, RewardConversions, LearnInteractions, GetStats, GetOrganization,
-      ListCheckpoints, Rollback, Export, Import, CloseDue, Passivate {}
+      ListCheckpoints, Rollback, Export, Import, ForgetUser, CloseDue, Passivate {}
 
   /** Creates the model, or reconfigures it: arms added and removed, alpha changed. Null: the default, or what the model has. */
   public record Configure(String organizationId, List<String> arms, Integer dimension, Double alpha, Double lambda,
@@ -174,6 +179,17 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   /** Replaces the model's parameters (settings and arms included); the dimension must stay. */
   public record Import(LinUcbParameters parameters, ActorRef<StatusReply<ModelStats>> replyTo) implements Command {}
 
+  /**
+   * Forget a user of the model's organisation (an erasure): their open decisions go (a reward for
+   * one is then refused as an unknown decision), what they taught leaves the parameters exactly,
+   * and their contexts the standardiser's statistics. Answered once the snapshot taken after it is
+   * saved, with its sequence number: every journal row and snapshot below it may then be deleted.
+   */
+  public record ForgetUser(String userId, ActorRef<StatusReply<Forgotten>> replyTo) implements Command {}
+
+  /** The user is forgotten as of the snapshot {@code snapshotSequenceNr} of {@code persistenceId} (0: the model has no journal). */
+  public record Forgotten(String persistenceId, long snapshotSequenceNr) implements CborSerializable {}
+
   /** The timer's: close the decisions whose reward window has passed. */
   record CloseDue() implements Command {}
 
@@ -189,7 +205,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   public sealed interface Event extends CborSerializable
       permits Configured, Decided, Rewarded, RewardLogged, InteractionsLearned, DecisionsClosed, CheckpointTaken, RolledBack,
-      Imported {}
+      Imported, UserForgotten {}
 
   /** The model as configured: its organisation, its arms in order, its settings. */
   public record Configured(String organizationId, List<String> arms, LinUcbSettings settings, long atMillis) implements Event {
@@ -265,6 +281,21 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   public record Imported(LinUcbParameters parameters, long atMillis) implements Event {}
 
+  /**
+   * A user forgotten, named by {@link UserKeys#key} only: the open decisions of theirs dropped,
+   * what they taught (subtracted from the parameters and checkpoints), their raw contexts' statistics
+   * (removed from the standardiser's); {@code restarted}: the arms started again instead (see
+   * {@link BanditModelState#userForgotten}).
+   */
+  public record UserForgotten(String userKey, List<Long> decisions, List<UserLedgers.EpochContribution> contributions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RunningStandardizer.State contexts, boolean restarted, long atMillis)
+      implements Event {
+    public UserForgotten {
+      decisions = List.copyOf(decisions);
+      contributions = List.copyOf(contributions);
+    }
+  }
+
   // Behaviour
 
   private final String modelId;
@@ -274,7 +305,10 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   private final Clock clock;
   private final RandomGenerator random;
   private final TimerScheduler<Command> timers;
+  private final ActorContext<Command> context;
   private final ActorRef<Command> self;
+  /** The sequence number of the latest snapshot saved since the model started (the signal says so); 0 for none. */
+  private long snapshotSaved;
   private final ModelRegistry registry;
   private final ModelCounts counts;
   private final long windowMillis;
@@ -290,11 +324,11 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random,
       ModelRegistry registry, ModelCounts counts) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new BanditModel(modelId, settings, clock, random, timers, ctx.getSelf(), registry, counts)));
+        new BanditModel(modelId, settings, clock, random, timers, ctx, registry, counts)));
   }
 
   private BanditModel(String modelId, BanditSettings settings, Clock clock, RandomGenerator random, TimerScheduler<Command> timers,
-      ActorRef<Command> self, ModelRegistry registry, ModelCounts counts) {
+      ActorContext<Command> context, ModelRegistry registry, ModelCounts counts) {
     super(ENTITY_TYPE_KEY, modelId, settings.snapshotEveryEvents(), BanditModelState::new, BanditModelState::copy);
     this.modelId = modelId;
     this.segmentModel = SegmentModelId.parse(modelId, settings.segments().names()).orElse(null);
@@ -302,7 +336,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     this.clock = clock;
     this.random = random;
     this.timers = timers;
-    this.self = self;
+    this.context = context;
+    this.self = context.getSelf();
     this.registry = registry;
     this.counts = counts;
     this.windowMillis = settings.rewardWindow().toMillis();
@@ -323,6 +358,9 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
           // again at every start: a crash right after the model was configured may have lost the first
           if (state.isConfigured()) registry.register(state.organizationId(), modelId);
         })
+        .onSignal(SnapshotCompleted.class, (state, done) -> snapshotSaved = done.metadata().sequenceNr())
+        .onSignal(SnapshotFailed.class, (state, failed) ->
+            context.getLog().warn("Model {}: snapshot {} failed", modelId, failed.metadata().sequenceNr(), failed.getFailure()))
         .build();
   }
 
@@ -334,6 +372,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
    */
   @Override
   public boolean shouldSnapshot(BanditModelState state, Event event, long sequenceNr) {
+    // the journal below a forgetting is deleted once a snapshot holds the state after it
+    if (event instanceof UserForgotten) return true;
     var every = settings.snapshotEvery();
     if (state.totalUpdates() / every <= state.updatesBeforeLatestEvent() / every || sequenceNr - snapshotAsked < every) return false;
     snapshotAsked = sequenceNr;
@@ -350,6 +390,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
             StatusReply.success(new Organization(segmentModel.organizationId()))))
         .onCommand(RewardConversions.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.success(new ConversionsRewarded(List.of()))))
         .onCommand(CloseDue.class, cmd -> Effect().none().thenNoReply())
+        .onCommand(ForgetUser.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.success(new Forgotten(persistenceId().id(), 0))))
         .onCommand(Passivate.class, cmd -> Effect().stop().thenNoReply())
         .onAnyCommand(cmd -> Effect().persist(new Configured(segmentModel.organizationId(), settings.segmentArms(), settings.defaults(),
             clock.millis())).thenRun(s -> {
@@ -369,6 +410,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .onCommand(Export.class, (state, cmd) -> known(state, cmd.replyTo(), () -> new Exported(state.export())))
         .onCommand(Rollback.class, this::onRollback)
         .onCommand(Import.class, this::onImport)
+        .onCommand(ForgetUser.class, this::onForgetUser)
         .onCommand(CloseDue.class, this::onCloseDue)
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply());
     return builder.build();
@@ -456,7 +498,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     events.add(new Decided(number, features, decision.arm(), decision.propensity(), draw, state.version(), now, userId, context));
     // past the bound, the oldest decisions close early, as if their window had passed
     var overflow = state.openCount() + 1 - settings.maxOpenDecisions();
-    if (overflow > 0) addClosing(state, state.closedBelow() + overflow, now, events);
+    if (overflow > 0) addClosing(state, state.belowOldest(overflow), now, events);
     var reply = new DecisionMade(ModelChecks.decisionId(number), decision.arm(), decision.propensity(), decision.scores(),
         state.version());
     return persist(state, events).thenReply(replyTo, s -> StatusReply.success(reply));
@@ -556,6 +598,22 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.stats(modelId)));
   }
 
+  /** Persisted even when nothing is known of the user: the reply names a snapshot that holds nothing of them either way. */
+  private ReplyEffect<Event, BanditModelState> onForgetUser(BanditModelState state, ForgetUser cmd) {
+    if (cmd.userId() == null || cmd.userId().isBlank()) return refuse(cmd.replyTo(), "userId: required");
+    if (!state.isConfigured()) return Effect().reply(cmd.replyTo(), StatusReply.success(new Forgotten(persistenceId().id(), 0)));
+    var userKey = UserKeys.key(state.organizationId(), cmd.userId());
+    var ledger = state.ledger(userKey);
+    var event = new UserForgotten(userKey, state.openDecisionsOf(cmd.userId()), ledger == null ? List.of() : ledger.contributions(),
+        ledger == null ? null : ledger.contexts(), state.mustRestartToForget(ledger), clock.millis());
+    // Pekko runs the reply of an event that calls for a snapshot once the snapshot store has answered (after the signal)
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> {
+      var sequenceNr = lastSequenceNumber(context);
+      return snapshotSaved == sequenceNr ? StatusReply.success(new Forgotten(persistenceId().id(), sequenceNr))
+          : StatusReply.error("the snapshot after forgetting the user was not saved; ask again");
+    });
+  }
+
   private ReplyEffect<Event, BanditModelState> onCloseDue(BanditModelState state, CloseDue cmd) {
     if (!state.isConfigured()) return Effect().none().thenNoReply();
     var now = clock.millis();
@@ -610,6 +668,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .onEvent(CheckpointTaken.class, (state, e) -> apply(state, s -> s.checkpointTaken(e.name(), e.atMillis(), e.dropped())))
         .onEvent(RolledBack.class, (state, e) -> apply(state, s -> s.rolledBack(e.checkpoint())))
         .onEvent(Imported.class, (state, e) -> apply(state, s -> s.imported(e.parameters())))
+        .onEvent(UserForgotten.class, (state, e) -> apply(state,
+            s -> s.userForgotten(e.userKey(), e.decisions(), e.contributions(), e.contexts(), e.restarted())))
         .build();
   }
 
