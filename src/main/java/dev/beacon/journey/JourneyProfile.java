@@ -20,7 +20,10 @@ import dev.beacon.common.CborSerializable;
  * @param deviceType the device type of the user's latest event that named one, null when none did
  * @param channel the default channel group the session of the user's latest event came from
  * @param lastActiveMillis event time of the user's latest event
+ * @param adPersonalizationConsent whether the user granted ad personalisation: without it, models decide for them on no user
+ *     feature and do not learn from their rewards
  */
 public record JourneyProfile(long purchases, double totalSpent, Long firstPurchaseMillis, Long lastPurchaseMillis,
-    long sessions, long engagedSessions, long pageViews, String deviceType, String channel, long lastActiveMillis)
+    long sessions, long engagedSessions, long pageViews, String deviceType, String channel, long lastActiveMillis,
+    boolean adPersonalizationConsent)
     implements CborSerializable {}

@@ -84,7 +84,7 @@ record UserJourney(List<Session> sessions, List<Conversion> conversions, List<St
     var purchased = totals.purchases() > 0;
     return new JourneyProfile(totals.purchases(), totals.spentMicros() / JourneyLogic.MICROS,
         purchased ? totals.firstPurchaseMillis() : null, purchased ? lastConversionMillis : null, totals.sessions(),
-        totals.engagedSessions(), totals.pageViews(), totals.deviceType(), totals.channel(), lastActiveMillis);
+        totals.engagedSessions(), totals.pageViews(), totals.deviceType(), totals.channel(), lastActiveMillis, true);
   }
 
   /**

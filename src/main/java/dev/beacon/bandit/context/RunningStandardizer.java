@@ -52,6 +52,24 @@ public final class RunningStandardizer {
       mean = mean.clone();
       m2 = m2.clone();
     }
+
+    /** Equal statistics hold equal values (a record would compare the arrays by reference). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof State s && first == s.first && last == s.last && count == s.count && Arrays.equals(mean, s.mean)
+          && Arrays.equals(m2, s.m2);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * Long.hashCode(count) + Arrays.hashCode(mean)) + Arrays.hashCode(m2);
+    }
+
+    @Override
+    public String toString() {
+      return "State[first=" + first + ", last=" + last + ", count=" + count + ", mean=" + Arrays.toString(mean) + ", m2="
+          + Arrays.toString(m2) + "]";
+    }
   }
 
   public static RunningStandardizer restore(State state) {

@@ -110,8 +110,12 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   /**
    * Decides for a user from the context built from their journey ({@link dev.beacon.bandit.context.ContextFeatures},
    * not yet standardised): the model standardises it with its running statistics, which then learn it.
+   * Without {@code adPersonalization} (the user's consent) the decision uses none of the user's
+   * features ({@link ContextFeatures#withoutUser}), keeps no user id, the statistics do not learn
+   * the context, and a reward for it is logged, not learned.
    */
-  public record DecideForUser(String userId, double[] context, ActorRef<StatusReply<DecisionMade>> replyTo) implements Command {}
+  public record DecideForUser(String userId, double[] context, boolean adPersonalization, ActorRef<StatusReply<DecisionMade>> replyTo)
+      implements Command {}
 
   public record Reward(String decisionId, double reward, ActorRef<StatusReply<RewardTaken>> replyTo) implements Command {}
 
@@ -214,33 +218,38 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     }
   }
 
-  /** Decision {@code number}: made from {@code features} with the random number {@code draw} by version {@code modelVersion}. */
+  /**
+   * Decision {@code number}: made from {@code features} with the random number {@code draw} by version {@code modelVersion};
+   * {@code withoutConsent}: for a user who has not granted ad personalisation (its reward is logged, not learned).
+   */
   public record Decided(long number, double[] features, String arm, double propensity, double draw, long modelVersion,
-      long atMillis, String userId, @JsonInclude(JsonInclude.Include.NON_NULL) double[] context) implements Event {
+      long atMillis, String userId, @JsonInclude(JsonInclude.Include.NON_NULL) double[] context,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean withoutConsent) implements Event {
     /** A decision on the features given, not on a context built from a journey. */
     public Decided(long number, double[] features, String arm, double propensity, double draw, long modelVersion, long atMillis,
         String userId) {
-      this(number, features, arm, propensity, draw, modelVersion, atMillis, userId, null);
+      this(number, features, arm, propensity, draw, modelVersion, atMillis, userId, null, false);
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Decided d && number == d.number && Arrays.equals(features, d.features) && arm.equals(d.arm)
           && Double.compare(propensity, d.propensity) == 0 && Double.compare(draw, d.draw) == 0 && modelVersion == d.modelVersion
-          && atMillis == d.atMillis && Objects.equals(userId, d.userId) && Arrays.equals(context, d.context);
+          && atMillis == d.atMillis && Objects.equals(userId, d.userId) && Arrays.equals(context, d.context)
+          && withoutConsent == d.withoutConsent;
     }
 
     @Override
     public int hashCode() {
       return Objects.hash(number, Arrays.hashCode(features), arm, propensity, draw, modelVersion, atMillis, userId,
-          Arrays.hashCode(context));
+          Arrays.hashCode(context), withoutConsent);
     }
 
     @Override
     public String toString() {
       return "Decided[number=" + number + ", features=" + Arrays.toString(features) + ", arm=" + arm + ", propensity="
           + propensity + ", draw=" + draw + ", modelVersion=" + modelVersion + ", atMillis=" + atMillis + ", userId=" + userId
-          + (context == null ? "" : ", context=" + Arrays.toString(context)) + "]";
+          + (context == null ? "" : ", context=" + Arrays.toString(context)) + (withoutConsent ? ", withoutConsent" : "") + "]";
     }
   }
 
@@ -473,7 +482,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
     var problem = ModelChecks.featuresProblem(cmd.features(), state.settings().dimension());
     if (problem != null) return refuse(cmd.replyTo(), problem);
-    return decide(state, cmd.features().clone(), cmd.userId(), null, cmd.replyTo());
+    return decide(state, cmd.features().clone(), cmd.userId(), null, false, cmd.replyTo());
   }
 
   private ReplyEffect<Event, BanditModelState> onDecideForUser(BanditModelState state, DecideForUser cmd) {
@@ -484,18 +493,20 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
           + "takes the " + ContextFeatures.DIMENSION + " context dimensions, so give features instead");
     }
     var context = cmd.context().clone();
-    return decide(state, state.standardize(context), cmd.userId(), context, cmd.replyTo());
+    if (!cmd.adPersonalization()) return decide(state, ContextFeatures.withoutUser(context), null, null, true, cmd.replyTo());
+    return decide(state, state.standardize(context), cmd.userId(), context, false, cmd.replyTo());
   }
 
   /** Decision on {@code features} (standardised from {@code context} when it was built from a journey). */
   private ReplyEffect<Event, BanditModelState> decide(BanditModelState state, double[] features, String userId, double[] context,
-      ActorRef<StatusReply<DecisionMade>> replyTo) {
+      boolean withoutConsent, ActorRef<StatusReply<DecisionMade>> replyTo) {
     var draw = random.nextDouble();
     var decision = state.decide(features, draw);
     var now = clock.millis();
     var number = state.decisions() + 1;
     var events = new ArrayList<Event>();
-    events.add(new Decided(number, features, decision.arm(), decision.propensity(), draw, state.version(), now, userId, context));
+    events.add(new Decided(number, features, decision.arm(), decision.propensity(), draw, state.version(), now, userId, context,
+        withoutConsent));
     // past the bound, the oldest decisions close early, as if their window had passed
     var overflow = state.openCount() + 1 - settings.maxOpenDecisions();
     if (overflow > 0) addClosing(state, state.belowOldest(overflow), now, events);
@@ -515,7 +526,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     return switch (standing) {
       case UNKNOWN -> refuse(cmd.replyTo(), UNKNOWN_DECISION);
       case ANSWERED -> refuse(cmd.replyTo(), ALREADY_REWARDED);
-      case LATE, CLOSED, ARM_GONE -> logged(state, cmd, number, now, state.notLearned(standing, number, settings.rewardWindow()));
+      case LATE, CLOSED, ARM_GONE, WITHOUT_CONSENT -> logged(state, cmd, number, now, state.notLearned(standing, number, settings.rewardWindow()));
       case LEARNABLE -> {
         var events = new ArrayList<Event>();
         events.add(new Rewarded(number, cmd.reward(), now));
@@ -660,7 +671,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Configured.class, (state, e) -> apply(state, s -> s.configured(e.organizationId(), e.arms(), e.settings())))
         .onEvent(Decided.class, (state, e) -> apply(state,
-            s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis(), e.userId(), e.context())))
+            s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis(), e.userId(), e.context(),
+                e.withoutConsent())))
         .onEvent(Rewarded.class, (state, e) -> apply(state, s -> s.rewarded(e.number(), e.reward(), e.conversionId())))
         .onEvent(RewardLogged.class, (state, e) -> apply(state, s -> s.rewardLogged(e.number())))
         .onEvent(InteractionsLearned.class, (state, e) -> apply(state, s -> s.interactionsLearned(e.learned(), e.offsets())))

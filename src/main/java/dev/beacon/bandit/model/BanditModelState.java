@@ -77,10 +77,15 @@ final class BanditModelState implements CborSerializable {
   /** A decision within its reward window: what it was made from, and whether a reward came. */
   record OpenDecision(long number, double[] features, String arm, double propensity, long modelVersion, long decidedAtMillis,
       boolean learned, boolean answered, @JsonInclude(JsonInclude.Include.NON_NULL) String userId,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String rewardedBy) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) String rewardedBy, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean withoutConsent) {
     OpenDecision answered(boolean learnedNow, String conversionId) {
       return new OpenDecision(number, features, arm, propensity, modelVersion, decidedAtMillis, learned || learnedNow, true, userId,
-          conversionId);
+          conversionId, withoutConsent);
+    }
+
+    /** Whether closing it learns reward 0: not rewarded yet, and its user granted ad personalisation. */
+    boolean learnsAtClosing() {
+      return !learned && !withoutConsent;
     }
   }
 
@@ -108,6 +113,8 @@ final class BanditModelState implements CborSerializable {
     CLOSED,
     /** Its arm has left the model (reconfigured, rolled back, imported): logged, not learned. */
     ARM_GONE,
+    /** Made for a user who has not granted ad personalisation: logged, not learned. */
+    WITHOUT_CONSENT,
     /** It had its reward already. */
     ANSWERED
   }
@@ -193,6 +200,7 @@ final class BanditModelState implements CborSerializable {
     // a forgotten user's open decisions are dropped: as if never made
     if (decision == null) return Standing.UNKNOWN;
     if (decision.answered()) return Standing.ANSWERED;
+    if (decision.withoutConsent()) return Standing.WITHOUT_CONSENT;
     if (nowMillis - decision.decidedAtMillis() >= windowMillis) return Standing.LATE;
     return model.arms().contains(decision.arm()) ? Standing.LEARNABLE : Standing.ARM_GONE;
   }
@@ -203,6 +211,8 @@ final class BanditModelState implements CborSerializable {
       case LATE -> "after the decision's reward window of " + ModelChecks.describe(rewardWindow);
       case CLOSED -> "the decision is closed: its reward window passed, or it was among the oldest beyond max-open-decisions";
       case ARM_GONE -> "arm '" + open.get(number).arm() + "' is no longer in the model";
+      case WITHOUT_CONSENT -> "the user has not granted ad personalisation: the decision used none of their features, and its reward "
+          + "does not train the model";
       default -> throw new IllegalArgumentException("a reward of a decision " + standing + " is not logged");
     };
   }
@@ -280,7 +290,7 @@ final class BanditModelState implements CborSerializable {
     var learned = 0L;
     for (var decision : open.values()) {
       if (decision.number() >= below) break;
-      if (!decision.learned() && model.arms().contains(decision.arm())) learned++;
+      if (decision.learnsAtClosing() && model.arms().contains(decision.arm())) learned++;
     }
     return learned;
   }
@@ -313,7 +323,7 @@ final class BanditModelState implements CborSerializable {
 
   /** Decision {@code number} made: open from {@code atMillis}. */
   void decided(long number, double[] features, String arm, double propensity, long modelVersion, long atMillis, String userId,
-      double[] context) {
+      double[] context, boolean withoutConsent) {
     updatesBeforeLatestEvent = totalUpdates;
     if (context != null) {
       if (standardizer == null) standardizer = RunningStandardizer.forContextFeatures();
@@ -321,7 +331,8 @@ final class BanditModelState implements CborSerializable {
       if (userId != null) ledgers.observed(UserKeys.key(organizationId, userId), context);
     }
     decisions = number;
-    var decision = new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false, userId, null);
+    var decision = new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false, userId, null,
+        withoutConsent);
     open.put(number, decision);
     indexByUser(decision);
     actionCounts.merge(arm, 1L, Long::sum);
@@ -384,7 +395,7 @@ final class BanditModelState implements CborSerializable {
       decisions.remove();
       unindexByUser(decision);
       if (decision.rewardedBy() != null) openByConversion.remove(conversionKey(decision.userId(), decision.rewardedBy()));
-      if (!decision.learned() && model.arms().contains(decision.arm())) learn(decision, 0.0);
+      if (decision.learnsAtClosing() && model.arms().contains(decision.arm())) learn(decision, 0.0);
       if (decision.answered()) answeredClosed.set(Math.toIntExact(decision.number() - rememberedFrom));
     }
     closedBelow = Math.max(closedBelow, below);
