@@ -148,6 +148,25 @@ public final class LinUcb {
   }
 
   /**
+   * Forgets learned updates exactly: each arm named in {@code contributions} loses them from A and
+   * b, and gets the exact inverse of what is left (see {@link LinUcbArm}), so that it equals, to
+   * the rounding of a Cholesky inverse, the arm that never learned them. Only a model without
+   * forgetting can (γ = 1: A and b are sums, whatever the order of the updates; with γ < 1 each
+   * update's weight γ^(n−i) depends on how many came after it, the forgotten ones included, so
+   * the others would need weights of their own). The ridge stays λ. An arm no longer in the model
+   * is skipped (what it learned went with it). Throws IllegalStateException with γ < 1.
+   */
+  public void forget(List<ArmContribution> contributions) {
+    if (settings.forgetting() != 1.0) {
+      throw new IllegalStateException("a model with forgetting " + settings.forgetting() + " cannot forget updates exactly");
+    }
+    for (var contribution : contributions) {
+      var arm = armsById.get(contribution.arm());
+      if (arm != null) arm.forget(contribution, settings.ridge(), exact, work);
+    }
+  }
+
+  /**
    * The update adds xxᵀ, r·x and uuᵀ/(γ + xᵀu) to finite matrices: if one of those overflows the
    * model would be poisoned, so it is refused first.
    */

@@ -131,6 +131,33 @@ final class LinUcbArm {
     computeTheta();
   }
 
+  /**
+   * Takes {@code contribution} out of A and b (A −= Σxxᵀ, b −= Σr·x) and replaces A⁻¹ by the exact
+   * inverse of what is left: no Sherman–Morrison downdate, whose rounding would carry the
+   * forgotten updates on in A⁻¹. Only without forgetting (γ = 1), where A is λI plus the sum of the
+   * updates whatever their order. Where what is left is not positive definite in floating point
+   * (the subtraction lost the ridge in rounding), the arm starts again from λI: nothing of the
+   * forgotten updates may stay. {@code exact} and {@code work} are scratch.
+   */
+  void forget(ArmContribution contribution, double fullRidge, double[] exact, double[] work) {
+    var outer = contribution.outerSum();
+    for (var i = 0; i < a.length; i++) a[i] -= outer[i];
+    for (var i = 0; i < d; i++) b[i] -= contribution.weighted()[i];
+    updates -= contribution.updates();
+    updatesSinceReinversion = 0;
+    drift = 0;
+    if (Cholesky.invert(a, d, exact, work)) {
+      System.arraycopy(exact, 0, aInverse, 0, exact.length);
+    } else {
+      var fresh = fresh(id, d, fullRidge);
+      System.arraycopy(fresh.a, 0, a, 0, a.length);
+      System.arraycopy(fresh.aInverse, 0, aInverse, 0, aInverse.length);
+      java.util.Arrays.fill(b, 0);
+      updates = 0;
+    }
+    computeTheta();
+  }
+
   /** Max |A⁻¹ kept − A⁻¹ exact| now, changing nothing; +∞ if A is not positive definite in floating point. */
   double measureDrift() {
     var exact = new double[d * d];

@@ -76,6 +76,20 @@ public final class ContextFeatures {
     return x;
   }
 
+  /**
+   * The context of a decision for a user who has not granted ad personalisation: the bias and the
+   * hour of day of {@code context}, nothing of the user (their history, device and channel): the
+   * continuous dimensions at 0, which is their mean once standardised, and the one-hot dimensions
+   * at 0, as for an unknown device and channel.
+   */
+  public static double[] withoutUser(double[] context) {
+    var x = new double[DIMENSION];
+    x[0] = context[0];
+    x[19] = context[19];
+    x[20] = context[20];
+    return x;
+  }
+
   /** Where a default channel group goes: 13 to 18. */
   static int channelDimension(String channel) {
     if (channel == null) return 18;

@@ -52,6 +52,24 @@ public final class RunningStandardizer {
       mean = mean.clone();
       m2 = m2.clone();
     }
+
+    /** Equal statistics hold equal values (a record would compare the arrays by reference). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof State s && first == s.first && last == s.last && count == s.count && Arrays.equals(mean, s.mean)
+          && Arrays.equals(m2, s.m2);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * Long.hashCode(count) + Arrays.hashCode(mean)) + Arrays.hashCode(m2);
+    }
+
+    @Override
+    public String toString() {
+      return "State[first=" + first + ", last=" + last + ", count=" + count + ", mean=" + Arrays.toString(mean) + ", m2="
+          + Arrays.toString(m2) + "]";
+    }
   }
 
   public static RunningStandardizer restore(State state) {
@@ -80,6 +98,33 @@ public final class RunningStandardizer {
       mean[i] += delta / count;
       m2[i] += delta * (x - mean[i]);
     }
+  }
+
+  /**
+   * Takes the contexts {@code part} observed back out of these statistics (Chan's parallel
+   * combination run backwards), as if they had never been observed: the mean and spread then equal,
+   * to rounding, those of the other contexts alone ({@code part} must have observed a subset of
+   * what these did, over the same dimensions). Contexts standardised before, with statistics
+   * that included {@code part}, stay as they were standardised.
+   */
+  public void remove(RunningStandardizer part) {
+    if (part.first != first || part.last != last) throw new IllegalArgumentException("statistics of other dimensions");
+    if (part.count == 0) return;
+    if (part.count > count) throw new IllegalArgumentException("cannot remove " + part.count + " contexts of " + count);
+    var rest = count - part.count;
+    for (int i = 0; i < mean.length; i++) {
+      if (rest == 0) {
+        mean[i] = 0;
+        m2[i] = 0;
+        continue;
+      }
+      var restMean = (count * mean[i] - part.count * part.mean[i]) / rest;
+      var delta = part.mean[i] - restMean;
+      // rounding may leave a hair below zero where the rest has no spread
+      m2[i] = Math.max(0, m2[i] - part.m2[i] - delta * delta * rest * part.count / count);
+      mean[i] = restMean;
+    }
+    count = rest;
   }
 
   /** A copy of {@code context} with its continuous dimensions standardised by what was seen so far. */

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.beacon.bandit.LinUcbParameters;
 import dev.beacon.bandit.LinUcbSettings;
 import dev.beacon.bandit.context.ContextFeatures;
+import dev.beacon.bandit.context.RunningStandardizer;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
 import dev.beacon.common.MutableStateEntity;
+import dev.beacon.privacy.Forgotten;
+import dev.beacon.privacy.UserKeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,12 +26,15 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -83,7 +89,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   public sealed interface Command extends CborSerializable
       permits Configure, Decide, DecideForUser, Reward, RewardConversions, LearnInteractions, GetStats, GetOrganization,
-      ListCheckpoints, Rollback, Export, Import, CloseDue, Passivate {}
+      ListCheckpoints, Rollback, Export, Import, ForgetUser, CloseDue, Passivate {}
 
   /** Creates the model, or reconfigures it: arms added and removed, alpha changed. Null: the default, or what the model has. */
   public record Configure(String organizationId, List<String> arms, Integer dimension, Double alpha, Double lambda,
@@ -105,8 +111,12 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   /**
    * Decides for a user from the context built from their journey ({@link dev.beacon.bandit.context.ContextFeatures},
    * not yet standardised): the model standardises it with its running statistics, which then learn it.
+   * Without {@code adPersonalization} (the user's consent) the decision uses none of the user's
+   * features ({@link ContextFeatures#withoutUser}), keeps no user id, the statistics do not learn
+   * the context, and a reward for it is logged, not learned.
    */
-  public record DecideForUser(String userId, double[] context, ActorRef<StatusReply<DecisionMade>> replyTo) implements Command {}
+  public record DecideForUser(String userId, double[] context, boolean adPersonalization, ActorRef<StatusReply<DecisionMade>> replyTo)
+      implements Command {}
 
   public record Reward(String decisionId, double reward, ActorRef<StatusReply<RewardTaken>> replyTo) implements Command {}
 
@@ -174,6 +184,14 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   /** Replaces the model's parameters (settings and arms included); the dimension must stay. */
   public record Import(LinUcbParameters parameters, ActorRef<StatusReply<ModelStats>> replyTo) implements Command {}
 
+  /**
+   * Forget a user of the model's organisation (an erasure): their open decisions go (a reward for
+   * one is then refused as an unknown decision), what they taught leaves the parameters exactly,
+   * and their contexts the standardiser's statistics. Answered once the snapshot taken after it is
+   * saved, with its sequence number: every journal row and snapshot below it may then be deleted.
+   */
+  public record ForgetUser(String userId, ActorRef<StatusReply<Forgotten>> replyTo) implements Command {}
+
   /** The timer's: close the decisions whose reward window has passed. */
   record CloseDue() implements Command {}
 
@@ -189,7 +207,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   public sealed interface Event extends CborSerializable
       permits Configured, Decided, Rewarded, RewardLogged, InteractionsLearned, DecisionsClosed, CheckpointTaken, RolledBack,
-      Imported {}
+      Imported, UserForgotten {}
 
   /** The model as configured: its organisation, its arms in order, its settings. */
   public record Configured(String organizationId, List<String> arms, LinUcbSettings settings, long atMillis) implements Event {
@@ -198,33 +216,38 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     }
   }
 
-  /** Decision {@code number}: made from {@code features} with the random number {@code draw} by version {@code modelVersion}. */
+  /**
+   * Decision {@code number}: made from {@code features} with the random number {@code draw} by version {@code modelVersion};
+   * {@code withoutConsent}: for a user who has not granted ad personalisation (its reward is logged, not learned).
+   */
   public record Decided(long number, double[] features, String arm, double propensity, double draw, long modelVersion,
-      long atMillis, String userId, @JsonInclude(JsonInclude.Include.NON_NULL) double[] context) implements Event {
+      long atMillis, String userId, @JsonInclude(JsonInclude.Include.NON_NULL) double[] context,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean withoutConsent) implements Event {
     /** A decision on the features given, not on a context built from a journey. */
     public Decided(long number, double[] features, String arm, double propensity, double draw, long modelVersion, long atMillis,
         String userId) {
-      this(number, features, arm, propensity, draw, modelVersion, atMillis, userId, null);
+      this(number, features, arm, propensity, draw, modelVersion, atMillis, userId, null, false);
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Decided d && number == d.number && Arrays.equals(features, d.features) && arm.equals(d.arm)
           && Double.compare(propensity, d.propensity) == 0 && Double.compare(draw, d.draw) == 0 && modelVersion == d.modelVersion
-          && atMillis == d.atMillis && Objects.equals(userId, d.userId) && Arrays.equals(context, d.context);
+          && atMillis == d.atMillis && Objects.equals(userId, d.userId) && Arrays.equals(context, d.context)
+          && withoutConsent == d.withoutConsent;
     }
 
     @Override
     public int hashCode() {
       return Objects.hash(number, Arrays.hashCode(features), arm, propensity, draw, modelVersion, atMillis, userId,
-          Arrays.hashCode(context));
+          Arrays.hashCode(context), withoutConsent);
     }
 
     @Override
     public String toString() {
       return "Decided[number=" + number + ", features=" + Arrays.toString(features) + ", arm=" + arm + ", propensity="
           + propensity + ", draw=" + draw + ", modelVersion=" + modelVersion + ", atMillis=" + atMillis + ", userId=" + userId
-          + (context == null ? "" : ", context=" + Arrays.toString(context)) + "]";
+          + (context == null ? "" : ", context=" + Arrays.toString(context)) + (withoutConsent ? ", withoutConsent" : "") + "]";
     }
   }
 
@@ -265,6 +288,21 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
 
   public record Imported(LinUcbParameters parameters, long atMillis) implements Event {}
 
+  /**
+   * A user forgotten, named by {@link UserKeys#key} only: the open decisions of theirs dropped,
+   * what they taught (subtracted from the parameters and checkpoints), their raw contexts' statistics
+   * (removed from the standardiser's); {@code restarted}: the arms started again instead (see
+   * {@link BanditModelState#userForgotten}).
+   */
+  public record UserForgotten(String userKey, List<Long> decisions, List<UserLedgers.EpochContribution> contributions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RunningStandardizer.State contexts, boolean restarted, long atMillis)
+      implements Event {
+    public UserForgotten {
+      decisions = List.copyOf(decisions);
+      contributions = List.copyOf(contributions);
+    }
+  }
+
   // Behaviour
 
   private final String modelId;
@@ -274,7 +312,10 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   private final Clock clock;
   private final RandomGenerator random;
   private final TimerScheduler<Command> timers;
+  private final ActorContext<Command> context;
   private final ActorRef<Command> self;
+  /** The sequence number of the latest snapshot saved since the model started (the signal says so); 0 for none. */
+  private long snapshotSaved;
   private final ModelRegistry registry;
   private final ModelCounts counts;
   private final long windowMillis;
@@ -290,11 +331,11 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
   static Behavior<Command> create(String modelId, BanditSettings settings, Clock clock, RandomGenerator random,
       ModelRegistry registry, ModelCounts counts) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new BanditModel(modelId, settings, clock, random, timers, ctx.getSelf(), registry, counts)));
+        new BanditModel(modelId, settings, clock, random, timers, ctx, registry, counts)));
   }
 
   private BanditModel(String modelId, BanditSettings settings, Clock clock, RandomGenerator random, TimerScheduler<Command> timers,
-      ActorRef<Command> self, ModelRegistry registry, ModelCounts counts) {
+      ActorContext<Command> context, ModelRegistry registry, ModelCounts counts) {
     super(ENTITY_TYPE_KEY, modelId, settings.snapshotEveryEvents(), BanditModelState::new, BanditModelState::copy);
     this.modelId = modelId;
     this.segmentModel = SegmentModelId.parse(modelId, settings.segments().names()).orElse(null);
@@ -302,7 +343,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     this.clock = clock;
     this.random = random;
     this.timers = timers;
-    this.self = self;
+    this.context = context;
+    this.self = context.getSelf();
     this.registry = registry;
     this.counts = counts;
     this.windowMillis = settings.rewardWindow().toMillis();
@@ -323,6 +365,9 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
           // again at every start: a crash right after the model was configured may have lost the first
           if (state.isConfigured()) registry.register(state.organizationId(), modelId);
         })
+        .onSignal(SnapshotCompleted.class, (state, done) -> snapshotSaved = done.metadata().sequenceNr())
+        .onSignal(SnapshotFailed.class, (state, failed) ->
+            context.getLog().warn("Model {}: snapshot {} failed", modelId, failed.metadata().sequenceNr(), failed.getFailure()))
         .build();
   }
 
@@ -334,6 +379,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
    */
   @Override
   public boolean shouldSnapshot(BanditModelState state, Event event, long sequenceNr) {
+    // the journal below a forgetting is deleted once a snapshot holds the state after it
+    if (event instanceof UserForgotten) return true;
     var every = settings.snapshotEvery();
     if (state.totalUpdates() / every <= state.updatesBeforeLatestEvent() / every || sequenceNr - snapshotAsked < every) return false;
     snapshotAsked = sequenceNr;
@@ -350,6 +397,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
             StatusReply.success(new Organization(segmentModel.organizationId()))))
         .onCommand(RewardConversions.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.success(new ConversionsRewarded(List.of()))))
         .onCommand(CloseDue.class, cmd -> Effect().none().thenNoReply())
+        .onCommand(ForgetUser.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.success(new Forgotten(persistenceId().id(), 0))))
         .onCommand(Passivate.class, cmd -> Effect().stop().thenNoReply())
         .onAnyCommand(cmd -> Effect().persist(new Configured(segmentModel.organizationId(), settings.segmentArms(), settings.defaults(),
             clock.millis())).thenRun(s -> {
@@ -369,6 +417,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .onCommand(Export.class, (state, cmd) -> known(state, cmd.replyTo(), () -> new Exported(state.export())))
         .onCommand(Rollback.class, this::onRollback)
         .onCommand(Import.class, this::onImport)
+        .onCommand(ForgetUser.class, this::onForgetUser)
         .onCommand(CloseDue.class, this::onCloseDue)
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply());
     return builder.build();
@@ -431,7 +480,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     if (!state.isConfigured()) return refuse(cmd.replyTo(), UNKNOWN_MODEL);
     var problem = ModelChecks.featuresProblem(cmd.features(), state.settings().dimension());
     if (problem != null) return refuse(cmd.replyTo(), problem);
-    return decide(state, cmd.features().clone(), cmd.userId(), null, cmd.replyTo());
+    return decide(state, cmd.features().clone(), cmd.userId(), null, false, cmd.replyTo());
   }
 
   private ReplyEffect<Event, BanditModelState> onDecideForUser(BanditModelState state, DecideForUser cmd) {
@@ -442,21 +491,23 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
           + "takes the " + ContextFeatures.DIMENSION + " context dimensions, so give features instead");
     }
     var context = cmd.context().clone();
-    return decide(state, state.standardize(context), cmd.userId(), context, cmd.replyTo());
+    if (!cmd.adPersonalization()) return decide(state, ContextFeatures.withoutUser(context), null, null, true, cmd.replyTo());
+    return decide(state, state.standardize(context), cmd.userId(), context, false, cmd.replyTo());
   }
 
   /** Decision on {@code features} (standardised from {@code context} when it was built from a journey). */
   private ReplyEffect<Event, BanditModelState> decide(BanditModelState state, double[] features, String userId, double[] context,
-      ActorRef<StatusReply<DecisionMade>> replyTo) {
+      boolean withoutConsent, ActorRef<StatusReply<DecisionMade>> replyTo) {
     var draw = random.nextDouble();
     var decision = state.decide(features, draw);
     var now = clock.millis();
     var number = state.decisions() + 1;
     var events = new ArrayList<Event>();
-    events.add(new Decided(number, features, decision.arm(), decision.propensity(), draw, state.version(), now, userId, context));
+    events.add(new Decided(number, features, decision.arm(), decision.propensity(), draw, state.version(), now, userId, context,
+        withoutConsent));
     // past the bound, the oldest decisions close early, as if their window had passed
     var overflow = state.openCount() + 1 - settings.maxOpenDecisions();
-    if (overflow > 0) addClosing(state, state.closedBelow() + overflow, now, events);
+    if (overflow > 0) addClosing(state, state.belowOldest(overflow), now, events);
     var reply = new DecisionMade(ModelChecks.decisionId(number), decision.arm(), decision.propensity(), decision.scores(),
         state.version());
     return persist(state, events).thenReply(replyTo, s -> StatusReply.success(reply));
@@ -473,7 +524,7 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     return switch (standing) {
       case UNKNOWN -> refuse(cmd.replyTo(), UNKNOWN_DECISION);
       case ANSWERED -> refuse(cmd.replyTo(), ALREADY_REWARDED);
-      case LATE, CLOSED, ARM_GONE -> logged(state, cmd, number, now, state.notLearned(standing, number, settings.rewardWindow()));
+      case LATE, CLOSED, ARM_GONE, WITHOUT_CONSENT -> logged(state, cmd, number, now, state.notLearned(standing, number, settings.rewardWindow()));
       case LEARNABLE -> {
         var events = new ArrayList<Event>();
         events.add(new Rewarded(number, cmd.reward(), now));
@@ -556,6 +607,22 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.stats(modelId)));
   }
 
+  /** Persisted even when nothing is known of the user: the reply names a snapshot that holds nothing of them either way. */
+  private ReplyEffect<Event, BanditModelState> onForgetUser(BanditModelState state, ForgetUser cmd) {
+    if (cmd.userId() == null || cmd.userId().isBlank()) return refuse(cmd.replyTo(), "userId: required");
+    if (!state.isConfigured()) return Effect().reply(cmd.replyTo(), StatusReply.success(new Forgotten(persistenceId().id(), 0)));
+    var userKey = UserKeys.key(state.organizationId(), cmd.userId());
+    var ledger = state.ledger(userKey);
+    var event = new UserForgotten(userKey, state.openDecisionsOf(cmd.userId()), ledger == null ? List.of() : ledger.contributions(),
+        ledger == null ? null : ledger.contexts(), state.mustRestartToForget(ledger), clock.millis());
+    // Pekko runs the reply of an event that calls for a snapshot once the snapshot store has answered (after the signal)
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> {
+      var sequenceNr = lastSequenceNumber(context);
+      return snapshotSaved == sequenceNr ? StatusReply.success(new Forgotten(persistenceId().id(), sequenceNr))
+          : StatusReply.error("the snapshot after forgetting the user was not saved; ask again");
+    });
+  }
+
   private ReplyEffect<Event, BanditModelState> onCloseDue(BanditModelState state, CloseDue cmd) {
     if (!state.isConfigured()) return Effect().none().thenNoReply();
     var now = clock.millis();
@@ -602,7 +669,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Configured.class, (state, e) -> apply(state, s -> s.configured(e.organizationId(), e.arms(), e.settings())))
         .onEvent(Decided.class, (state, e) -> apply(state,
-            s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis(), e.userId(), e.context())))
+            s -> s.decided(e.number(), e.features(), e.arm(), e.propensity(), e.modelVersion(), e.atMillis(), e.userId(), e.context(),
+                e.withoutConsent())))
         .onEvent(Rewarded.class, (state, e) -> apply(state, s -> s.rewarded(e.number(), e.reward(), e.conversionId())))
         .onEvent(RewardLogged.class, (state, e) -> apply(state, s -> s.rewardLogged(e.number())))
         .onEvent(InteractionsLearned.class, (state, e) -> apply(state, s -> s.interactionsLearned(e.learned(), e.offsets())))
@@ -610,6 +678,8 @@ public final class BanditModel extends MutableStateEntity<BanditModel.Command, B
         .onEvent(CheckpointTaken.class, (state, e) -> apply(state, s -> s.checkpointTaken(e.name(), e.atMillis(), e.dropped())))
         .onEvent(RolledBack.class, (state, e) -> apply(state, s -> s.rolledBack(e.checkpoint())))
         .onEvent(Imported.class, (state, e) -> apply(state, s -> s.imported(e.parameters())))
+        .onEvent(UserForgotten.class, (state, e) -> apply(state,
+            s -> s.userForgotten(e.userKey(), e.decisions(), e.contributions(), e.contexts(), e.restarted())))
         .build();
   }
 

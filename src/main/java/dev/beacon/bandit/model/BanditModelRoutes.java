@@ -137,8 +137,8 @@ final class BanditModelRoutes extends AllDirectives {
   private Route decide(String modelId, String organizationId) {
     return body(ModelRequests::decide, "invalid decision request", request -> {
       if (!request.fromJourney()) return answer(models.decide(modelId, request), modelId, HttpJson::ok);
-      return answer(context(organizationId, request).thenCompose(profile -> models.decideForUser(modelId, request.userId(),
-          ContextFeatures.of(profile, clock.millis()))), modelId, HttpJson::ok);
+      return answer(context(organizationId, request).thenCompose(known -> models.decideForUser(modelId, request.userId(),
+          ContextFeatures.of(known.profile(), clock.millis()), known.adPersonalization())), modelId, HttpJson::ok);
     });
   }
 
@@ -149,12 +149,14 @@ final class BanditModelRoutes extends AllDirectives {
         return refuse(new ApiError.BadRequest("invalid decision request", List.of("features: the segment's model decides on the "
             + "user's journey; send {userId} alone, or decide with features on <segment>@" + organizationId)));
       }
-      var decided = context(organizationId, request).thenCompose(profile -> {
+      var decided = context(organizationId, request).thenCompose(known -> {
         var now = clock.millis();
-        var modelId = new SegmentModelId(segments.segmentOf(profile.history(), now), organizationId).modelId();
-        return models.decideForUser(modelId, request.userId(), ContextFeatures.of(profile, now))
-            .thenApply(d -> new SegmentDecision(modelId, segments.segmentOf(profile.history(), now), d.decisionId(), d.arm(), d.propensity(),
-                d.scores(), d.modelVersion()));
+        // a segment is read from the user's history: without ad personalisation, the default segment's model decides
+        var segment = known.adPersonalization() ? segments.segmentOf(known.profile().history(), now) : Segments.DEFAULT;
+        var modelId = new SegmentModelId(segment, organizationId).modelId();
+        return models.decideForUser(modelId, request.userId(), ContextFeatures.of(known.profile(), now), known.adPersonalization())
+            .thenApply(d -> new SegmentDecision(modelId, segment, d.decisionId(), d.arm(), d.propensity(), d.scores(),
+                d.modelVersion()));
       });
       return answer(decided, SegmentModelId.CHOOSER + SegmentModelId.SEPARATOR + organizationId, HttpJson::ok);
     });
@@ -164,13 +166,17 @@ final class BanditModelRoutes extends AllDirectives {
   record SegmentDecision(String modelId, String segment, String decisionId, String arm, double propensity, Map<String, Double> scores,
       long modelVersion) {}
 
-  /** The user's profile from their journey (someone never seen: nothing known), with the visit's device and channel when given. */
-  private CompletionStage<CustomerProfile> context(String organizationId, ModelRequests.Decide request) {
-    return profiles.of(organizationId, request.userId()).thenApply(known -> {
-      var p = known.orElse(CustomerProfile.unknown(null, null));
-      return new CustomerProfile(p.purchases(), p.totalSpent(), p.firstPurchaseMillis(), p.lastPurchaseMillis(), p.sessions(),
-          p.engagedSessions(), p.pageViews(), request.deviceType() != null ? request.deviceType() : p.deviceType(),
-          request.channel() != null ? request.channel() : p.channel());
+  /**
+   * The user's profile from their journey (someone never seen: nothing known, ad personalisation
+   * not refused), with the visit's device and channel when given.
+   */
+  private CompletionStage<UserProfiles.Known> context(String organizationId, ModelRequests.Decide request) {
+    return profiles.of(organizationId, request.userId()).thenApply(found -> {
+      var known = found.orElse(new UserProfiles.Known(CustomerProfile.unknown(null, null), true));
+      var p = known.profile();
+      return new UserProfiles.Known(new CustomerProfile(p.purchases(), p.totalSpent(), p.firstPurchaseMillis(), p.lastPurchaseMillis(),
+          p.sessions(), p.engagedSessions(), p.pageViews(), request.deviceType() != null ? request.deviceType() : p.deviceType(),
+          request.channel() != null ? request.channel() : p.channel()), known.adPersonalization());
     });
   }
 

@@ -10,6 +10,7 @@ import dev.beacon.bandit.LinUcbSettings;
 import dev.beacon.bandit.context.ContextFeatures;
 import dev.beacon.bandit.context.RunningStandardizer;
 import dev.beacon.common.CborSerializable;
+import dev.beacon.privacy.UserKeys;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -62,21 +63,43 @@ final class BanditModelState implements CborSerializable {
   private RunningStandardizer standardizer;
   /** Topic partition ({@code beacon.interactions-3}) → the highest offset of it this model has taken. */
   private final Map<String, Long> interactionOffsets = new HashMap<>();
+  /** What the model learned from each user, for forgetting them; none until configured. */
+  private UserLedgers ledgers;
+  /** The epoch of the checkpoint the parameters descend from ({@link UserLedgers}); 0 before any. */
+  private long epoch;
+  /** The epoch the latest checkpoint took: a new one takes the next, never one taken before. */
+  private long lastEpoch;
+  /** Whether the ledgers hold everything the parameters learned (not after a rollback to a checkpoint they cannot account for). */
+  private boolean parametersIndexed = true;
   /** The learned updates before the latest event applied: whether that event crossed a snapshot mark. Not snapshotted. */
   private long updatesBeforeLatestEvent;
 
   /** A decision within its reward window: what it was made from, and whether a reward came. */
   record OpenDecision(long number, double[] features, String arm, double propensity, long modelVersion, long decidedAtMillis,
       boolean learned, boolean answered, @JsonInclude(JsonInclude.Include.NON_NULL) String userId,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String rewardedBy) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) String rewardedBy, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean withoutConsent) {
     OpenDecision answered(boolean learnedNow, String conversionId) {
       return new OpenDecision(number, features, arm, propensity, modelVersion, decidedAtMillis, learned || learnedNow, true, userId,
-          conversionId);
+          conversionId, withoutConsent);
+    }
+
+    /** Whether closing it learns reward 0: not rewarded yet, and its user granted ad personalisation. */
+    boolean learnsAtClosing() {
+      return !learned && !withoutConsent;
     }
   }
 
-  /** A named copy of the parameters, taken after the learned update {@code totalUpdates}. */
-  record Checkpoint(String name, long version, long totalUpdates, long takenAtMillis, LinUcbParameters parameters) {}
+  /**
+   * A named copy of the parameters, taken after the learned update {@code totalUpdates}; it holds
+   * the ledgers' contributions of epochs below {@code epoch}, and all it learned when {@code indexed}
+   * (false for one taken before an import, on a branch a rollback left, or before ledgers were kept).
+   */
+  record Checkpoint(String name, long version, long totalUpdates, long takenAtMillis, LinUcbParameters parameters, long epoch,
+      boolean indexed) {
+    Checkpoint unindexed() {
+      return new Checkpoint(name, version, totalUpdates, takenAtMillis, parameters, epoch, false);
+    }
+  }
 
   /** Where a reward for a decision stands. */
   enum Standing {
@@ -90,6 +113,8 @@ final class BanditModelState implements CborSerializable {
     CLOSED,
     /** Its arm has left the model (reconfigured, rolled back, imported): logged, not learned. */
     ARM_GONE,
+    /** Made for a user who has not granted ad personalisation: logged, not learned. */
+    WITHOUT_CONSENT,
     /** It had its reward already. */
     ANSWERED
   }
@@ -172,7 +197,10 @@ final class BanditModelState implements CborSerializable {
       return remembered ? Standing.ANSWERED : Standing.CLOSED;
     }
     var decision = open.get(number);
+    // a forgotten user's open decisions are dropped: as if never made
+    if (decision == null) return Standing.UNKNOWN;
     if (decision.answered()) return Standing.ANSWERED;
+    if (decision.withoutConsent()) return Standing.WITHOUT_CONSENT;
     if (nowMillis - decision.decidedAtMillis() >= windowMillis) return Standing.LATE;
     return model.arms().contains(decision.arm()) ? Standing.LEARNABLE : Standing.ARM_GONE;
   }
@@ -183,6 +211,8 @@ final class BanditModelState implements CborSerializable {
       case LATE -> "after the decision's reward window of " + ModelChecks.describe(rewardWindow);
       case CLOSED -> "the decision is closed: its reward window passed, or it was among the oldest beyond max-open-decisions";
       case ARM_GONE -> "arm '" + open.get(number).arm() + "' is no longer in the model";
+      case WITHOUT_CONSENT -> "the user has not granted ad personalisation: the decision used none of their features, and its reward "
+          + "does not train the model";
       default -> throw new IllegalArgumentException("a reward of a decision " + standing + " is not logged");
     };
   }
@@ -226,12 +256,41 @@ final class BanditModelState implements CborSerializable {
     return decisions + 1;
   }
 
+  /** The number below which the {@code count} oldest open decisions are (open numbers have gaps where a user was forgotten). */
+  long belowOldest(long count) {
+    var seen = 0L;
+    for (var number : open.keySet()) {
+      if (++seen == count) return number + 1;
+    }
+    return decisions + 1;
+  }
+
+  /** What the model learned from the user of {@code userKey}; null when nothing. */
+  UserLedgers.Saved ledger(String userKey) {
+    return ledgers.find(userKey);
+  }
+
+  /** The open decisions made for {@code userId}, oldest first. */
+  List<Long> openDecisionsOf(String userId) {
+    return open.values().stream().filter(d -> userId.equals(d.userId())).map(OpenDecision::number).toList();
+  }
+
+  /**
+   * Whether forgetting the user of {@code ledger} (null: nothing known of them) must start every
+   * arm again: when the parameters learned what the ledgers cannot account for, or when the model
+   * forgets (γ < 1) and the user taught it something, which it cannot subtract (see {@link LinUcb#forget}).
+   */
+  boolean mustRestartToForget(UserLedgers.Saved ledger) {
+    var taught = ledger != null && !ledger.contributions().isEmpty();
+    return !parametersIndexed || (taught && model.settings().forgetting() != 1.0);
+  }
+
   /** How many updates closing the open decisions below {@code below} learns: those without a learned reward whose arm is still there. */
   long learnedByClosing(long below) {
     var learned = 0L;
     for (var decision : open.values()) {
       if (decision.number() >= below) break;
-      if (!decision.learned() && model.arms().contains(decision.arm())) learned++;
+      if (decision.learnsAtClosing() && model.arms().contains(decision.arm())) learned++;
     }
     return learned;
   }
@@ -244,11 +303,17 @@ final class BanditModelState implements CborSerializable {
     this.organizationId = organizationId;
     if (model == null) {
       model = new LinUcb(settings, draws);
+      ledgers = new UserLedgers(settings.dimension());
     } else if (!model.settings().equals(settings)) {
       model = LinUcb.restore(new LinUcbParameters(settings, model.export().arms()), draws);
     }
-    for (var arm : List.copyOf(model.arms())) {
-      if (!arms.contains(arm)) model.removeArm(arm);
+    var removed = new java.util.HashSet<>(model.arms());
+    removed.removeAll(arms);
+    for (var arm : removed) model.removeArm(arm);
+    if (!removed.isEmpty()) {
+      ledgers.dropArms(removed);
+      // a checkpoint with a removed arm holds what the ledgers no longer account for
+      checkpoints.replaceAll(c -> c.parameters().arms().stream().anyMatch(a -> removed.contains(a.id())) ? c.unindexed() : c);
     }
     for (var arm : arms) {
       if (!model.arms().contains(arm)) model.addArm(arm);
@@ -258,14 +323,16 @@ final class BanditModelState implements CborSerializable {
 
   /** Decision {@code number} made: open from {@code atMillis}. */
   void decided(long number, double[] features, String arm, double propensity, long modelVersion, long atMillis, String userId,
-      double[] context) {
+      double[] context, boolean withoutConsent) {
     updatesBeforeLatestEvent = totalUpdates;
     if (context != null) {
       if (standardizer == null) standardizer = RunningStandardizer.forContextFeatures();
       standardizer.observe(context);
+      if (userId != null) ledgers.observed(UserKeys.key(organizationId, userId), context);
     }
     decisions = number;
-    var decision = new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false, userId, null);
+    var decision = new OpenDecision(number, features, arm, propensity, modelVersion, atMillis, false, false, userId, null,
+        withoutConsent);
     open.put(number, decision);
     indexByUser(decision);
     actionCounts.merge(arm, 1L, Long::sum);
@@ -328,7 +395,7 @@ final class BanditModelState implements CborSerializable {
       decisions.remove();
       unindexByUser(decision);
       if (decision.rewardedBy() != null) openByConversion.remove(conversionKey(decision.userId(), decision.rewardedBy()));
-      if (!decision.learned() && model.arms().contains(decision.arm())) learn(decision, 0.0);
+      if (decision.learnsAtClosing() && model.arms().contains(decision.arm())) learn(decision, 0.0);
       if (decision.answered()) answeredClosed.set(Math.toIntExact(decision.number() - rememberedFrom));
     }
     closedBelow = Math.max(closedBelow, below);
@@ -339,18 +406,68 @@ final class BanditModelState implements CborSerializable {
   void checkpointTaken(String name, long atMillis, List<String> dropped) {
     updatesBeforeLatestEvent = totalUpdates;
     checkpoints.removeIf(c -> dropped.contains(c.name()));
-    checkpoints.add(new Checkpoint(name, version, totalUpdates, atMillis, model.export()));
+    epoch = ++lastEpoch;
+    checkpoints.add(new Checkpoint(name, version, totalUpdates, atMillis, model.export(), epoch, parametersIndexed));
   }
 
+  /** The checkpoint's parameters, and what the ledgers hold of them; checkpoints of later epochs are on a branch left behind. */
   void rolledBack(String checkpoint) {
     updatesBeforeLatestEvent = totalUpdates;
-    model = LinUcb.restore(checkpoint(checkpoint).orElseThrow().parameters(), draws);
+    var target = checkpoint(checkpoint).orElseThrow();
+    model = LinUcb.restore(target.parameters(), draws);
+    if (target.indexed()) {
+      ledgers.dropFrom(target.epoch());
+    } else {
+      ledgers.dropContributions();
+    }
+    parametersIndexed = target.indexed();
+    epoch = target.epoch();
+    checkpoints.replaceAll(c -> c.epoch() > target.epoch() ? c.unindexed() : c);
     version++;
   }
 
+  /** Parameters from elsewhere: the ledgers hold none of what they learned (whoever taught them is not this model's to know). */
   void imported(LinUcbParameters parameters) {
     updatesBeforeLatestEvent = totalUpdates;
     model = LinUcb.restore(parameters, draws);
+    ledgers.dropContributions();
+    parametersIndexed = true;
+    checkpoints.replaceAll(Checkpoint::unindexed);
+    version++;
+  }
+
+  /**
+   * A user forgotten: their open decisions dropped, what they taught subtracted from the
+   * parameters and from each checkpoint that holds it (a checkpoint that cannot account for its
+   * learning goes), their contexts removed from the standardiser's statistics, their ledger gone.
+   * {@code restarted}: the model could not subtract (forgetting γ < 1, or parameters the ledgers do
+   * not account for), so every arm starts again from λI and every checkpoint goes.
+   */
+  void userForgotten(String userKey, List<Long> decisions, List<UserLedgers.EpochContribution> contributions,
+      RunningStandardizer.State contexts, boolean restarted) {
+    updatesBeforeLatestEvent = totalUpdates;
+    for (var number : decisions) {
+      var decision = open.remove(number);
+      if (decision == null) continue;
+      unindexByUser(decision);
+      if (decision.rewardedBy() != null) openByConversion.remove(conversionKey(decision.userId(), decision.rewardedBy()));
+    }
+    if (restarted) {
+      model = LinUcb.withArms(model.settings(), model.arms(), draws);
+      ledgers.dropContributions();
+      checkpoints.clear();
+      parametersIndexed = true;
+    } else {
+      model.forget(UserLedgers.byArm(contributions, Long.MAX_VALUE));
+      checkpoints.removeIf(c -> !c.indexed());
+      checkpoints.replaceAll(c -> {
+        var parameters = LinUcb.restore(c.parameters(), draws);
+        parameters.forget(UserLedgers.byArm(contributions, c.epoch()));
+        return new Checkpoint(c.name(), c.version(), c.totalUpdates(), c.takenAtMillis(), parameters.export(), c.epoch(), true);
+      });
+    }
+    if (contexts != null && standardizer != null) standardizer.remove(RunningStandardizer.restore(contexts));
+    ledgers.remove(userKey);
     version++;
   }
 
@@ -381,7 +498,11 @@ final class BanditModelState implements CborSerializable {
    * command; should it happen anyway, nothing is learned, the same way on every replay.
    */
   private boolean learn(OpenDecision decision, double reward) {
-    return learn(decision.arm(), decision.features(), reward, "decision " + decision.number());
+    var learned = learn(decision.arm(), decision.features(), reward, "decision " + decision.number());
+    if (learned && decision.userId() != null) {
+      ledgers.learned(UserKeys.key(organizationId, decision.userId()), epoch, decision.arm(), decision.features(), reward);
+    }
+    return learned;
   }
 
   /** {@code what}: the reward's source, for the log line. */
@@ -429,14 +550,16 @@ final class BanditModelState implements CborSerializable {
   record Snapshot(String organizationId, LinUcbParameters parameters, long version, long decisions, long closedBelow,
       List<OpenDecision> open, long rememberedFrom, long[] answeredClosed, long totalUpdates, double rewardSum,
       long rewardsNotLearned, Map<String, Long> actionCounts, List<Checkpoint> checkpoints,
-      @JsonInclude(JsonInclude.Include.NON_NULL) RunningStandardizer.State standardizer, Map<String, Long> interactionOffsets) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) RunningStandardizer.State standardizer, Map<String, Long> interactionOffsets,
+      List<UserLedgers.Saved> ledgers, long epoch, long lastEpoch, Boolean parametersIndexed) {}
 
   @JsonValue
   Snapshot snapshot() {
     return new Snapshot(organizationId, model == null ? null : model.export(), version, decisions, closedBelow,
         List.copyOf(open.values()), rememberedFrom, answeredClosed.toLongArray(), totalUpdates, rewardSum, rewardsNotLearned,
         new LinkedHashMap<>(actionCounts), List.copyOf(checkpoints), standardizer == null ? null : standardizer.state(),
-        new java.util.TreeMap<>(interactionOffsets));
+        new java.util.TreeMap<>(interactionOffsets), ledgers == null ? List.of() : ledgers.saved(), epoch, lastEpoch,
+        parametersIndexed);
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -463,6 +586,11 @@ final class BanditModelState implements CborSerializable {
     state.standardizer = s.standardizer() == null ? null : RunningStandardizer.restore(s.standardizer());
     // snapshots taken before the interactions topic have none
     if (s.interactionOffsets() != null) state.interactionOffsets.putAll(s.interactionOffsets());
+    if (state.model != null) state.ledgers = UserLedgers.restore(state.model.settings().dimension(), s.ledgers() == null ? List.of() : s.ledgers());
+    state.epoch = s.epoch();
+    state.lastEpoch = s.lastEpoch();
+    // a snapshot from before the ledgers: what the parameters learned until then cannot be subtracted
+    state.parametersIndexed = s.parametersIndexed() == null ? state.totalUpdates == 0 : s.parametersIndexed();
     return state;
   }
 

@@ -47,9 +47,9 @@ final class BanditModels {
     return ask(modelId, replyTo -> new BanditModel.Decide(d.features(), d.userId(), replyTo));
   }
 
-  /** A decision on {@code context}, built from the user's journey and not yet standardised. */
-  CompletionStage<BanditModel.DecisionMade> decideForUser(String modelId, String userId, double[] context) {
-    return ask(modelId, replyTo -> new BanditModel.DecideForUser(userId, context, replyTo));
+  /** A decision on {@code context}, built from the user's journey and not yet standardised; see {@link BanditModel.DecideForUser}. */
+  CompletionStage<BanditModel.DecisionMade> decideForUser(String modelId, String userId, double[] context, boolean adPersonalization) {
+    return ask(modelId, replyTo -> new BanditModel.DecideForUser(userId, context, adPersonalization, replyTo));
   }
 
   CompletionStage<BanditModel.RewardTaken> reward(String modelId, ModelRequests.Reward r) {

@@ -14,9 +14,9 @@ public final class JourneyContext implements UserProfiles {
   }
 
   @Override
-  public CompletionStage<Optional<CustomerProfile>> of(String organizationId, String userId) {
-    return journeys.of(organizationId, userId).thenApply(found -> found.map(p -> new CustomerProfile(p.purchases(),
+  public CompletionStage<Optional<Known>> of(String organizationId, String userId) {
+    return journeys.of(organizationId, userId).thenApply(found -> found.map(p -> new Known(new CustomerProfile(p.purchases(),
         p.totalSpent(), p.firstPurchaseMillis(), p.lastPurchaseMillis(), p.sessions(), p.engagedSessions(), p.pageViews(),
-        p.deviceType(), p.channel())));
+        p.deviceType(), p.channel()), p.adPersonalizationConsent())));
   }
 }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Welford's running statistics against the two-pass mean and sample variance, the edges, and a restore. */
+/** Welford's running statistics against the two-pass mean and sample variance, the edges, a restore, and contexts removed. */
 class RunningStandardizerTest {
   @Test
   void standardisesTheContinuousDimensionsWithTheTwoPassMeanAndSampleDeviationAndLeavesTheOthers() {
@@ -70,5 +70,43 @@ class RunningStandardizerTest {
         .hasMessageContaining("m2");
     assertThatThrownBy(() -> new RunningStandardizer.State(0, 1, 1, new double[] {0}, new double[] {0, 0}))
         .hasMessageContaining("2 values");
+  }
+
+  @Test
+  void removingOneUsersContextsLeavesTheStatisticsOfTheOthersAlone() {
+    var random = new Random(11);
+    var all = new RunningStandardizer(1, 2);
+    var others = new RunningStandardizer(1, 2);
+    var user = new RunningStandardizer(1, 2);
+    for (int n = 0; n < 300; n++) {
+      var x = new double[] {1, 400 + random.nextGaussian() * 30, random.nextDouble() * 5};
+      all.observe(x);
+      (n % 7 == 3 ? user : others).observe(x);
+    }
+
+    all.remove(user);
+
+    var left = all.state();
+    var expected = others.state();
+    assertThat(left.count()).isEqualTo(expected.count());
+    for (int i = 0; i < 2; i++) {
+      assertThat(left.mean()[i]).isCloseTo(expected.mean()[i], within(1e-9 * Math.abs(expected.mean()[i])));
+      assertThat(left.m2()[i]).isCloseTo(expected.m2()[i], within(1e-9 * expected.m2()[i]));
+    }
+    var probe = new double[] {1, 420, 2};
+    assertThat(all.standardize(probe)[1]).isCloseTo(others.standardize(probe)[1], within(1e-9));
+  }
+
+  @Test
+  void removingEveryContextLeavesNothingSeen() {
+    var all = new RunningStandardizer(0, 0);
+    all.observe(new double[] {3});
+    all.observe(new double[] {5});
+
+    all.remove(RunningStandardizer.restore(all.state()));
+
+    assertThat(all.count()).isZero();
+    assertThat(all.state().mean()).containsExactly(0);
+    assertThat(all.state().m2()).containsExactly(0);
   }
 }

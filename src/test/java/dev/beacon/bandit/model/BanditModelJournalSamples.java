@@ -1,8 +1,12 @@
 package dev.beacon.bandit.model;
 
+import dev.beacon.bandit.ArmContribution;
 import dev.beacon.bandit.LinUcb;
 import dev.beacon.bandit.LinUcbParameters;
 import dev.beacon.bandit.LinUcbSettings;
+import dev.beacon.bandit.context.ContextFeatures;
+import dev.beacon.bandit.context.CustomerProfile;
+import dev.beacon.bandit.context.RunningStandardizer;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -32,7 +36,8 @@ public final class BanditModelJournalSamples {
         new BanditModel.CheckpointTaken("updates-3000", AT + 5, List.of("updates-1000", "updates-2000")));
     samples.put(PREFIX + "BanditModel$RolledBack", new BanditModel.RolledBack("updates-2000", AT + 6));
     samples.put(PREFIX + "BanditModel$Imported", new BanditModel.Imported(parameters(), AT + 7));
-    samples.put(PREFIX + "BanditModelState", state());
+    samples.put(PREFIX + "BanditModelState", asWrittenBeforeLedgers(state()));
+    samples.put(PREFIX + "BanditModel$UserForgotten", userForgotten());
     samples.put(PREFIX + "ModelDirectory$Registered", new ModelDirectory.Registered("high_value@org_456"));
     samples.put(PREFIX + "ModelDirectory$State", new ModelDirectory.State(List.of("Frühjahr-✓", "at_risk@org_456", "picker")));
     samples.put("bandit-events/InteractionsLearned.1", interactionsLearned());
@@ -62,6 +67,31 @@ public final class BanditModelJournalSamples {
         17, AT + 1, "user-ü-7");
   }
 
+  /** A user forgotten who taught two arms in two epochs (one arm past d vectors, summed) and was decided for on contexts. */
+  private static BanditModel.UserForgotten userForgotten() {
+    var contexts = RunningStandardizer.forContextFeatures();
+    contexts.observe(ContextFeatures.of(CustomerProfile.unknown("mobile", "Email"), AT));
+    var summed = ArmContribution.none("キャンペーン", 3);
+    for (var i = 0; i < 4; i++) summed = summed.plus(new double[] {1, -1e6 * i, 4.9e-324}, i - 1.5);
+    return new BanditModel.UserForgotten("a4d5e5b8c9ec9d68ed4e706cb093e9dfae44cfd98a3e9af7d3e98e1a19b21bfa", List.of(41L, 42L),
+        List.of(new UserLedgers.EpochContribution(0, ArmContribution.none("Frühjahr ✓ 🚀", 3)
+            .plus(new double[] {1.5, -0.0, 0.25}, 1)), new UserLedgers.EpochContribution(3, summed)),
+        contexts.state(), false, AT + 9);
+  }
+
+  /**
+   * How a snapshot written before models kept ledgers reads today: no ledgers, its checkpoints of
+   * epoch 0 and not indexed, its parameters (which learned) not accounted for.
+   */
+  private static BanditModelState asWrittenBeforeLedgers(BanditModelState state) {
+    var s = state.snapshot();
+    var checkpoints = s.checkpoints().stream().map(c -> new BanditModelState.Checkpoint(c.name(), c.version(), c.totalUpdates(),
+        c.takenAtMillis(), c.parameters(), 0, false)).toList();
+    return BanditModelState.of(new BanditModelState.Snapshot(s.organizationId(), s.parameters(), s.version(), s.decisions(),
+        s.closedBelow(), s.open(), s.rememberedFrom(), s.answeredClosed(), s.totalUpdates(), s.rewardSum(), s.rewardsNotLearned(),
+        s.actionCounts(), checkpoints, s.standardizer(), s.interactionOffsets(), List.of(), 0, 0, null));
+  }
+
   /** Parameters a model learned (so every matrix is full, A⁻¹ drifted from a re-inversion). */
   private static LinUcbParameters parameters() {
     var model = LinUcb.withArms(SETTINGS, ARMS, new SplittableRandom(3));
@@ -81,7 +111,7 @@ public final class BanditModelJournalSamples {
     var state = new BanditModelState();
     var configured = configured();
     state.configured(configured.organizationId(), configured.arms(), configured.settings());
-    for (var n = 1; n <= 5; n++) state.decided(n, new double[] {n, -n, 0.5}, ARMS.get(n % ARMS.size()), 0.3 + n / 100.0, 1, AT + n, null, null);
+    for (var n = 1; n <= 5; n++) state.decided(n, new double[] {n, -n, 0.5}, ARMS.get(n % ARMS.size()), 0.3 + n / 100.0, 1, AT + n, null, null, false);
     state.rewarded(1, 1.0, null);
     state.rewardLogged(2);
     state.decisionsClosed(3);

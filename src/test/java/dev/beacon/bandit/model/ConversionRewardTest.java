@@ -180,6 +180,35 @@ class ConversionRewardTest {
   }
 
   @Test
+  void aDecisionForAUserWithoutAdPersonalisationUsesNoneOfTheirFeaturesAndItsRewardDoesNotTrain() {
+    var model = new Model(testKit, "model-" + models.incrementAndGet(), settings("dimension = 21"), clock).configured();
+    var buyer = ContextFeatures.of(new CustomerProfile(3, 120.0, NOW.toEpochMilli() - 86_400_000L * 40,
+        NOW.toEpochMilli() - 86_400_000L * 2, 7, 5, 30, "mobile", "Email"), NOW.toEpochMilli());
+    var before = model.export();
+
+    var made = model.decideForUser("u-private", buyer, false).getValue();
+    var decided = (BanditModel.Decided) model.journal().get(model.journal().size() - 1);
+    var taken = model.reward(made.decisionId(), 1).getValue();
+    var conversions = model.rewardConversions(new BanditModel.ConversionSeen("u-private", "c-1", List.of(made.arm()),
+        NOW.toEpochMilli(), 10));
+
+    assertThat(decided.features()).as("bias and hour of day only").containsExactly(ContextFeatures.withoutUser(buyer));
+    assertThat(decided.features()[1]).isZero();
+    assertThat(decided.userId()).isNull();
+    assertThat(decided.context()).isNull();
+    assertThat(decided.withoutConsent()).isTrue();
+    assertThat(taken.learned()).isFalse();
+    assertThat(taken.reason()).contains("ad personalisation");
+    assertThat(conversions).isEmpty();
+    assertThat(model.export()).as("A and b as they were").isEqualTo(before);
+    // the window closes: a decision without consent learns no reward 0 either
+    clock.advance(model.settings.rewardWindow().plusMinutes(1));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> model.stats().openDecisions() == 0);
+    assertThat(model.export()).isEqualTo(before);
+    assertThat(model.stats().totalUpdates()).isZero();
+  }
+
+  @Test
   void aModelOfAnotherDimensionRefusesToDecideFromAJourney() {
     var model = model("");
     var refused = model.decideForUser("u-1", ContextFeatures.of(CustomerProfile.unknown(null, null), NOW.toEpochMilli()));

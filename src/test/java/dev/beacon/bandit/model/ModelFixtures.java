@@ -105,7 +105,12 @@ final class ModelFixtures {
     }
 
     StatusReply<BanditModel.DecisionMade> decideForUser(String userId, double[] context) {
-      return ask(replyTo -> new BanditModel.DecideForUser(userId, context, replyTo));
+      return decideForUser(userId, context, true);
+    }
+
+    /** {@code adPersonalization}: whether the user granted it. */
+    StatusReply<BanditModel.DecisionMade> decideForUser(String userId, double[] context, boolean adPersonalization) {
+      return ask(replyTo -> new BanditModel.DecideForUser(userId, context, adPersonalization, replyTo));
     }
 
     /** The decision ids the conversions rewarded. */
