@@ -2,9 +2,10 @@ package dev.beacon;
 
 import com.typesafe.config.Config;
 import dev.beacon.backfill.ImportRoutes;
+import dev.beacon.bandit.model.BanditModel;
 import dev.beacon.bandit.model.BanditModelFeature;
-import dev.beacon.bandit.model.JourneyContext;
 import dev.beacon.bandit.model.InteractionStats;
+import dev.beacon.bandit.model.JourneyContext;
 import dev.beacon.bandit.model.ModelStreams;
 import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
@@ -16,6 +17,7 @@ import dev.beacon.ingest.EventProducer;
 import dev.beacon.ingest.IngestFeature;
 import dev.beacon.ingest.IngestStats;
 import dev.beacon.ingest.Topics;
+import dev.beacon.journey.JourneyBucket;
 import dev.beacon.journey.JourneyConversions;
 import dev.beacon.journey.JourneyFeature;
 import dev.beacon.live.DashboardPage;
@@ -27,6 +29,8 @@ import dev.beacon.ops.OpsRoutes;
 import dev.beacon.ops.PolledMeters;
 import dev.beacon.ops.Readiness;
 import dev.beacon.ops.RemoteTraffic;
+import dev.beacon.privacy.PrivacyFeature;
+import dev.beacon.privacy.UserForgetting;
 import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
@@ -34,6 +38,7 @@ import dev.beacon.simulate.SimulatorFeature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -144,6 +149,12 @@ public final class BeaconServer {
         settings.http().askTimeout());
     var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
         settings.events().organizationIdPattern(), registry, clock);
+    var privacy = PrivacyFeature.start(system, settings.privacy(), readSide,
+        List.of(UserForgetting.of("journeys", (org, user, at) -> journeys.profiles().forget(org, user, at).thenApply(List::of)),
+            models.forgetting(system, settings.http().askTimeout()), LiveFeature.feedForgetting(system)),
+        Map.of(JourneyBucket.ENTITY_TYPE_KEY.name(), JourneyFeature.journalReaders(settings.journey()),
+            BanditModel.ENTITY_TYPE_KEY.name(), BanditModelFeature.journalReaders()),
+        access, settings.events().organizationIdPattern(), clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
         producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, access, clock), IngestFeature::close);
     // The dashboard page is static and public: it stands before the key check, its data calls carry the key.
@@ -155,6 +166,7 @@ public final class BeaconServer {
         campaigns.routes(),
         dashboards.routes(),
         models.routes(),
+        privacy.routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
         new OpsRoutes(registry, access).routes()))));
     var binding = Startup.http(system, settings.http(), https, routes);

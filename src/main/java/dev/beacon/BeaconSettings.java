@@ -13,6 +13,7 @@ import dev.beacon.event.EventSettings;
 import dev.beacon.ingest.IngestSettings;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.journey.JourneySettings;
+import dev.beacon.privacy.PrivacySettings;
 import dev.beacon.live.LiveSettings;
 import dev.beacon.ops.MetricsSettings;
 import dev.beacon.security.SecuritySettings;
@@ -30,7 +31,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
     DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
     LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams, ClusterSettings cluster,
-    MetricsSettings metrics, Duration unreadyWait) {
+    MetricsSettings metrics, PrivacySettings privacy, Duration unreadyWait) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -53,6 +54,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         ModelStreamSettings.from(beacon.getConfig("bandit")),
         ClusterSettings.from(beacon.getConfig("cluster")),
         MetricsSettings.from(beacon.getConfig("metrics")),
+        PrivacySettings.from(beacon.getConfig("privacy")),
         unreadyWait(config));
   }
 

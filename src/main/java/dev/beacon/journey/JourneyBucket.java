@@ -30,6 +30,7 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -225,7 +226,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   public static Behavior<Command> create(String entityId, JourneySettings settings, ChannelGrouping channels,
       Clock clock, LiveBus live) {
-    return Behaviors.setup(ctx -> new JourneyBucket(entityId, settings, channels, clock, live));
+    return Behaviors.setup(ctx -> new JourneyBucket(entityId, settings, channels, clock, live).in(ctx));
   }
 
   JourneyBucket(String entityId, JourneySettings settings, ChannelGrouping channels, Clock clock) {
@@ -264,30 +265,42 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   private record Forgetting(long sequenceNr, ActorRef<StatusReply<Forgotten>> replyTo) {}
 
   private final List<Forgetting> forgetting = new ArrayList<>();
-  /**
-   * Who asked for the {@link UserForgotten} being persisted: {@link #shouldSnapshot} gives it its
-   * sequence number. (Not a side effect after the persist: the snapshot can be saved before that runs.)
-   */
-  private ActorRef<StatusReply<Forgotten>> forgetAsked;
+  /** The newest snapshot saved since this actor started; what its sequence number is read with. */
+  private long snapshotSaved = -1;
+  private ActorContext<Command> context;
 
+  private JourneyBucket in(ActorContext<Command> context) {
+    this.context = context;
+    return this;
+  }
+
+  /**
+   * The event is persisted, then the snapshot after it saved, and the request answered. The
+   * snapshot's signal may come before or after the persist's side effect (a snapshot store that
+   * answers at once), so whichever comes second answers.
+   */
   private ReplyEffect<Event, JourneyState> onForget(JourneyState state, Forget cmd) {
-    forgetAsked = cmd.replyTo();
     return Effect().persist(new UserForgotten(UserKeys.key(organizationId, cmd.userId()), cmd.requestedAtMillis(), clock.millis()))
+        .thenRun(s -> {
+          forgetting.add(new Forgetting(lastSequenceNumber(context), cmd.replyTo()));
+          answerForgetting(snapshotSaved, null);
+        })
         .thenNoReply();
   }
 
+  /** A snapshot after every forgotten user, besides those every snapshot-every events. */
   @Override
   public boolean shouldSnapshot(JourneyState state, Event event, long sequenceNr) {
-    if (!(event instanceof UserForgotten)) return false;
-    if (forgetAsked != null) forgetting.add(new Forgetting(sequenceNr, forgetAsked));
-    forgetAsked = null;
-    return true;
+    return event instanceof UserForgotten;
   }
 
   @Override
   public SignalHandler<JourneyState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(SnapshotCompleted.class, (state, done) -> answerForgetting(done.metadata().sequenceNr(), null))
+        .onSignal(SnapshotCompleted.class, (state, done) -> {
+          snapshotSaved = Math.max(snapshotSaved, done.metadata().sequenceNr());
+          answerForgetting(snapshotSaved, null);
+        })
         .onSignal(SnapshotFailed.class, (state, failed) -> answerForgetting(failed.metadata().sequenceNr(), failed.getFailure()))
         .build();
   }

@@ -27,6 +27,9 @@ import org.apache.pekko.projection.javadsl.Handler;
  * form comes again and finds its decision answered.
  */
 public final class JourneyConversions {
+  /** The projection's name, by which its offsets are stored. */
+  public static final String NAME = "journey-conversions";
+
   private JourneyConversions() {}
 
   /**
@@ -43,8 +46,8 @@ public final class JourneyConversions {
 
   public static void init(ActorSystem<?> system, ReadSideDatabase database, MeterRegistry registry,
       Function<List<Counted>, CompletionStage<Done>> consumer) {
-    var lag = new ProjectionLag(registry, "journey-conversions");
-    TaggedProjections.<JourneyBucket.Event>atLeastOnce(system, "journey-conversions", JourneyBucket.TAGS, database,
+    var lag = new ProjectionLag(registry, NAME);
+    TaggedProjections.<JourneyBucket.Event>atLeastOnce(system, NAME, JourneyBucket.TAGS, database,
         () -> new Consumer(consumer, lag));
   }
 

@@ -46,7 +46,7 @@ public final class JourneyFeature {
   public static JourneyFeature start(ActorSystem<?> system, JourneySettings settings, ReadSideDatabase readSide,
       ReadSideSettings readSideSettings, HttpSettings http, Access access, LiveBus live, MeterRegistry registry, Clock clock) {
     JourneyBucket.init(system, settings, ChannelGrouping.load(), clock, live);
-    if (settings.tracking()) JourneyProjection.init(system, readSide, live, new ProjectionLag(registry, "journeys"));
+    if (settings.tracking()) JourneyProjection.init(system, readSide, live, new ProjectionLag(registry, JourneyProjection.NAME));
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     var sharding = ClusterSharding.get(system);
     var buckets = settings.buckets(JourneyBuckets.recordedIn(readSide.dataSource()));
@@ -59,6 +59,14 @@ public final class JourneyFeature {
     var attribution = new AttributionRoutes(queries, profiles, blocking, access, clock);
     return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, buckets, registry),
         new AttributionAnswers(queries, clock), profiles);
+  }
+
+  /**
+   * The projections that read the journey buckets' journals (by their tags) when journeys are
+   * tracked: an erasure deletes no journal row before they have read it.
+   */
+  public static java.util.List<String> journalReaders(JourneySettings settings) {
+    return settings.tracking() ? java.util.List.of(JourneyProjection.NAME, JourneyConversions.NAME) : java.util.List.of();
   }
 
   /** Users' all-time profiles from their journeys, by organisation and user id. */

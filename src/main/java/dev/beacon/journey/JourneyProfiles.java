@@ -1,6 +1,8 @@
 package dev.beacon.journey;
 
+import dev.beacon.privacy.Forgotten;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,6 +50,16 @@ public final class JourneyProfiles {
   CompletionStage<JourneyBucket.UserJourneyView> journey(String organizationId, String userId) {
     return bucket(organizationId, userId)
         .askWithStatus(replyTo -> new JourneyBucket.GetUserJourney(userId, replyTo), timeout);
+  }
+
+  /**
+   * Forgets the user in the bucket that holds them (an erasure asked at {@code requestedAt}); with
+   * journeys off too, since the bucket's journal may hold rows of before. Three ask timeouts: the
+   * answer waits for a snapshot.
+   */
+  public CompletionStage<Forgotten> forget(String organizationId, String userId, Instant requestedAt) {
+    return bucket(organizationId, userId)
+        .askWithStatus(replyTo -> new JourneyBucket.Forget(userId, requestedAt.toEpochMilli(), replyTo), timeout.multipliedBy(3));
   }
 
   private EntityRef<JourneyBucket.Command> bucket(String organizationId, String userId) {

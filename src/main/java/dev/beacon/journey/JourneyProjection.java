@@ -27,6 +27,9 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  * by a restarted projection writes only what was not written yet ({@link ReadProgress}).
  */
 final class JourneyProjection {
+  /** The projection's name, by which its offsets are stored. */
+  static final String NAME = "journeys";
+
   private JourneyProjection() {}
 
   /** {@code live}: told, after each commit, which organisations' attribution answers changed. */
@@ -41,7 +44,7 @@ final class JourneyProjection {
       ActorSystem<?> system, ReadSideDatabase database, JourneyReadSide readSide, LiveBus live, ProjectionLag lag, int slice) {
     var tag = JourneyBucket.TAGS.get(slice);
     var source = EventSourcedProvider.<JourneyBucket.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    return JdbcProjection.groupedWithin(ProjectionId.of("journeys", tag), source, database::session,
+    return JdbcProjection.groupedWithin(ProjectionId.of(NAME, tag), source, database::session,
             () -> new Handler(readSide, live, lag, slice), system)
         .withGroup(1000, Duration.ofMillis(250));
   }

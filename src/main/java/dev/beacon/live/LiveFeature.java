@@ -3,10 +3,13 @@ package dev.beacon.live;
 import dev.beacon.campaign.CampaignQueries;
 import dev.beacon.common.LiveBus;
 import dev.beacon.journey.AttributionAnswers;
+import dev.beacon.privacy.Forgotten;
+import dev.beacon.privacy.UserForgetting;
 import dev.beacon.security.Access;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
@@ -69,5 +72,14 @@ public final class LiveFeature {
 
   public Route routes() {
     return routes;
+  }
+
+  /** An erasure's part: the user's rows leave the organisation's live feed (the hub keeps no journal). */
+  public static UserForgetting feedForgetting(ActorSystem<?> system) {
+    var sharding = ClusterSharding.get(system);
+    return UserForgetting.of("live feed", (organizationId, userId, requestedAt) ->
+        sharding.entityRefFor(LiveHub.ENTITY_TYPE_KEY, organizationId)
+            .<LiveHub.FeedRowsForgotten>ask(replyTo -> new LiveHub.ForgetUser(userId, replyTo), SNAPSHOT_TIMEOUT)
+            .thenApply(forgotten -> List.<Forgotten>of()));
   }
 }

@@ -41,10 +41,8 @@ public final class ErasureStore {
   /** Records a request and returns it. */
   public Erasure request(String organizationId, String userId, Instant now) throws SQLException {
     var erasure = new Erasure(UUID.randomUUID().toString(), organizationId, userId, PENDING, now, null, 0, List.of(), null);
-    try (var connection = dataSource.getConnection()) {
-      Sql.update(connection, "INSERT INTO erasure_requests (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, 0, ?, NULL)",
+    write("INSERT INTO erasure_requests (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, 0, ?, NULL)",
           erasure.id(), organizationId, userId, PENDING, Timestamp.from(now), json(List.of()));
-    }
     return erasure;
   }
 
@@ -71,24 +69,26 @@ public final class ErasureStore {
 
   /** Another attempt began: counted, and its error (if the last one failed) kept. */
   public void attempted(String id, String error) throws SQLException {
-    try (var connection = dataSource.getConnection()) {
-      Sql.update(connection, "UPDATE erasure_requests SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+    write("UPDATE erasure_requests SET attempts = attempts + 1, last_error = ? WHERE id = ?",
           error == null ? null : error.length() > 1000 ? error.substring(0, 1000) : error, id);
-    }
   }
 
   /** The steps done so far. */
   public void progressed(String id, List<String> progress) throws SQLException {
-    try (var connection = dataSource.getConnection()) {
-      Sql.update(connection, "UPDATE erasure_requests SET progress = ? WHERE id = ?", json(progress), id);
-    }
+    write("UPDATE erasure_requests SET progress = ? WHERE id = ?", json(progress), id);
   }
 
   /** Done: the user id leaves the row, which stays as the audit record. */
   public void completed(String id, List<String> progress, Instant now) throws SQLException {
-    try (var connection = dataSource.getConnection()) {
-      Sql.update(connection, "UPDATE erasure_requests SET state = ?, user_id = NULL, completed_at = ?, progress = ?, "
+    write("UPDATE erasure_requests SET state = ?, user_id = NULL, completed_at = ?, progress = ?, "
           + "last_error = NULL WHERE id = ?", DONE, Timestamp.from(now), json(progress), id);
+  }
+
+  /** One statement in its own transaction (the read side's pool does not commit by itself). */
+  private void write(String sql, Object... parameters) throws SQLException {
+    try (var connection = dataSource.getConnection()) {
+      Sql.update(connection, sql, parameters);
+      if (!connection.getAutoCommit()) connection.commit();
     }
   }
 

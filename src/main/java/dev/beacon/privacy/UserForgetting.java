@@ -15,4 +15,24 @@ public interface UserForgetting {
   String name();
 
   CompletionStage<List<Forgotten>> forget(String organizationId, String userId, Instant requestedAt);
+
+  /** What forgets a user, under a name. */
+  @FunctionalInterface
+  interface Forget {
+    CompletionStage<List<Forgotten>> forget(String organizationId, String userId, Instant requestedAt);
+  }
+
+  static UserForgetting of(String name, Forget forget) {
+    return new UserForgetting() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public CompletionStage<List<Forgotten>> forget(String organizationId, String userId, Instant requestedAt) {
+        return forget.forget(organizationId, userId, requestedAt);
+      }
+    };
+  }
 }

@@ -2,10 +2,12 @@ package dev.beacon.bandit.model;
 
 import dev.beacon.common.HttpSettings;
 import dev.beacon.journey.JourneyConversions;
+import dev.beacon.privacy.UserForgetting;
 import dev.beacon.security.Access;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
@@ -51,6 +53,21 @@ public final class BanditModelFeature {
   /** What the journeys' conversions go to ({@link JourneyConversions}): rewards for the decisions that showed their campaigns. */
   public CompletionStage<Done> rewardConversions(List<JourneyConversions.Counted> conversions) {
     return conversionRewards.reward(conversions);
+  }
+
+  /**
+   * An erasure's part: every model of the organisation forgets the user exactly; the projection
+   * that reads the models' journals must read past a row before an erasure deletes it.
+   */
+  public UserForgetting forgetting(ActorSystem<?> system, Duration timeout) {
+    var sharding = ClusterSharding.get(system);
+    return UserForgetting.of("bandit models", (organizationId, userId, requestedAt) ->
+        ModelDirectory.forgetUser(sharding, organizationId, userId, timeout.multipliedBy(3)));
+  }
+
+  /** The projections that read the models' journals (by tag). */
+  public static List<String> journalReaders() {
+    return List.of(PredictionProjection.NAME);
   }
 
   public Route routes() {

@@ -26,6 +26,9 @@ import org.apache.pekko.projection.javadsl.Handler;
  * decisionId. Records of one model keep the order of its decisions.
  */
 final class PredictionProjection {
+  /** The projection's name, by which its offsets are stored. */
+  static final String NAME = "bandit-predictions";
+
   private PredictionProjection() {}
 
   /**
@@ -37,7 +40,7 @@ final class PredictionProjection {
 
   static void init(ActorSystem<?> system, ReadSideDatabase database, EventProducer producer, String topic, BanditModels models,
       ProjectionLag lag) {
-    TaggedProjections.<BanditModel.Event>atLeastOnce(system, "bandit-predictions", BanditModel.TAGS, database,
+    TaggedProjections.<BanditModel.Event>atLeastOnce(system, NAME, BanditModel.TAGS, database,
         () -> new Publisher(producer, topic, models, lag));
   }
 
