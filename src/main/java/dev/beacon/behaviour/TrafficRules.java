@@ -1,7 +1,6 @@
 package dev.beacon.behaviour;
 
 import com.typesafe.config.Config;
-import dev.beacon.event.Event;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -31,13 +30,13 @@ public final class TrafficRules {
     return new TrafficRules(invalidTraffic.getStringList("bot-user-agents"), invalidTraffic.getStringList("data-center-ranges"));
   }
 
-  /** The GIVT reason this event is flagged for, or null. */
-  public InvalidTraffic judge(Event event) {
-    if (bots != null && event.userAgent() != null && bots.matcher(event.userAgent()).find()) {
+  /** The GIVT reason an event from this user agent and IP address (each null when not sent) is flagged for, or null. */
+  public InvalidTraffic judge(String userAgent, String ipAddress) {
+    if (bots != null && userAgent != null && bots.matcher(userAgent).find()) {
       return InvalidTraffic.GIVT_KNOWN_BOT;
     }
-    if (!dataCenters.isEmpty() && event.ipAddress() != null) {
-      var address = address(event.ipAddress());
+    if (!dataCenters.isEmpty() && ipAddress != null) {
+      var address = address(ipAddress);
       for (var range : dataCenters) {
         if (range.contains(address)) return InvalidTraffic.GIVT_DATA_CENTER;
       }

@@ -119,7 +119,7 @@ final class CampaignState implements CborSerializable {
         }
       }
       verdicts.add(Verdict.APPLIED);
-      var flag = event.hasUser() ? flags.get(i) : settings.traffic().judge(event);
+      var flag = event.hasUser() ? flags.get(i) : settings.traffic().judge(event.userAgent(), event.ipAddress());
       fresh.add(new Counted(event.type(), event.timestamp().toEpochMilli(), event.valueMicros(),
           event.durationMillis(), sessionKey(event.sessionId()), digest, event.hasUser(), flag));
     }

@@ -452,7 +452,8 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     return newEventHandlerBuilder().forAnyState()
         .onEvent(IdsRecorded.class, (state, e) -> writable(state).record(e.seen(), e.appliedAtMillis(), settings))
         .onEvent(JourneysUpdated.class, this::onJourneysUpdated)
-        .onEvent(UserForgotten.class, (state, e) -> writable(state).forget(organizationId, e, settings))
+        .onEvent(UserForgotten.class, (state, e) -> writable(state).forget(organizationId, e.userKey(), e.requestedAtMillis(),
+            e.appliedAtMillis(), settings))
         .build();
   }
 

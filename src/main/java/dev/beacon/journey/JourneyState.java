@@ -241,13 +241,14 @@ final class JourneyState implements CborSerializable {
    * request (in event time) build no journey again. Users are known here by id, the event by key:
    * every user's key is worked out once per erasure.
    */
-  JourneyState forget(String organizationId, JourneyBucket.UserForgotten event, JourneySettings settings) {
-    users.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(event.userKey()));
-    consents.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(event.userKey()));
-    forgotten.remove(event.userKey());
-    forgotten.put(event.userKey(), event.requestedAtMillis());
-    appliedAtMillis = Math.max(appliedAtMillis, event.appliedAtMillis());
-    var from = appliedAtMillis - settings.dedupWindow().toMillis() - settings.allowedLateness().toMillis();
+  JourneyState forget(String organizationId, String userKey, long requestedAtMillis, long appliedAtMillis,
+      JourneySettings settings) {
+    users.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(userKey));
+    consents.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(userKey));
+    forgotten.remove(userKey);
+    forgotten.put(userKey, requestedAtMillis);
+    this.appliedAtMillis = Math.max(this.appliedAtMillis, appliedAtMillis);
+    var from = this.appliedAtMillis - settings.dedupWindow().toMillis() - settings.allowedLateness().toMillis();
     forgotten.values().removeIf(requestedAt -> requestedAt < from);
     return this;
   }

@@ -35,7 +35,7 @@ final class TrafficFlags {
         var journey = state.users.get(user);
         return journey == null ? Activity.NONE : journey.totals().activity();
       });
-      var flag = behaviour.traffic().judge(event);
+      var flag = behaviour.traffic().judge(event.userAgent(), event.ipAddress());
       if (flag == null) flag = activity.judge(hit.timestampMillis(), hit.click(), hit.campaign(), behaviour.limits());
       activities.put(hit.userId(), activity.plus(hit.timestampMillis(), hit.click(), hit.campaign(), behaviour.limits()));
       flagged.add(hit.flagged(flag));

@@ -2,6 +2,7 @@ package dev.beacon.bandit.model;
 
 import dev.beacon.common.HttpSettings;
 import dev.beacon.journey.JourneyConversions;
+import dev.beacon.privacy.Forgotten;
 import dev.beacon.privacy.UserForgetting;
 import dev.beacon.security.Access;
 import io.micrometer.core.instrument.Counter;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.pekko.Done;
@@ -62,7 +64,28 @@ public final class BanditModelFeature {
   public UserForgetting forgetting(ActorSystem<?> system, Duration timeout) {
     var sharding = ClusterSharding.get(system);
     return UserForgetting.of("bandit models", (organizationId, userId, requestedAt) ->
-        ModelDirectory.forgetUser(sharding, organizationId, userId, timeout.multipliedBy(3)));
+        forgetUser(sharding, organizationId, userId, timeout.multipliedBy(3)));
+  }
+
+  /**
+   * Asks every model of the organisation to forget the user ({@link BanditModel.ForgetUser}), all
+   * at once; completes with each model's persistence id and the sequence number of the snapshot
+   * taken after it, or fails with the first model that could not (the erasure is then asked again:
+   * forgetting twice is harmless).
+   */
+  static CompletionStage<List<Forgotten>> forgetUser(ClusterSharding sharding, String organizationId, String userId,
+      Duration timeout) {
+    return sharding.entityRefFor(ModelDirectory.ENTITY_TYPE_KEY, organizationId)
+        .<ModelDirectory.Models>askWithStatus(ModelDirectory.ListModels::new, timeout)
+        .thenCompose(models -> {
+          var forgotten = models.modelIds().stream()
+              .map(modelId -> sharding.entityRefFor(BanditModel.ENTITY_TYPE_KEY, modelId)
+                  .<Forgotten>askWithStatus(replyTo -> new BanditModel.ForgetUser(userId, replyTo), timeout)
+                  .toCompletableFuture())
+              .toList();
+          return CompletableFuture.allOf(forgotten.toArray(CompletableFuture[]::new))
+              .thenApply(done -> forgotten.stream().map(CompletableFuture::join).toList());
+        });
   }
 
   /** The projections that read the models' journals (by tag). */

@@ -2,13 +2,9 @@ package dev.beacon.bandit.model;
 
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
-import dev.beacon.privacy.Forgotten;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -57,26 +53,6 @@ public final class ModelDirectory extends EventSourcedBehaviorWithEnforcedReplie
       ids.add(modelId);
       return new State(new ArrayList<>(ids));
     }
-  }
-
-  /**
-   * Asks every model of the organisation to forget the user ({@link BanditModel.ForgetUser}), all
-   * at once; completes with each model's persistence id and the sequence number of the snapshot
-   * taken after it, or fails with the first model that could not (the erasure is then asked again:
-   * forgetting twice is harmless).
-   */
-  public static CompletionStage<List<Forgotten>> forgetUser(ClusterSharding sharding, String organizationId, String userId,
-      Duration timeout) {
-    return sharding.entityRefFor(ENTITY_TYPE_KEY, organizationId).<Models>askWithStatus(ListModels::new, timeout)
-        .thenCompose(models -> {
-          var forgotten = models.modelIds().stream()
-              .map(modelId -> sharding.entityRefFor(BanditModel.ENTITY_TYPE_KEY, modelId)
-                  .<Forgotten>askWithStatus(replyTo -> new BanditModel.ForgetUser(userId, replyTo), timeout)
-                  .toCompletableFuture())
-              .toList();
-          return CompletableFuture.allOf(forgotten.toArray(CompletableFuture[]::new))
-              .thenApply(done -> forgotten.stream().map(CompletableFuture::join).toList());
-        });
   }
 
   static void init(ActorSystem<?> system) {
