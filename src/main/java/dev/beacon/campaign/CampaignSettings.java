@@ -3,7 +3,7 @@ package dev.beacon.campaign;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation. */
+/** {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation, anomaly alerts. */
 public record CampaignSettings(
     Duration minuteWindow,
     Duration dayRetention,
@@ -11,7 +11,8 @@ public record CampaignSettings(
     int dedupMaxIds,
     Duration sessionTimeout,
     int maxOpenSessions,
-    int snapshotEvery) {
+    int snapshotEvery,
+    AnomalySettings anomalies) {
 
   public CampaignSettings {
     if (minuteWindow.compareTo(Duration.ofHours(24)) > 0) {
@@ -27,6 +28,7 @@ public record CampaignSettings(
         c.getInt("dedup-max-ids"),
         c.getDuration("session-timeout"),
         c.getInt("max-open-sessions"),
-        c.getInt("snapshot-every"));
+        c.getInt("snapshot-every"),
+        AnomalySettings.from(c.getConfig("anomalies")));
   }
 }
