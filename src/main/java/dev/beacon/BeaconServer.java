@@ -27,6 +27,8 @@ import dev.beacon.ops.OpsRoutes;
 import dev.beacon.ops.PolledMeters;
 import dev.beacon.ops.Readiness;
 import dev.beacon.ops.RemoteTraffic;
+import dev.beacon.report.DailyReports;
+import dev.beacon.report.ReportRoutes;
 import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
@@ -155,6 +157,7 @@ public final class BeaconServer {
         campaigns.routes(),
         dashboards.routes(),
         models.routes(),
+        new ReportRoutes(new DailyReports(campaigns.queries(), readSide.dataSource(), blocking), access, clock).routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
         new OpsRoutes(registry, access).routes()))));
     var binding = Startup.http(system, settings.http(), https, routes);
