@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
     customSynopsis = "java -jar beacon.jar report --organization ORG [--date YYYY-MM-DD] [--format csv|json] [--output FILE] "
-        + "[--data-dir DIR]",
+        + "[--data-dir DIR | --db-url JDBC-URL]",
     description = {
         "Writes an organisation's daily report: per campaign its KPIs, its conversions under each attribution",
         "model and its anomaly alerts; the same as GET /api/reports/daily."},
@@ -67,6 +67,8 @@ public final class ReportCommand implements Callable<Integer> {
   private Path output;
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Beacon's data directory (default: BEACON_DATA_DIR, ./data)")
   private Path dataDir;
+  @Option(names = "--db-url", paramLabel = "JDBC-URL", description = "Beacon's database (default: BEACON_DB_URL, else H2 under the data directory)")
+  private String dbUrl;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -93,7 +95,8 @@ public final class ReportCommand implements Callable<Integer> {
     var beacon = config.getConfig("beacon");
     var database = DatabaseSettings.from(beacon);
     if (database.h2File().isPresent() && !Files.exists(Path.of(database.h2File().get() + ".mv.db"))) {
-      err.println("Beacon cannot report: no Beacon database at " + database.h2File().get() + " (set --data-dir or BEACON_DB_URL)");
+      err.println("Beacon cannot report: no Beacon database at " + database.h2File().get()
+          + " (name it with --data-dir or --db-url, or BEACON_DATA_DIR or BEACON_DB_URL)");
       return 1;
     }
     ActorSystem<Void> system = null;
@@ -146,6 +149,7 @@ public final class ReportCommand implements Callable<Integer> {
         beacon.cluster.seed-nodes = ""
         beacon.cluster.lease = off
         """);
+    if (dbUrl != null) overrides = overrides.withValue("beacon.db.url", ConfigValueFactory.fromAnyRef(dbUrl));
     if (dataDir != null) {
       overrides = overrides.withValue("beacon.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()));
     }

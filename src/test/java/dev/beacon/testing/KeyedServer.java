@@ -24,9 +24,11 @@ public final class KeyedServer implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final BeaconServer server;
   private final HttpCalls http;
+  private final TestDatabase db;
 
-  private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server) {
+  private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server, TestDatabase db) {
     this.adminKey = adminKey;
+    this.db = db;
     this.kafka = kafka;
     this.server = server;
     this.http = new HttpCalls(server.httpPort());
@@ -38,14 +40,15 @@ public final class KeyedServer implements AutoCloseable {
     var dir = Files.createTempDirectory("beacon-" + name);
     var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
     try {
-      var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), TestDatabase.h2(dir),
+      var db = TestDatabase.h2(dir);
+      var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), db,
           name + "-" + UUID.randomUUID(), """
               beacon.security.admin-key = "%s"
               beacon.security.rate-limits.ingest { per-second = 1000, burst = 1000 }
               beacon.security.rate-limits.read { per-second = 1000, burst = 1000 }
               beacon.security.rate-limits.admin { per-second = 1000, burst = 1000 }
               """.formatted(adminKey) + extra));
-      return new KeyedServer(adminKey, kafka, server);
+      return new KeyedServer(adminKey, kafka, server, db);
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -54,6 +57,11 @@ public final class KeyedServer implements AutoCloseable {
 
   public String adminKey() {
     return adminKey;
+  }
+
+  /** Its database, for a command that reads what the server wrote. */
+  public TestDatabase database() {
+    return db;
   }
 
   public HttpCalls http() {
