@@ -1,5 +1,6 @@
 package dev.beacon.report;
 
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.beacon.attribution.RuleBasedAttribution;
@@ -9,8 +10,11 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One organisation's report of one UTC day: per campaign its KPIs (from the campaign entities),
@@ -24,7 +28,7 @@ public record DailyReport(
 
   public DailyReport {
     campaigns = List.copyOf(campaigns);
-    attribution = Map.copyOf(attribution);
+    attribution = inModelOrder(attribution);
     alerts = List.copyOf(alerts);
   }
 
@@ -42,11 +46,20 @@ public record DailyReport(
       BigDecimal spent, BigDecimal conversionValue, BigDecimal cpc, BigDecimal cpa, Map<String, Credit> attribution,
       int alerts) {
     public CampaignRow {
-      attribution = Map.copyOf(attribution);
+      attribution = inModelOrder(attribution);
     }
   }
 
-  private static final CsvMapper CSV = new CsvMapper();
+  /** The models in {@link RuleBasedAttribution#MODELS}' order (first click, last click, …), then any other. */
+  private static Map<String, Credit> inModelOrder(Map<String, Credit> credits) {
+    var ordered = new LinkedHashMap<String, Credit>();
+    for (var model : RuleBasedAttribution.MODELS) if (credits.containsKey(model)) ordered.put(model, credits.get(model));
+    new TreeMap<>(credits).forEach(ordered::putIfAbsent);
+    return Collections.unmodifiableMap(ordered);
+  }
+
+  /** Quotes a value only when it must (a comma, a quote, a line break), not every long one. */
+  private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
   /** The CSV columns, in order. */
   static List<String> columns() {
