@@ -7,14 +7,16 @@ import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.security.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
- * A Beacon that requires keys, on its own in-JVM broker and H2 database in a fresh folder, for the
+ * A Beacon that requires keys, on its own in-JVM broker and database (H2 unless told) in a fresh folder, for the
  * API tests of one class: its admin key, {@link HttpCalls} to it, and keys made with the admin
  * key. Rate limits are set high enough that no test meets them. Start it in {@code @BeforeAll},
  * close it in {@code @AfterAll}.
@@ -36,11 +38,16 @@ public final class KeyedServer implements AutoCloseable {
 
   /** {@code name} names the folder and the topic; {@code extra} is more configuration (HOCON). */
   public static KeyedServer start(String name, String extra) throws IOException {
+    return start(name, extra, TestDatabase::h2);
+  }
+
+  /** The same on the database {@code database} makes for the server's folder (dropped, if it drops, at close). */
+  public static KeyedServer start(String name, String extra, Function<Path, TestDatabase> database) throws IOException {
     var adminKey = "admin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     var dir = Files.createTempDirectory("beacon-" + name);
     var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
     try {
-      var db = TestDatabase.h2(dir);
+      var db = database.apply(dir);
       var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), db,
           name + "-" + UUID.randomUUID(), """
               beacon.security.admin-key = "%s"
@@ -86,6 +93,7 @@ public final class KeyedServer implements AutoCloseable {
       server.stop().toCompletableFuture().get();
     } finally {
       kafka.close();
+      db.close();
     }
   }
 }

@@ -11,7 +11,9 @@ import dev.beacon.security.Scope;
 import dev.beacon.testing.CommandRun;
 import dev.beacon.testing.KeyedServer;
 import dev.beacon.testing.SseReader;
+import dev.beacon.testing.TestDatabase;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,26 +26,31 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Anomaly alerts and daily reports on a running server with keys required (in-JVM broker, H2):
+ * Anomaly alerts and daily reports on a running server with keys required (in-JVM broker, H2 or PostgreSQL):
  * seven steady hours then an hour whose clicks collapse, sent with their real times; the first
  * batch after it raises the campaign's alerts, which the alert routes list (read-scoped to the
  * organisation) and an SSE client receives; the daily report's route and the {@code report}
- * command, run on the server's database, give the same figures, and the CSV parses.
+ * command, run on the server's database while it runs, give the same figures, and the CSV parses.
  */
-class AlertsAndReportsTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AlertsAndReportsContract {
   private static final String ORG = "acme";
-  private static KeyedServer server;
-  private static String read;
-  private static String ingest;
-  private static String admin;
+  private KeyedServer server;
+  private String read;
+  private String ingest;
+  private String admin;
   /** The hour whose clicks collapse: the one before the test started. */
-  private static Instant collapsed;
+  private Instant collapsed;
+
+  /** The server's database, made for its folder. */
+  abstract TestDatabase database(Path dir);
 
   @BeforeAll
-  static void start() throws Exception {
-    server = KeyedServer.start("alerts", "beacon.ingest.batch-window = 2s\n");
+  void start() throws Exception {
+    server = KeyedServer.start("alerts", "beacon.ingest.batch-window = 2s\n", this::database);
     read = server.key(ORG, Set.of(Scope.READ));
     ingest = server.key(ORG, Set.of(Scope.INGEST));
     admin = server.key(ORG, Set.of(Scope.ADMIN));
@@ -67,7 +74,7 @@ class AlertsAndReportsTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     if (server != null) server.close();
   }
 
@@ -77,13 +84,13 @@ class AlertsAndReportsTest {
         + (user == null ? "" : ", \"metadata\": {\"userId\": \"" + user + "\"}") + "}";
   }
 
-  private static void send(List<String> events) {
+  private void send(List<String> events) {
     var answer = server.http().send("POST", "/api/analytics/real-time", ingest, "{\"events\": [" + String.join(",", events) + "]}");
     assertThat(answer.status()).as(answer.text()).isEqualTo(202);
   }
 
   /** Raises the collapsed hour's alerts, once: the first batch after it judges it. */
-  private static synchronized void closeTheHour() {
+  private synchronized void closeTheHour() {
     var alerts = server.http().send("GET", "/api/campaigns/c1/alerts?organizationId=acme", read, null);
     if (!alerts.body().get("alerts").isEmpty()) return;
     send(List.of(event("impression", Instant.now(), null, null)));
@@ -126,6 +133,9 @@ class AlertsAndReportsTest {
     assertThat(server.http().send("GET", "/api/campaigns/c1/alerts?organizationId=acme", other, null).status()).isEqualTo(403);
     assertThat(server.http().send("GET", "/api/reports/daily?organizationId=acme", other, null).status()).isEqualTo(403);
     assertThat(server.http().send("GET", "/api/alerts?organizationId=acme", null, null).status()).isEqualTo(401);
+    var bad = server.http().send("GET", "/api/reports/daily?organizationId=acme&date=yesterday&format=xml", read, null);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.text()).contains("date: ").contains("format: must be json or csv");
   }
 
   @Test
@@ -169,12 +179,14 @@ class AlertsAndReportsTest {
     assertThat(csv.status()).isEqualTo(200);
 
     var db = server.database();
+    // the credentials come from the environment, as the server's; the test's go in the URL, which the drivers read too
+    var url = db.isPostgres() ? db.url + "?user=" + db.user + "&password=" + db.password : db.url;
     var command = CommandRun.of(ReportCommand::run, "--organization", "acme", "--date", date.toString(), "--format", "json",
-        "--db-url", db.url);
+        "--db-url", url);
     assertThat(command.status()).as(command.err()).isZero();
     assertThat(Json.MAPPER.readTree(command.out())).isEqualTo(report);
     var file = Files.createTempFile("report", ".csv");
-    var toFile = CommandRun.of(ReportCommand::run, "--organization", "acme", "--date", date.toString(), "--db-url", db.url,
+    var toFile = CommandRun.of(ReportCommand::run, "--organization", "acme", "--date", date.toString(), "--db-url", url,
         "--output", file.toString());
     assertThat(toFile.status()).as(toFile.err()).isZero();
     assertThat(Files.readString(file)).isEqualTo(csv.text());
