@@ -1,5 +1,6 @@
 package dev.beacon.campaign;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
 import dev.beacon.common.LiveBus;
@@ -59,12 +60,20 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
    * Apply a micro-batch's events for this campaign, in offset order per partition.
    * {@code notCounted} holds the indexes of events whose journey did not count them (a retry of an
    * event applied from another delivery, or an event it could not apply): they move the offsets
-   * on, so a redelivery is still recognised, but count nothing.
+   * on, so a redelivery is still recognised, but count nothing. {@code flags} holds the
+   * invalid-traffic flags the journeys gave, by index; the campaign flags the events without a
+   * user itself ({@link CampaignSettings#traffic()}). A flagged event counts raw, not valid.
    */
-  public record Apply(List<Delivered> events, Set<Integer> notCounted, ActorRef<StatusReply<Applied>> replyTo)
-      implements Command {
+  public record Apply(List<Delivered> events, Set<Integer> notCounted, Map<Integer, InvalidTraffic> flags,
+      ActorRef<StatusReply<Applied>> replyTo) implements Command {
     public Apply {
       notCounted = Set.copyOf(notCounted);
+      flags = Map.copyOf(flags);
+    }
+
+    /** Deliveries no journey flagged. */
+    public Apply(List<Delivered> events, Set<Integer> notCounted, ActorRef<StatusReply<Applied>> replyTo) {
+      this(events, notCounted, Map.of(), replyTo);
     }
   }
 
@@ -169,7 +178,7 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
   }
 
   private ReplyEffect<Event, CampaignState> onApply(CampaignState state, Apply cmd) {
-    var decision = decide(state, cmd.events(), cmd.notCounted(), clock.millis());
+    var decision = decide(state, cmd.events(), cmd.notCounted(), cmd.flags(), clock.millis());
     var reply = StatusReply.success(decision.reply());
     if (decision.event() == null) return Effect().reply(cmd.replyTo(), reply);
     var judged = judge(state, decision.event().appliedAtMillis());
@@ -228,7 +237,13 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
 
   /** Judges a command's deliveries. Package-private for the tests that drive a campaign without an actor. */
   Decision decide(CampaignState state, List<Delivered> events, Set<Integer> notCounted, long now) {
-    var selection = state.select(events, notCounted, now, settings);
+    return decide(state, events, notCounted, Map.of(), now);
+  }
+
+  /** As above, {@code flags} being the invalid-traffic flags the journeys gave, by index. */
+  Decision decide(CampaignState state, List<Delivered> events, Set<Integer> notCounted, Map<Integer, InvalidTraffic> flags,
+      long now) {
+    var selection = state.select(events, notCounted, flags, now, settings);
     var applied = new Applied(selection.verdicts());
     if (selection.offsets().isEmpty()) return new Decision(applied, null);
     return new Decision(applied, new EventsApplied(selection.fresh(), selection.offsets(), now));

@@ -1,5 +1,6 @@
 package dev.beacon.campaign;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.event.BatchPart;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
@@ -19,7 +20,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * The campaigns' part of an ingest batch, after the journeys: each campaign event goes to its
  * campaign, which counts those its journey counted and, for events without a user, judges retries
- * itself; campaigns new to their organisation are registered with it beside.
+ * itself; campaigns new to their organisation are registered with it beside. A delivery its journey
+ * flagged as invalid traffic counts with that flag.
  */
 public final class CampaignBatchPart implements BatchPart {
   private static final int MAX_REGISTERED_CACHE = 100_000;
@@ -68,10 +70,20 @@ public final class CampaignBatchPart implements BatchPart {
 
   @Override
   public CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before,
-      Duration timeout) {
+      List<InvalidTraffic> flags, Duration timeout) {
     return sharding.entityRefFor(Campaign.ENTITY_TYPE_KEY, entityId)
-        .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(share, notCounted(before), replyTo), timeout)
+        .<Campaign.Applied>askWithStatus(replyTo -> new Campaign.Apply(share, notCounted(before), flagged(flags), replyTo),
+            timeout)
         .thenApply(applied -> new Judgement(applied.verdicts(), Map.of()));
+  }
+
+  /** The flags the parts before gave, by index within the share. */
+  public static Map<Integer, InvalidTraffic> flagged(List<InvalidTraffic> flags) {
+    var flagged = new HashMap<Integer, InvalidTraffic>();
+    for (int k = 0; k < flags.size(); k++) {
+      if (flags.get(k) != null) flagged.put(k, flags.get(k));
+    }
+    return flagged;
   }
 
   @Override

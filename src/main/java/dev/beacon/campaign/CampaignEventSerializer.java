@@ -1,5 +1,6 @@
 package dev.beacon.campaign;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.common.CompactInput;
 import dev.beacon.common.CompactOutput;
 import dev.beacon.common.CompactSerializer;
@@ -10,11 +11,13 @@ import java.util.LinkedHashMap;
 
 /**
  * The journal form of {@link Campaign.Event}s: one per campaign per micro-batch, so the most
- * written event of all. Bound in application.conf; manifests {@value #EVENTS_APPLIED},
- * {@value #BUDGET_SET}, {@value #HOUR_JUDGED}.
+ * written event of all. Bound in application.conf; manifest {@value #EVENTS_APPLIED}, which adds
+ * each counted event's invalid-traffic flag to {@value #EVENTS_APPLIED_1} (still read: its events
+ * valid); {@value #BUDGET_SET} and {@value #HOUR_JUDGED}, the daily budget and the anomaly alerts.
  */
 public final class CampaignEventSerializer extends CompactSerializer {
-  static final String EVENTS_APPLIED = "EventsApplied.1";
+  static final String EVENTS_APPLIED_1 = "EventsApplied.1";
+  static final String EVENTS_APPLIED = "EventsApplied.2";
   static final String BUDGET_SET = "BudgetSet.1";
   static final String HOUR_JUDGED = "HourJudged.1";
 
@@ -60,12 +63,17 @@ public final class CampaignEventSerializer extends CompactSerializer {
       o.string(counted.sessionId());
       o.integer(counted.digest());
       o.bool(counted.hasUser());
+      o.string(counted.invalidTraffic() == null ? null : counted.invalidTraffic().name());
     });
     out.list(e.offsets().entrySet(), (o, offset) -> {
       o.string(offset.getKey());
       o.integer(offset.getValue());
     });
     out.integer(e.appliedAtMillis());
+  }
+
+  private static InvalidTraffic flag(String name) {
+    return name == null ? null : InvalidTraffic.valueOf(name);
   }
 
   @Override
@@ -76,9 +84,10 @@ public final class CampaignEventSerializer extends CompactSerializer {
       return new Campaign.HourJudged(hour, in.list(i -> new Alert(i.string(), Instant.ofEpochMilli(i.integer()),
           i.decimal(), i.decimal(), i.decimal(), i.string())));
     }
-    if (!EVENTS_APPLIED.equals(manifest)) throw unknownManifest(manifest);
+    var flagged = EVENTS_APPLIED.equals(manifest);
+    if (!flagged && !EVENTS_APPLIED_1.equals(manifest)) throw unknownManifest(manifest);
     var counted = in.list(i -> new CampaignState.Counted(EventType.valueOf(i.string()), i.integer(), i.integer(),
-        i.integer(), i.string(), i.integer(), i.bool()));
+        i.integer(), i.string(), i.integer(), i.bool(), flagged ? flag(i.string()) : null));
     var size = in.count();
     var offsets = new LinkedHashMap<String, Long>();
     for (var i = 0; i < size; i++) offsets.put(in.string(), in.integer());

@@ -9,7 +9,10 @@ import java.time.LocalDate;
 
 /**
  * A campaign's metrics over one range, with the derived KPIs of the old real-time API. Rates are
- * percentages; a rate or average whose denominator is 0 is null. Money is exact decimal.
+ * percentages; a rate or average whose denominator is 0 is null. Money is exact decimal. Counts
+ * and KPIs are raw (invalid traffic included, as it was served and billed); the {@code valid*}
+ * counts leave flagged events out, {@code invalidEvents} counts them and {@code invalidTrafficRate}
+ * is their share of all events.
  */
 public record CampaignMetrics(
     String campaignId,
@@ -34,7 +37,12 @@ public record CampaignMetrics(
     Double bounceRate,
     long adPlaybacks,
     Double completionRate,
-    Double skipRate)
+    Double skipRate,
+    long validImpressions,
+    long validClicks,
+    long validConversions,
+    long invalidEvents,
+    Double invalidTrafficRate)
     implements CborSerializable {
 
   static CampaignMetrics of(String organizationId, String campaignId, Instant at, Counters c) {
@@ -60,7 +68,12 @@ public record CampaignMetrics(
         percent(c.singleEventSessions, c.sessions),
         views,
         percent(completions, views),
-        percent(skips, views));
+        percent(skips, views),
+        c.valid(EventType.IMPRESSION),
+        c.valid(EventType.CLICK),
+        c.valid(EventType.CONVERSION),
+        c.invalidEvents(),
+        percent(c.invalidEvents(), c.events()));
   }
 
   /** One UTC day of a campaign, as the daily endpoint lists it. */

@@ -1,9 +1,14 @@
 package dev.beacon.campaign;
 
 import com.typesafe.config.Config;
+import dev.beacon.behaviour.TrafficRules;
 import java.time.Duration;
 
-/** {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation, anomaly alerts. */
+/**
+ * {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation, anomaly
+ * alerts; and the invalid-traffic rules that need only the event
+ * ({@code beacon.behaviour.invalid-traffic}), which the campaign applies to the events no journey flagged.
+ */
 public record CampaignSettings(
     Duration minuteWindow,
     Duration dayRetention,
@@ -12,6 +17,7 @@ public record CampaignSettings(
     Duration sessionTimeout,
     int maxOpenSessions,
     int snapshotEvery,
+    TrafficRules traffic,
     AnomalySettings anomalies) {
 
   public CampaignSettings {
@@ -29,6 +35,7 @@ public record CampaignSettings(
         c.getDuration("session-timeout"),
         c.getInt("max-open-sessions"),
         c.getInt("snapshot-every"),
+        TrafficRules.from(c.getConfig("invalid-traffic")),
         AnomalySettings.from(c.getConfig("anomalies")));
   }
 }

@@ -1,6 +1,7 @@
 package dev.beacon.campaign;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventIds;
@@ -51,10 +52,28 @@ final class CampaignState implements CborSerializable {
   /** An open session: its first event's minute and day, how many events it had, when last seen. */
   record OpenSession(long firstMinute, long firstDay, long events, long lastSeenMillis) implements CborSerializable {}
 
-  /** One event as the campaign counts it: what the journal keeps, far smaller than the event. */
+  /**
+   * One event as the campaign counts it: what the journal keeps, far smaller than the event; with
+   * the invalid-traffic flag it was counted with (null: valid). {@code sessionId} is the session's
+   * key ({@link #sessionKey}), not the id: a GA4 session id begins with the user's id, and a
+   * campaign's rows outlive any one user's erasure.
+   */
   public record Counted(
       EventType type, long timestampMillis, long valueMicros, long durationMillis,
-      String sessionId, long digest, boolean hasUser) implements CborSerializable {}
+      String sessionId, long digest, boolean hasUser, InvalidTraffic invalidTraffic) implements CborSerializable {
+    public Counted(EventType type, long timestampMillis, long valueMicros, long durationMillis,
+        String sessionId, long digest, boolean hasUser) {
+      this(type, timestampMillis, valueMicros, durationMillis, sessionId, digest, hasUser, null);
+    }
+  }
+
+  /**
+   * What the campaign keeps of a session id to count sessions and bounces: the hex of its 64-bit
+   * digest, which names no one. (Rows written before it keep the id itself until retention removes them.)
+   */
+  static String sessionKey(String sessionId) {
+    return sessionId == null ? null : "s" + Long.toHexString(EventIds.digest(sessionId));
+  }
 
   /** What {@link #select} made of a command: the new events and new offsets, and a verdict per delivery. */
   record Selection(List<Counted> fresh, Map<String, Long> offsets, List<Verdict> verdicts) {
@@ -76,9 +95,11 @@ final class CampaignState implements CborSerializable {
    * partition was judged before (redelivery). Any other moves the offset on; it counts unless its
    * journey did not count it ({@code notCounted}: indexes of deliveries that the journey judged a
    * retry or could not apply), or it has no user and its id was applied within the recent-id
-   * window or earlier in this command (a retry).
+   * window or earlier in this command (a retry). A counted event keeps the flag its journey gave
+   * it ({@code flags}, by index) or, without a user, the one the campaign's rules give it.
    */
-  Selection select(List<Delivered> delivered, Set<Integer> notCounted, long nowMillis, CampaignSettings settings) {
+  Selection select(List<Delivered> delivered, Set<Integer> notCounted, Map<Integer, InvalidTraffic> flags,
+      long nowMillis, CampaignSettings settings) {
     var fresh = new ArrayList<Counted>(delivered.size());
     var verdicts = new ArrayList<Verdict>(delivered.size());
     var newOffsets = new HashMap<String, Long>();
@@ -107,8 +128,9 @@ final class CampaignState implements CborSerializable {
         }
       }
       verdicts.add(Verdict.APPLIED);
+      var flag = event.hasUser() ? flags.get(i) : settings.traffic().judge(event);
       fresh.add(new Counted(event.type(), event.timestamp().toEpochMilli(), event.valueMicros(),
-          event.durationMillis(), event.sessionId(), digest, event.hasUser()));
+          event.durationMillis(), sessionKey(event.sessionId()), digest, event.hasUser(), flag));
     }
     return new Selection(fresh, newOffsets, verdicts);
   }
@@ -136,9 +158,10 @@ final class CampaignState implements CborSerializable {
       var day = Math.floorDiv(c.timestampMillis(), DAY);
       var minuteBucket = minute >= minuteFrom ? minutes.computeIfAbsent(minute, m -> new Counters()) : null;
       var dayBucket = day >= dayFrom ? days.computeIfAbsent(day, d -> new Counters()) : null;
-      total.add(c.type(), c.valueMicros(), c.durationMillis());
-      if (minuteBucket != null) minuteBucket.add(c.type(), c.valueMicros(), c.durationMillis());
-      if (dayBucket != null) dayBucket.add(c.type(), c.valueMicros(), c.durationMillis());
+      var invalid = c.invalidTraffic() != null;
+      total.add(c.type(), c.valueMicros(), c.durationMillis(), invalid);
+      if (minuteBucket != null) minuteBucket.add(c.type(), c.valueMicros(), c.durationMillis(), invalid);
+      if (dayBucket != null) dayBucket.add(c.type(), c.valueMicros(), c.durationMillis(), invalid);
       if (c.sessionId() != null) countSession(c, minute, day, minuteBucket, dayBucket);
       latestEventMillis = Math.max(latestEventMillis, c.timestampMillis());
       if (!c.hasUser()) {

@@ -69,6 +69,16 @@ public final class Sql {
     return result;
   }
 
+  /** Every row of the query, mapped in order, in the caller's connection. */
+  public static <T> List<T> list(Connection connection, String sql, RowMapper<T> mapper, Object... parameters)
+      throws SQLException {
+    return query(connection, sql, parameters, rs -> {
+      var result = new ArrayList<T>();
+      while (rs.next()) result.add(mapper.map(rs));
+      return result;
+    });
+  }
+
   /** The first row of the query, mapped (no further row is read), or empty when there is none. */
   public static <T> Optional<T> first(Connection connection, String sql, RowMapper<T> mapper, Object... parameters)
       throws SQLException {

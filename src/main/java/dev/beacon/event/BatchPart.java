@@ -1,5 +1,6 @@
 package dev.beacon.event;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,11 @@ public interface BatchPart {
 
   /**
    * Sends one entity its share; completes once the entity has persisted it. {@code before} holds,
-   * per delivery of the share, the verdict of the parts before this one (null where none judged it).
+   * per delivery of the share, the verdict of the parts before this one (null where none judged it),
+   * and {@code flags} the invalid-traffic flag they gave it (null where none did).
    */
-  CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before, Duration timeout);
+  CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before,
+      List<InvalidTraffic> flags, Duration timeout);
 
   /** What the batch also waits for, beside the shares (the campaign part registers campaigns new to their organisation). */
   default CompletionStage<?> alongside(List<Delivered> batch, Map<String, List<Integer>> shares, Duration timeout) {
@@ -52,13 +55,20 @@ public interface BatchPart {
 
   /**
    * An entity's verdict per delivery, in the share's order, the reasons of the failed ones by
-   * that index, and counts of what else it noticed, by name (say, events too late for journeys).
+   * that index, counts of what else it noticed, by name (say, events too late for journeys), and
+   * the invalid-traffic flags it gave, by index (the parts after it count those deliveries as invalid).
    */
-  record Judgement(List<Verdict> verdicts, Map<Integer, String> failures, Map<String, Long> tallies) {
+  record Judgement(List<Verdict> verdicts, Map<Integer, String> failures, Map<String, Long> tallies,
+      Map<Integer, InvalidTraffic> flags) {
     public Judgement {
       verdicts = List.copyOf(verdicts);
       failures = Map.copyOf(failures);
       tallies = Map.copyOf(tallies);
+      flags = Map.copyOf(flags);
+    }
+
+    public Judgement(List<Verdict> verdicts, Map<Integer, String> failures, Map<String, Long> tallies) {
+      this(verdicts, failures, tallies, Map.of());
     }
 
     public Judgement(List<Verdict> verdicts, Map<Integer, String> failures) {

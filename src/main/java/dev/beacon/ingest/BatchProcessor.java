@@ -89,7 +89,7 @@ final class BatchProcessor {
     shares.forEach((entityId, share) -> {
       var events = BatchVerdicts.deliveries(delivered, share);
       replies.add(chain.next(part.entityType() + "|" + entityId, before,
-          judged -> part.apply(entityId, events, judged.of(share), timeout)));
+          judged -> part.apply(entityId, events, judged.of(share), judged.flagsOf(share), timeout)));
     });
     var all = new ArrayList<CompletableFuture<?>>(replies);
     all.add(part.alongside(delivered, shares, timeout).toCompletableFuture());

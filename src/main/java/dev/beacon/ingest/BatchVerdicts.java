@@ -1,5 +1,6 @@
 package dev.beacon.ingest;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.event.BatchPart;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
@@ -11,22 +12,25 @@ import java.util.Map;
 
 /**
  * What the parts of a micro-batch made of its deliveries so far: a verdict per delivery (null
- * where no entity judged it yet) and the reasons of those that failed. Pure and immutable, so that
+ * where no entity judged it yet), the reasons of those that failed, and the invalid-traffic flags
+ * the parts gave (a later part counts a delivery with the flag an earlier one gave it). Pure and immutable, so that
  * the ingest stream and the property tests fold verdicts the same way. Deliveries are named by
  * their index in the batch; a share is a list of such indexes, in batch order.
  */
 final class BatchVerdicts {
   private final Verdict[] verdicts;
   private final Map<Integer, String> failures;
+  private final InvalidTraffic[] flags;
 
-  private BatchVerdicts(Verdict[] verdicts, Map<Integer, String> failures) {
+  private BatchVerdicts(Verdict[] verdicts, Map<Integer, String> failures, InvalidTraffic[] flags) {
     this.verdicts = verdicts;
     this.failures = failures;
+    this.flags = flags;
   }
 
   /** Nothing judged yet. */
   static BatchVerdicts none(int deliveries) {
-    return new BatchVerdicts(new Verdict[deliveries], Map.of());
+    return new BatchVerdicts(new Verdict[deliveries], Map.of(), new InvalidTraffic[deliveries]);
   }
 
   /** The deliveries of a share, in its order. */
@@ -43,10 +47,18 @@ final class BatchVerdicts {
     return out;
   }
 
+  /** The invalid-traffic flags so far of a share's deliveries, in its order (null where none). */
+  List<InvalidTraffic> flagsOf(List<Integer> share) {
+    var out = new ArrayList<InvalidTraffic>(share.size());
+    for (var i : share) out.add(flags[i]);
+    return out;
+  }
+
   /** These verdicts with one part's judgements folded in, {@code judgements.get(s)} being about {@code shares.get(s)}. */
   BatchVerdicts with(List<List<Integer>> shares, List<BatchPart.Judgement> judgements) {
     var next = Arrays.copyOf(verdicts, verdicts.length);
     var nextFailures = new HashMap<>(failures);
+    var nextFlags = Arrays.copyOf(flags, flags.length);
     for (int s = 0; s < shares.size(); s++) {
       var share = shares.get(s);
       var judgement = judgements.get(s);
@@ -59,8 +71,9 @@ final class BatchVerdicts {
         next[i] = judgement.verdicts().get(k).after(next[i]);
       }
       judgement.failures().forEach((k, reason) -> nextFailures.put(share.get(k), reason));
+      judgement.flags().forEach((k, flag) -> nextFlags[share.get(k)] = flag);
     }
-    return new BatchVerdicts(next, nextFailures);
+    return new BatchVerdicts(next, nextFailures, nextFlags);
   }
 
   /**
@@ -69,6 +82,11 @@ final class BatchVerdicts {
    */
   Verdict verdict(int i) {
     return verdicts[i] == null ? Verdict.APPLIED : verdicts[i];
+  }
+
+  /** The invalid-traffic flag of delivery {@code i}, null when valid. */
+  InvalidTraffic flag(int i) {
+    return flags[i];
   }
 
   /** Why delivery {@code i} failed. */

@@ -1,5 +1,6 @@
 package dev.beacon.journey;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.event.BatchPart;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
@@ -89,11 +90,11 @@ public final class JourneyBatchPart implements BatchPart {
 
   @Override
   public CompletionStage<Judgement> apply(String entityId, List<Delivered> share, List<Verdict> before,
-      Duration timeout) {
+      List<InvalidTraffic> flags, Duration timeout) {
     return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
         .<JourneyBucket.Admitted>askWithStatus(replyTo -> new JourneyBucket.Admit(share, replyTo), timeout)
         .thenApply(admitted -> new Judgement(admitted.verdicts(), admitted.failures(),
             Map.of(TOO_LATE, (long) admitted.tooLate(), OUT_OF_ORDER, (long) admitted.outOfOrder(),
-                RESTATED, (long) admitted.restated())));
+                RESTATED, (long) admitted.restated()), admitted.flags()));
   }
 }

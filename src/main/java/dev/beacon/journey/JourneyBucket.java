@@ -4,12 +4,17 @@ import dev.beacon.attribution.ChannelGrouping;
 import dev.beacon.attribution.PathChange;
 import dev.beacon.attribution.Touchpoint;
 import dev.beacon.attribution.Touchpoints;
+import dev.beacon.behaviour.InvalidTraffic;
+import dev.beacon.behaviour.PurchaseHistory;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.common.Entities;
 import dev.beacon.common.LiveBus;
 import dev.beacon.common.MutableStateEntity;
+import dev.beacon.event.Consent;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
+import dev.beacon.privacy.Forgotten;
+import dev.beacon.privacy.UserKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -31,7 +36,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +89,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   // Commands and replies
 
-  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, GetProfile, Passivate {}
+  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, GetProfile, Forget, Passivate {}
 
   /** Admit a micro-batch's events of this bucket's users, in the batch's order. */
   public record Admit(List<Delivered> events, ActorRef<StatusReply<Admitted>> replyTo) implements Command {}
@@ -89,13 +97,15 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   /**
    * A verdict per delivery, in the order of {@link Admit#events()}: applied, a redelivery of the
    * position its event was applied at, a retry of an event applied from another delivery, or
-   * failed (with its reason, by index), which the ingest dead-letters.
+   * failed (with its reason, by index), which the ingest dead-letters; and the invalid-traffic flag,
+   * by index, of the applied and redelivered ones that have one.
    */
-  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures, int tooLate, int outOfOrder, int restated)
-      implements CborSerializable {
+  public record Admitted(List<Verdict> verdicts, Map<Integer, String> failures, int tooLate, int outOfOrder, int restated,
+      Map<Integer, InvalidTraffic> flags) implements CborSerializable {
     public Admitted {
       verdicts = List.copyOf(verdicts);
       failures = Map.copyOf(failures);
+      flags = Map.copyOf(flags);
     }
   }
 
@@ -111,17 +121,46 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
   /**
    * A user's stored sessions (oldest first), their touchpoints as the models see them (one per
    * session, repeats of a channel on one UTC day collapsed), the user's latest conversions and
-   * their all-time profile.
+   * their all-time profile; their engagement score (0 to 100) at the time asked and the segment
+   * their purchases put them in ({@code beacon.behaviour}).
    */
   public record UserJourneyView(String userId, List<Session> sessions, List<Touchpoint> touchpoints,
-      List<Conversion> conversions, JourneyProfile profile) implements CborSerializable {}
+      List<Conversion> conversions, JourneyProfile profile, double engagementScore, String segment)
+      implements CborSerializable {
+
+    /** The view of {@code journey} at {@code nowMillis}. */
+    static UserJourneyView of(String userId, UserJourney journey, JourneyProfile profile, JourneySettings settings,
+        long nowMillis) {
+      var behaviour = settings.behaviour();
+      var history = new PurchaseHistory(profile.purchases(), profile.totalSpent(), profile.firstPurchaseMillis(),
+          profile.lastPurchaseMillis());
+      return new UserJourneyView(userId, journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
+          journey.conversions(), profile, journey.totals().engagement().at(nowMillis, behaviour.engagement()),
+          behaviour.segments().segmentOf(history, nowMillis));
+    }
+  }
+
+  /**
+   * Forget a user (an erasure request made at {@code requestedAtMillis}): the journey, the consent,
+   * and, for the dedup window, the user's events that were still on their way (event time up to
+   * the request) build no journey again. Answered once a snapshot without the user is saved: every
+   * journal row and snapshot of this bucket below its sequence number may then be deleted.
+   */
+  public record Forget(String userId, long requestedAtMillis, ActorRef<StatusReply<Forgotten>> replyTo) implements Command {}
 
   record Passivate() implements Command {}
 
   // Events
 
   /** Journaled by {@link JourneyEventSerializer}, bound in application.conf. */
-  public sealed interface Event permits IdsRecorded, JourneysUpdated {}
+  public sealed interface Event permits IdsRecorded, JourneysUpdated, UserForgotten {}
+
+  /**
+   * A user forgotten: {@code userKey} ({@link UserKeys}) stands for them, never the id, since this
+   * row stays when the rows below it are deleted; events of theirs up to {@code requestedAtMillis}
+   * (event time) build no journey again.
+   */
+  public record UserForgotten(String userKey, long requestedAtMillis, long appliedAtMillis) implements Event {}
 
   /** Ids only: what is persisted when journey tracking is off (beacon.journey.tracking). */
   public record IdsRecorded(List<JourneyState.Seen> seen, long appliedAtMillis) implements Event {}
@@ -132,14 +171,17 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    * they produced, for the read side, grouped the same way. Where late events changed what a
    * journey had produced, the batch restates it: the withdrawn sessions, engagements and
    * conversions (their old credits) come off the read side, their new versions are among the
-   * facts added, and the path changes include the opposite of the withdrawn ones.
+   * facts added, and the path changes include the opposite of the withdrawn ones. {@code consents}:
+   * what the batch's events said of their users' consent, merged over what each had said before
+   * (an event of a user without analytics consent is admitted, counted by its campaign, and is no hit).
    */
   public record JourneysUpdated(String organizationId, List<JourneyState.Seen> seen, long appliedAtMillis,
       List<Hit> hits, List<SessionStarted> sessionsStarted, List<SessionEngaged> sessionsEngaged,
       List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed,
       List<SessionStarted> sessionsWithdrawn, List<SessionEngaged> engagementsWithdrawn,
-      List<Conversion> conversionsWithdrawn) implements Event {
+      List<Conversion> conversionsWithdrawn, List<JourneyState.ConsentKept> consents) implements Event {
     public JourneysUpdated {
+      consents = consents == null ? List.of() : List.copyOf(consents);
       seen = List.copyOf(seen);
       hits = List.copyOf(hits);
       sessionsStarted = List.copyOf(sessionsStarted);
@@ -157,7 +199,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
         List<Hit> hits, List<SessionStarted> sessionsStarted, List<SessionEngaged> sessionsEngaged,
         List<Conversion> conversions, List<PathChange> pathChanges, List<FeedItem> feed) {
       this(organizationId, seen, appliedAtMillis, hits, sessionsStarted, sessionsEngaged, conversions, pathChanges, feed,
-          List.of(), List.of(), List.of());
+          List.of(), List.of(), List.of(), List.of());
     }
   }
 
@@ -213,8 +255,53 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
         .onCommand(Admit.class, this::onAdmit)
         .onCommand(GetUserJourney.class, this::onGetUserJourney)
         .onCommand(GetProfile.class, this::onGetProfile)
+        .onCommand(Forget.class, this::onForget)
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();
+  }
+
+  /** Forget requests waiting for the snapshot after their event: that event's sequence number, and who asked. */
+  private record Forgetting(long sequenceNr, ActorRef<StatusReply<Forgotten>> replyTo) {}
+
+  private final List<Forgetting> forgetting = new ArrayList<>();
+  /**
+   * Who asked for the {@link UserForgotten} being persisted: {@link #shouldSnapshot} gives it its
+   * sequence number. (Not a side effect after the persist: the snapshot can be saved before that runs.)
+   */
+  private ActorRef<StatusReply<Forgotten>> forgetAsked;
+
+  private ReplyEffect<Event, JourneyState> onForget(JourneyState state, Forget cmd) {
+    forgetAsked = cmd.replyTo();
+    return Effect().persist(new UserForgotten(UserKeys.key(organizationId, cmd.userId()), cmd.requestedAtMillis(), clock.millis()))
+        .thenNoReply();
+  }
+
+  @Override
+  public boolean shouldSnapshot(JourneyState state, Event event, long sequenceNr) {
+    if (!(event instanceof UserForgotten)) return false;
+    if (forgetAsked != null) forgetting.add(new Forgetting(sequenceNr, forgetAsked));
+    forgetAsked = null;
+    return true;
+  }
+
+  @Override
+  public SignalHandler<JourneyState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(SnapshotCompleted.class, (state, done) -> answerForgetting(done.metadata().sequenceNr(), null))
+        .onSignal(SnapshotFailed.class, (state, failed) -> answerForgetting(failed.metadata().sequenceNr(), failed.getFailure()))
+        .build();
+  }
+
+  /** Answers the forget requests whose event the snapshot at {@code sequenceNr} includes. */
+  private void answerForgetting(long sequenceNr, Throwable failure) {
+    var it = forgetting.iterator();
+    while (it.hasNext()) {
+      var waiting = it.next();
+      if (waiting.sequenceNr() > sequenceNr) continue;
+      it.remove();
+      waiting.replyTo().tell(failure == null ? StatusReply.success(new Forgotten(persistenceId().id(), sequenceNr))
+          : StatusReply.error("the snapshot after forgetting failed: " + failure.getMessage()));
+    }
   }
 
   private ReplyEffect<Event, JourneyState> onAdmit(JourneyState state, Admit cmd) {
@@ -240,45 +327,61 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    */
   Decision decide(JourneyState state, List<Delivered> events, long now) {
     var admission = state.admit(events, now, settings);
-    if (admission.toRecord().isEmpty()) return new Decision(admitted(admission, Map.of(), null), null);
+    if (admission.toRecord().isEmpty()) return new Decision(admitted(state, admission, Map.of(), null), null);
     if (!settings.tracking()) {
-      return new Decision(admitted(admission, Map.of(), null), new IdsRecorded(admission.toRecord(), now));
+      return new Decision(admitted(state, admission, Map.of(), null), new IdsRecorded(admission.toRecord(), now));
     }
     var prepared = prepare(state, admission, now);
     var facts = prepared.update().facts();
-    var reply = admitted(prepared.admission(), prepared.failures(), facts);
+    var reply = admitted(state, prepared.admission(), prepared.failures(), facts);
     if (prepared.admission().toRecord().isEmpty()) return new Decision(reply, null);
     var event = new JourneysUpdated(organizationId, prepared.admission().toRecord(), now, prepared.hits(),
         facts.sessionsStarted, facts.sessionsEngaged, facts.conversions, facts.pathChanges, facts.feed,
-        facts.sessionsWithdrawn, facts.engagementsWithdrawn, facts.conversionsWithdrawn);
+        facts.sessionsWithdrawn, facts.engagementsWithdrawn, facts.conversionsWithdrawn, prepared.consents());
     planned = new Planned(event, prepared.update());
     return new Decision(reply, event);
   }
 
   /** The admitted events as hits and the update they plan, less the events the logic could not handle. */
   private record Prepared(JourneyState.Admission admission, List<Hit> hits, JourneyState.Update update,
-      Map<Integer, String> failures) {}
+      Map<Integer, String> failures, List<JourneyState.ConsentKept> consents) {}
 
   /**
    * An event the logic cannot handle fails alone (the ingest dead-letters it), not the batch: a
    * failed batch would come back after the restart and fail again, for ever.
    */
-  private Prepared prepare(JourneyState state, JourneyState.Admission admission, long now) {
+  private Prepared prepare(JourneyState state, JourneyState.Admission given, long now) {
     var errors = new HashMap<Integer, String>();
-    var hits = new ArrayList<Hit>(admission.admitted().size());
-    var hitOf = new ArrayList<Integer>(admission.admitted().size());
-    for (int k = 0; k < admission.admitted().size(); k++) {
+    var made = new ArrayList<Hit>(given.admitted().size());
+    var hitOf = new ArrayList<Integer>(given.admitted().size());
+    var said = new LinkedHashMap<String, Consent>();
+    for (int k = 0; k < given.admitted().size(); k++) {
+      var event = given.admitted().get(k).event();
+      // an event of a forgotten user that was on its way when the erasure came counts in its campaign only
+      if (state.forgets(organizationId, event.userId(), event.timestamp())) continue;
+      var consent = said.containsKey(event.userId()) ? said.get(event.userId()) : state.consentOf(event.userId());
+      if (!event.consent().isUnsaid()) {
+        consent = event.consent().over(consent);
+        said.put(event.userId(), consent);
+      }
+      // without analytics consent the event counts in its campaign only: no journey, no path, no learning
+      if (!analyticsGranted(consent)) continue;
       try {
-        hits.add(logic.hit(admission.admitted().get(k).event(), channels));
+        made.add(logic.hit(event, channels));
         hitOf.add(k);
       } catch (RuntimeException e) {
         errors.put(k, e.toString());
       }
     }
+    var flagged = TrafficFlags.flag(state, given, made, hitOf, settings.behaviour());
+    var hits = flagged.hits();
+    var admission = flagged.admission();
     var failedHits = new HashSet<Integer>();
     // planned on the unchanged state; the event handler commits this plan (replay plans the same hits again)
     var update = state.planSafely(hits, logic, now, failedHits);
-    if (errors.isEmpty() && failedHits.isEmpty()) return new Prepared(admission, hits, update, Map.of());
+    var consents = new ArrayList<JourneyState.ConsentKept>(said.size());
+    said.forEach((userId, consent) -> consents.add(new JourneyState.ConsentKept(userId, consent)));
+    if (errors.isEmpty() && failedHits.isEmpty()) return new Prepared(admission, hits, update, Map.of(), consents);
     for (var h : failedHits) errors.put(hitOf.get(h), "the journey logic threw on it");
     var kept = new ArrayList<Hit>(hits.size());
     for (int h = 0; h < hits.size(); h++) if (!failedHits.contains(h)) kept.add(hits.get(h));
@@ -291,27 +394,44 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
       if (remaining.verdicts()[i] == Verdict.FAILED) failures.put(i, reasons.get(remaining.digests()[i]));
     }
     log.warn("Journey bucket {} left out {} event(s) it could not apply: {}", persistenceId().id(), errors.size(), errors.values());
-    return new Prepared(remaining, kept, update, failures);
+    return new Prepared(remaining, kept, update, failures, consents);
   }
 
-  private static Admitted admitted(JourneyState.Admission admission, Map<Integer, String> failures,
+  private boolean analyticsGranted(Consent said) {
+    return said.analytics() != null ? said.analytics() : settings.consentByDefault().analytics();
+  }
+
+  private boolean adPersonalizationGranted(Consent said) {
+    return said.adPersonalization() != null ? said.adPersonalization() : settings.consentByDefault().adPersonalization();
+  }
+
+  /** The user's profile with their consent; a user known only by what their events said of consent has an empty one. */
+  private JourneyProfile profileOf(JourneyState state, UserJourney journey, String userId) {
+    var consent = state.consentOf(userId);
+    return (journey == null ? UserJourney.EMPTY : journey).profile()
+        .withConsent(analyticsGranted(consent), adPersonalizationGranted(consent));
+  }
+
+  private static Admitted admitted(JourneyState state, JourneyState.Admission admission, Map<Integer, String> failures,
       JourneyLogic.Facts facts) {
     return new Admitted(List.of(admission.verdicts()), failures, facts == null ? 0 : facts.tooLate,
-        facts == null ? 0 : facts.outOfOrder, facts == null ? 0 : facts.conversionsWithdrawn.size());
+        facts == null ? 0 : facts.outOfOrder, facts == null ? 0 : facts.conversionsWithdrawn.size(),
+        admission.flags(state.recentIds));
   }
 
   private ReplyEffect<Event, JourneyState> onGetUserJourney(JourneyState state, GetUserJourney cmd) {
     var journey = state.journey(cmd.userId(), settings);
     if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
-    var view = new UserJourneyView(cmd.userId(), journey.sessions(), Touchpoints.collapse(journey.touchpoints()),
-        journey.conversions(), journey.profile());
+    var view = UserJourneyView.of(cmd.userId(), journey, profileOf(state, journey, cmd.userId()), settings, clock.millis());
     return Effect().reply(cmd.replyTo(), StatusReply.success(view));
   }
 
   private ReplyEffect<Event, JourneyState> onGetProfile(JourneyState state, GetProfile cmd) {
     var journey = state.journey(cmd.userId(), settings);
-    if (journey == null) return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
-    return Effect().reply(cmd.replyTo(), StatusReply.success(journey.profile()));
+    if (journey == null && !state.consents.containsKey(cmd.userId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(UNKNOWN_USER));
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.success(profileOf(state, journey, cmd.userId())));
   }
 
   @Override
@@ -319,12 +439,14 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     return newEventHandlerBuilder().forAnyState()
         .onEvent(IdsRecorded.class, (state, e) -> writable(state).record(e.seen(), e.appliedAtMillis(), settings))
         .onEvent(JourneysUpdated.class, this::onJourneysUpdated)
+        .onEvent(UserForgotten.class, (state, e) -> writable(state).forget(organizationId, e, settings))
         .build();
   }
 
   private JourneyState onJourneysUpdated(JourneyState given, JourneysUpdated event) {
     var state = writable(given);
     state.record(event.seen(), event.appliedAtMillis(), settings);
+    state.keepConsents(event.consents(), event.appliedAtMillis(), settings);
     var plan = planned;
     planned = null;
     // Pekko applies a persisted event right after the command handler made it: commit that plan

@@ -21,7 +21,8 @@ import org.apache.pekko.projection.javadsl.Handler;
  * group of events' conversions to a consumer and stores the offset once the consumer is done. At
  * least once: after a crash a group can be handed over again, so the consumer must take a
  * conversion twice without effect (the models do: a decision learns one reward). Only events that
- * passed validation and dedup reach a journey, so only they reach the consumer. A conversion a
+ * passed validation and dedup reach a journey, so only they reach the consumer, and no conversion
+ * flagged as invalid traffic does. A conversion a
  * late event withdraws is not taken back (what a model learned stays learned); its restated
  * form comes again and finds its decision answered.
  */
@@ -71,6 +72,21 @@ public final class JourneyConversions {
     return List.copyOf(campaigns);
   }
 
+  /**
+   * Whether the conversion's own event is among {@code hits} flagged as invalid traffic: the models
+   * learn from none (with {@code beacon.behaviour.invalid-traffic.attribution = include} journeys
+   * still count it). A restatement of it in a later batch, without its hit, is not recognised.
+   */
+  static boolean flagged(Conversion conversion, List<Hit> hits) {
+    for (var hit : hits) {
+      if (hit.invalidTraffic() != null && hit.conversion() && hit.timestampMillis() == conversion.timestampMillis()
+          && hit.userId().equals(conversion.userId()) && hit.name().equals(conversion.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static final class Consumer extends Handler<List<EventEnvelope<JourneyBucket.Event>>> {
     private final Function<List<Counted>, CompletionStage<Done>> consumer;
     private final ProjectionLag lag;
@@ -86,6 +102,7 @@ public final class JourneyConversions {
       for (var envelope : envelopes) {
         if (!(envelope.event() instanceof JourneyBucket.JourneysUpdated update)) continue;
         for (var conversion : update.conversions()) {
+          if (flagged(conversion, update.hits())) continue;
           counted.add(new Counted(update.organizationId(), conversion.userId(), conversionId(conversion),
               conversion.timestampMillis(), conversion.value(), campaigns(conversion, update.hits())));
         }

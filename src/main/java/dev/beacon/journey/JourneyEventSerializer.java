@@ -2,9 +2,11 @@ package dev.beacon.journey;
 
 import dev.beacon.attribution.Credit;
 import dev.beacon.attribution.PathChange;
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.common.CompactInput;
 import dev.beacon.common.CompactOutput;
 import dev.beacon.common.CompactSerializer;
+import dev.beacon.event.Consent;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,16 +14,21 @@ import java.util.List;
 /**
  * The journal form of {@link JourneyBucket.Event}s: every admitting batch of a bucket persists one,
  * the read side reads each back, so their size and speed set much of the pipeline's cost.
- * Bound in application.conf; manifests {@value #IDS_RECORDED} and {@value #JOURNEYS_UPDATED}
- * (which adds each hit's device type to {@value #JOURNEYS_UPDATED_2}, which added the withdrawn
- * facts of restatements to {@value #JOURNEYS_UPDATED_1}; both still read, their hits without a
- * device type).
+ * Bound in application.conf; manifests {@value #IDS_RECORDED}, {@value #USER_FORGOTTEN} and
+ * {@value #JOURNEYS_UPDATED} (which adds what the batch's events said of consent to
+ * {@value #JOURNEYS_UPDATED_4}, which added the invalid-traffic flag of each hit and each id to {@value #JOURNEYS_UPDATED_3},
+ * which added each hit's device type to {@value #JOURNEYS_UPDATED_2}, which added the withdrawn
+ * facts of restatements to {@value #JOURNEYS_UPDATED_1}; all still read, their hits and ids
+ * without a flag, the first two's hits without a device type).
  */
 public final class JourneyEventSerializer extends CompactSerializer {
   static final String IDS_RECORDED = "IdsRecorded.1";
   static final String JOURNEYS_UPDATED_1 = "JourneysUpdated.1";
   static final String JOURNEYS_UPDATED_2 = "JourneysUpdated.2";
-  static final String JOURNEYS_UPDATED = "JourneysUpdated.3";
+  static final String JOURNEYS_UPDATED_3 = "JourneysUpdated.3";
+  static final String JOURNEYS_UPDATED_4 = "JourneysUpdated.4";
+  static final String JOURNEYS_UPDATED = "JourneysUpdated.5";
+  static final String USER_FORGOTTEN = "UserForgotten.1";
 
   @Override
   public int identifier() {
@@ -32,6 +39,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
   public String manifest(Object event) {
     if (event instanceof JourneyBucket.IdsRecorded) return IDS_RECORDED;
     if (event instanceof JourneyBucket.JourneysUpdated) return JOURNEYS_UPDATED;
+    if (event instanceof JourneyBucket.UserForgotten) return USER_FORGOTTEN;
     throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
   }
 
@@ -42,7 +50,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
       out.integer(e.appliedAtMillis());
     } else if (event instanceof JourneyBucket.JourneysUpdated e) {
       out.string(e.organizationId());
-      out.list(e.seen(), JourneyEventSerializer::writeSeen);
+      out.list(e.seen(), JourneyEventSerializer::writeFlaggedSeen);
       out.integer(e.appliedAtMillis());
       out.list(e.hits(), JourneyEventSerializer::writeHit);
       out.list(e.sessionsStarted(), JourneyEventSerializer::writeSessionStarted);
@@ -53,6 +61,11 @@ public final class JourneyEventSerializer extends CompactSerializer {
       out.list(e.sessionsWithdrawn(), JourneyEventSerializer::writeSessionStarted);
       out.list(e.engagementsWithdrawn(), JourneyEventSerializer::writeSessionEngaged);
       out.list(e.conversionsWithdrawn(), JourneyEventSerializer::writeConversion);
+      out.list(e.consents(), JourneyEventSerializer::writeConsentKept);
+    } else if (event instanceof JourneyBucket.UserForgotten e) {
+      out.string(e.userKey());
+      out.integer(e.requestedAtMillis());
+      out.integer(e.appliedAtMillis());
     } else {
       throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
     }
@@ -67,20 +80,48 @@ public final class JourneyEventSerializer extends CompactSerializer {
           in.list(JourneyEventSerializer::readSessionStarted), in.list(JourneyEventSerializer::readSessionEngaged),
           in.list(JourneyEventSerializer::readConversion), in.list(JourneyEventSerializer::readPathChange),
           in.list(JourneyEventSerializer::readFeedItem));
-      case JOURNEYS_UPDATED_2 -> readJourneysUpdated(in, JourneyEventSerializer::readHitWithoutDevice);
-      case JOURNEYS_UPDATED -> readJourneysUpdated(in, JourneyEventSerializer::readHit);
+      case JOURNEYS_UPDATED_2 -> readJourneysUpdated(in, JourneyEventSerializer::readSeen,
+          JourneyEventSerializer::readHitWithoutDevice, false);
+      case JOURNEYS_UPDATED_3 -> readJourneysUpdated(in, JourneyEventSerializer::readSeen,
+          JourneyEventSerializer::readHitWithoutFlag, false);
+      case JOURNEYS_UPDATED_4 -> readJourneysUpdated(in, JourneyEventSerializer::readFlaggedSeen,
+          JourneyEventSerializer::readHit, false);
+      case JOURNEYS_UPDATED -> readJourneysUpdated(in, JourneyEventSerializer::readFlaggedSeen,
+          JourneyEventSerializer::readHit, true);
+      case USER_FORGOTTEN -> new JourneyBucket.UserForgotten(in.string(), in.integer(), in.integer());
       default -> throw unknownManifest(manifest);
     };
   }
 
-  private static JourneyBucket.JourneysUpdated readJourneysUpdated(CompactInput in, CompactInput.ItemReader<Hit> hit)
+  private static JourneyBucket.JourneysUpdated readJourneysUpdated(CompactInput in,
+      CompactInput.ItemReader<JourneyState.Seen> seen, CompactInput.ItemReader<Hit> hit, boolean withConsents)
       throws IOException {
-    return new JourneyBucket.JourneysUpdated(in.string(), in.list(JourneyEventSerializer::readSeen), in.integer(),
+    return new JourneyBucket.JourneysUpdated(in.string(), in.list(seen), in.integer(),
         in.list(hit), in.list(JourneyEventSerializer::readSessionStarted),
         in.list(JourneyEventSerializer::readSessionEngaged), in.list(JourneyEventSerializer::readConversion),
         in.list(JourneyEventSerializer::readPathChange), in.list(JourneyEventSerializer::readFeedItem),
         in.list(JourneyEventSerializer::readSessionStarted), in.list(JourneyEventSerializer::readSessionEngaged),
-        in.list(JourneyEventSerializer::readConversion));
+        in.list(JourneyEventSerializer::readConversion),
+        withConsents ? in.list(JourneyEventSerializer::readConsentKept) : List.of());
+  }
+
+  private static void writeConsentKept(CompactOutput out, JourneyState.ConsentKept kept) throws IOException {
+    out.string(kept.userId());
+    out.integer(choice(kept.consent().analytics()));
+    out.integer(choice(kept.consent().adPersonalization()));
+  }
+
+  private static JourneyState.ConsentKept readConsentKept(CompactInput in) throws IOException {
+    return new JourneyState.ConsentKept(in.string(), Consent.of(choice(in.integer()), choice(in.integer())));
+  }
+
+  /** A purpose's choice as a number: 1 granted, 0 denied, -1 not said. */
+  private static long choice(Boolean granted) {
+    return granted == null ? -1 : granted ? 1 : 0;
+  }
+
+  private static Boolean choice(long number) {
+    return number < 0 ? null : number == 1;
   }
 
   private static void writeSeen(CompactOutput out, JourneyState.Seen seen) throws IOException {
@@ -92,6 +133,24 @@ public final class JourneyEventSerializer extends CompactSerializer {
 
   private static JourneyState.Seen readSeen(CompactInput in) throws IOException {
     return new JourneyState.Seen(in.integer(), (int) in.integer(), in.integer(), in.integer());
+  }
+
+  private static void writeFlaggedSeen(CompactOutput out, JourneyState.Seen seen) throws IOException {
+    writeSeen(out, seen);
+    writeFlag(out, seen.flag());
+  }
+
+  private static JourneyState.Seen readFlaggedSeen(CompactInput in) throws IOException {
+    return new JourneyState.Seen(in.integer(), (int) in.integer(), in.integer(), in.integer(), readFlag(in));
+  }
+
+  private static void writeFlag(CompactOutput out, InvalidTraffic flag) throws IOException {
+    out.string(flag == null ? null : flag.name());
+  }
+
+  private static InvalidTraffic readFlag(CompactInput in) throws IOException {
+    var name = in.string();
+    return name == null ? null : InvalidTraffic.valueOf(name);
   }
 
   private static void writeHit(CompactOutput out, Hit hit) throws IOException {
@@ -106,9 +165,15 @@ public final class JourneyEventSerializer extends CompactSerializer {
     out.string(hit.transactionId());
     out.bool(hit.conversion());
     out.string(hit.deviceType());
+    writeFlag(out, hit.invalidTraffic());
   }
 
   private static Hit readHit(CompactInput in) throws IOException {
+    return new Hit(in.string(), in.string(), in.integer(), in.string(), in.string(), in.string(),
+        in.integer(), in.integer(), in.string(), in.bool(), in.string(), readFlag(in));
+  }
+
+  private static Hit readHitWithoutFlag(CompactInput in) throws IOException {
     return new Hit(in.string(), in.string(), in.integer(), in.string(), in.string(), in.string(),
         in.integer(), in.integer(), in.string(), in.bool(), in.string());
   }

@@ -34,6 +34,9 @@ import java.util.List;
  *       when the path changes.
  *   <li>Totals: what all the user's events add up to ({@link JourneyTotals}), however few
  *       sessions and conversions the journey keeps.
+ *   <li>Invalid traffic: a flagged event (with {@code beacon.behaviour.invalid-traffic.attribution
+ *       = exclude}) opens no session, is no touchpoint, no conversion and no feed row; it counts
+ *       only in the activity the invalid-traffic rules judge by.
  * </ul>
  *
  * <p>Not final only so that tests can stand in logic that fails on one user's events.
@@ -163,6 +166,10 @@ class JourneyLogic {
     // the open path changes only when a session opens or is dropped, or the user converts
     var pathMayChange = false;
     for (var hit : hits) {
+      if (hit.invalidTraffic() != null && settings.behaviour().excludeInvalidFromAttribution()) {
+        totals = totals.plusInvalid(hit, settings.behaviour());
+        continue;
+      }
       var index = sessionOf(sessions, hit);
       var newSession = index < 0;
       if (newSession) {
@@ -201,7 +208,7 @@ class JourneyLogic {
       // the session just touched is never the oldest unless it is the only one left
       dropOldest(sessions, settings.maxTouchpoints());
       lastActive = Math.max(lastActive, hit.timestampMillis());
-      totals = totals.plus(hit, updated.channel(), newSession, engaged, counted);
+      totals = totals.plus(hit, updated.channel(), newSession, engaged, counted, settings.behaviour());
     }
     var after = new UserJourney(sessions, conversions, transactionIds, lastConversion, lastActive, totals, List.of(),
         null, before.settledBefore(), before.touchedAtMillis());

@@ -20,7 +20,17 @@ import dev.beacon.common.CborSerializable;
  * @param deviceType the device type of the user's latest event that named one, null when none did
  * @param channel the default channel group the session of the user's latest event came from
  * @param lastActiveMillis event time of the user's latest event
+ * @param analyticsConsent whether the user's consent lets Beacon keep their journey and learn from it
+ * @param adPersonalizationConsent whether decisions may use the user's features and their rewards train
  */
 public record JourneyProfile(long purchases, double totalSpent, Long firstPurchaseMillis, Long lastPurchaseMillis,
-    long sessions, long engagedSessions, long pageViews, String deviceType, String channel, long lastActiveMillis)
-    implements CborSerializable {}
+    long sessions, long engagedSessions, long pageViews, String deviceType, String channel, long lastActiveMillis,
+    boolean analyticsConsent, boolean adPersonalizationConsent)
+    implements CborSerializable {
+
+  /** This profile with the user's consent as the bucket knows it. */
+  JourneyProfile withConsent(boolean analytics, boolean adPersonalization) {
+    return new JourneyProfile(purchases, totalSpent, firstPurchaseMillis, lastPurchaseMillis, sessions, engagedSessions,
+        pageViews, deviceType, channel, lastActiveMillis, analytics, adPersonalization);
+  }
+}

@@ -1,7 +1,9 @@
 package dev.beacon.journey;
 
-import dev.beacon.attribution.RuleBasedAttribution;
 import com.typesafe.config.Config;
+import dev.beacon.attribution.RuleBasedAttribution;
+import dev.beacon.behaviour.BehaviourSettings;
+import dev.beacon.event.Consent;
 import java.time.Duration;
 import java.util.Set;
 
@@ -28,6 +30,8 @@ import java.util.Set;
  *     first (an event earlier than a settled one is too late)
  * @param tracking whether journeys (sessions, touchpoints, conversions, credits) are kept; off
  *     keeps only the dedup window of event ids
+ * @param consentByDefault each purpose's consent for a user none of whose events said anything of it
+ * @param behaviour the engagement score, segments and invalid-traffic rules ({@code beacon.behaviour})
  */
 public record JourneySettings(
     Duration dedupWindow,
@@ -48,7 +52,9 @@ public record JourneySettings(
     int maxTransactionIds,
     Duration allowedLateness,
     int maxRecentEventsPerUser,
-    boolean tracking) {
+    boolean tracking,
+    Consent consentByDefault,
+    BehaviourSettings behaviour) {
 
   public JourneySettings {
     if (bucketsPerOrganization < 1) throw new IllegalArgumentException("beacon.journey.buckets-per-organization: at least 1");
@@ -67,6 +73,9 @@ public record JourneySettings(
       throw new IllegalArgumentException("beacon.journey.session-timeout: must be positive");
     }
     conversionEvents = Set.copyOf(conversionEvents);
+    if (consentByDefault.analytics() == null || consentByDefault.adPersonalization() == null) {
+      throw new IllegalArgumentException("beacon.journey.consent-by-default: both purposes must be granted or denied");
+    }
   }
 
   /** Every key is in application.conf, the one source of defaults. */
@@ -77,7 +86,17 @@ public record JourneySettings(
         Set.copyOf(c.getStringList("conversion-events")), c.getDuration("lookback"), c.getDuration("half-life"),
         c.getInt("max-users-per-bucket"), c.getDuration("user-retention"), c.getInt("max-touchpoints-per-user"),
         c.getInt("max-conversions-per-user"), c.getInt("max-transaction-ids-per-user"),
-        c.getDuration("allowed-lateness"), c.getInt("max-recent-events-per-user"), c.getBoolean("tracking"));
+        c.getDuration("allowed-lateness"), c.getInt("max-recent-events-per-user"), c.getBoolean("tracking"),
+        new Consent(granted(c, "consent-by-default.analytics"), granted(c, "consent-by-default.ad-personalization")),
+        BehaviourSettings.from(c.getConfig("behaviour")));
+  }
+
+  private static boolean granted(Config c, String key) {
+    return switch (c.getString(key)) {
+      case "granted" -> true;
+      case "denied" -> false;
+      default -> throw new IllegalArgumentException("beacon.journey." + key + ": granted or denied, not '" + c.getString(key) + "'");
+    };
   }
 
   /** Users to buckets with {@code hash}, buckets to shards. */

@@ -1,10 +1,13 @@
 package dev.beacon.journey;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.common.CborSerializable;
+import dev.beacon.event.Consent;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventIds;
 import dev.beacon.event.Verdict;
+import dev.beacon.privacy.UserKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,10 +31,28 @@ import java.util.Set;
 final class JourneyState implements CborSerializable {
   LinkedHashMap<Long, Seen> recentIds = new LinkedHashMap<>();
   LinkedHashMap<String, UserJourney> users = new LinkedHashMap<>();
+  /** What each user's events said of consent (only users whose events said something), least recently said first. */
+  LinkedHashMap<String, UserConsent> consents = new LinkedHashMap<>();
+  /** Users forgotten (their {@link UserKeys key}) to when the erasure was asked (event time), for the dedup window. */
+  LinkedHashMap<String, Long> forgotten = new LinkedHashMap<>();
   long appliedAtMillis = UserJourney.NEVER;
 
-  /** Where and when an event id was first read. */
-  public record Seen(long digest, int partition, long offset, long appliedAtMillis) implements CborSerializable {}
+  /**
+   * Where and when an event id was first read, and the invalid-traffic flag its event was given
+   * (null: valid), which a redelivery of it gets again.
+   */
+  public record Seen(long digest, int partition, long offset, long appliedAtMillis, InvalidTraffic flag)
+      implements CborSerializable {
+    public Seen(long digest, int partition, long offset, long appliedAtMillis) {
+      this(digest, partition, offset, appliedAtMillis, null);
+    }
+  }
+
+  /** A user's consent as their events said it, and when a batch last said it (processing time, for the idle retention). */
+  record UserConsent(Consent consent, long saidAtMillis) implements CborSerializable {}
+
+  /** What one batch's events said of a user's consent, merged over what the user had said before. */
+  public record ConsentKept(String userId, Consent consent) implements CborSerializable {}
 
   /**
    * What the bucket made of a command's deliveries: a verdict per delivery, in the command's order;
@@ -65,6 +86,39 @@ final class JourneyState implements CborSerializable {
         if (failedDigests.contains(digests[i]) && verdicts[i] != Verdict.REDELIVERED) verdicts[i] = Verdict.FAILED;
       }
       return new Admission(verdicts, digests, toRecord, admitted, admittedAt);
+    }
+
+    /** This admission with the flags of the admitted events, by their position in {@link #admitted()}. */
+    Admission flagged(Map<Integer, InvalidTraffic> flags) {
+      if (flags.isEmpty()) return this;
+      var toRecord = new ArrayList<>(this.toRecord);
+      flags.forEach((k, flag) -> {
+        var s = toRecord.get(k);
+        toRecord.set(k, new Seen(s.digest(), s.partition(), s.offset(), s.appliedAtMillis(), flag));
+      });
+      return new Admission(verdicts, digests, toRecord, admitted, admittedAt);
+    }
+
+    /**
+     * The flag of each delivery that has one, by index: an applied one's as just decided, a
+     * redelivery's as recorded when its event was applied (so a campaign that had not counted it
+     * yet counts it with the same flag).
+     */
+    Map<Integer, InvalidTraffic> flags(Map<Long, Seen> recorded) {
+      var decided = new HashMap<Long, InvalidTraffic>();
+      for (var s : toRecord) if (s.flag() != null) decided.put(s.digest(), s.flag());
+      var flags = new HashMap<Integer, InvalidTraffic>();
+      for (int i = 0; i < verdicts.length; i++) {
+        InvalidTraffic flag = null;
+        if (verdicts[i] == Verdict.APPLIED) {
+          flag = decided.get(digests[i]);
+        } else if (verdicts[i] == Verdict.REDELIVERED) {
+          var s = recorded.get(digests[i]);
+          flag = s == null ? null : s.flag();
+        }
+        if (flag != null) flags.put(i, flag);
+      }
+      return flags;
     }
   }
 
@@ -182,6 +236,54 @@ final class JourneyState implements CborSerializable {
     }
   }
 
+  /**
+   * Forgets a user: their journey and consent go, and for the dedup window their events up to the
+   * request (in event time) build no journey again. Users are known here by id, the event by key:
+   * every user's key is worked out once per erasure.
+   */
+  JourneyState forget(String organizationId, JourneyBucket.UserForgotten event, JourneySettings settings) {
+    users.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(event.userKey()));
+    consents.keySet().removeIf(userId -> UserKeys.key(organizationId, userId).equals(event.userKey()));
+    forgotten.remove(event.userKey());
+    forgotten.put(event.userKey(), event.requestedAtMillis());
+    appliedAtMillis = Math.max(appliedAtMillis, event.appliedAtMillis());
+    var from = appliedAtMillis - settings.dedupWindow().toMillis() - settings.allowedLateness().toMillis();
+    forgotten.values().removeIf(requestedAt -> requestedAt < from);
+    return this;
+  }
+
+  /** Whether this event (of {@code userId}, at {@code eventTime}) is one of a forgotten user's that was on its way. */
+  boolean forgets(String organizationId, String userId, java.time.Instant eventTime) {
+    if (forgotten.isEmpty()) return false;
+    var requestedAt = forgotten.get(UserKeys.key(organizationId, userId));
+    return requestedAt != null && !eventTime.isAfter(java.time.Instant.ofEpochMilli(requestedAt));
+  }
+
+  /** The user's consent as last said, or {@link Consent#UNSAID}. */
+  Consent consentOf(String userId) {
+    var kept = consents.get(userId);
+    return kept == null ? Consent.UNSAID : kept.consent();
+  }
+
+  /**
+   * Keeps what a batch's events said of consent; a user whose events said nothing for the user
+   * retention, or beyond the bound of users, is forgotten (and has the defaults again), like a journey.
+   */
+  JourneyState keepConsents(List<ConsentKept> kept, long appliedAtMillis, JourneySettings settings) {
+    for (var k : kept) {
+      consents.remove(k.userId());
+      consents.put(k.userId(), new UserConsent(k.consent(), appliedAtMillis));
+    }
+    var from = Math.max(this.appliedAtMillis, appliedAtMillis) - settings.userRetention().toMillis();
+    var it = consents.values().iterator();
+    while (it.hasNext()) {
+      var said = it.next();
+      if (consents.size() <= settings.maxUsers() && said.saidAtMillis() >= from) break;
+      it.remove();
+    }
+    return this;
+  }
+
   /** Applies a planned update: its users become the most recently active; idle and surplus users are dropped. */
   JourneyState commit(Update update, JourneySettings settings) {
     update.users().forEach((userId, journey) -> {
@@ -215,6 +317,8 @@ final class JourneyState implements CborSerializable {
     copy.recentIds.putAll(recentIds);
     // journeys are immutable: sharing them is copying them
     copy.users.putAll(users);
+    copy.consents.putAll(consents);
+    copy.forgotten.putAll(forgotten);
     copy.appliedAtMillis = appliedAtMillis;
     return copy;
   }

@@ -79,12 +79,12 @@ record UserJourney(List<Session> sessions, List<Conversion> conversions, List<St
         recent, settled, settledBefore, millis);
   }
 
-  /** The user's all-time profile. */
+  /** The user's all-time profile, with every purpose granted (the bucket sets the user's consent: {@link JourneyProfile#withConsent}). */
   JourneyProfile profile() {
     var purchased = totals.purchases() > 0;
     return new JourneyProfile(totals.purchases(), totals.spentMicros() / JourneyLogic.MICROS,
         purchased ? totals.firstPurchaseMillis() : null, purchased ? lastConversionMillis : null, totals.sessions(),
-        totals.engagedSessions(), totals.pageViews(), totals.deviceType(), totals.channel(), lastActiveMillis);
+        totals.engagedSessions(), totals.pageViews(), totals.deviceType(), totals.channel(), lastActiveMillis, true, true);
   }
 
   /**

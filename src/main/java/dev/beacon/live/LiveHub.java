@@ -57,7 +57,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private static final Comparator<FeedItem> NEWEST_FIRST = Comparator.comparingLong(FeedItem::timestampMillis).reversed();
 
   public sealed interface Command extends CborSerializable
-      permits Publish, GetSnapshot, GetFeed, Passivate, DashboardLoaded, AttributionLoaded, Flush, RefreshAttribution {}
+      permits Publish, GetSnapshot, GetFeed, ForgetUser, Passivate, DashboardLoaded, AttributionLoaded, Flush,
+      RefreshAttribution {}
 
   /**
    * What an entity or the read side says changed. It crosses nodes (the hub may live on another),
@@ -80,6 +81,14 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   /** {@code known}: whether Beacon holds anything of the organisation (its campaigns, its journeys, its feed). */
   public record Feed(boolean known, List<FeedRow> rows) implements CborSerializable {}
+
+  /**
+   * An erasure: the user's rows leave the live feed (and the snapshot rendered with them); answered
+   * with how many went. Clients that were sent a row before keep what they were sent.
+   */
+  public record ForgetUser(String userId, ActorRef<FeedRowsForgotten> replyTo) implements Command {}
+
+  public record FeedRowsForgotten(int rows) implements CborSerializable {}
 
   public record Passivate() implements Command {}
 
@@ -151,6 +160,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
         .onMessage(Publish.class, this::onPublish)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .onMessage(GetFeed.class, this::onGetFeed)
+        .onMessage(ForgetUser.class, this::onForgetUser)
         .onMessage(DashboardLoaded.class, this::onDashboardLoaded)
         .onMessage(AttributionLoaded.class, this::onAttributionLoaded)
         .onMessage(Flush.class, m -> flush())
@@ -160,6 +170,15 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
         })
         .onMessage(Passivate.class, m -> Behaviors.stopped())
         .build();
+  }
+
+  private Behavior<Command> onForgetUser(ForgetUser forget) {
+    var before = feed.size();
+    feed.removeIf(row -> row.userId().equals(forget.userId()));
+    newRows.removeIf(row -> row.userId().equals(forget.userId()));
+    lastPlainSnapshot = null;
+    forget.replyTo().tell(new FeedRowsForgotten(before - feed.size()));
+    return this;
   }
 
   private Behavior<Command> onPublish(Publish publish) {

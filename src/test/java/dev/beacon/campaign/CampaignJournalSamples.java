@@ -1,5 +1,6 @@
 package dev.beacon.campaign;
 
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.event.EventType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ public final class CampaignJournalSamples {
   public static Map<String, Object> byGoldenFile() {
     return Map.of(
         "campaign-events/EventsApplied.1", eventsApplied(),
+        "campaign-events/EventsApplied.2", flagged(),
         "campaign-events/BudgetSet.1", new Campaign.BudgetSet(1_000_000_000_000_000L),
         "campaign-events/HourJudged.1", hourJudged(),
         "jackson-cbor/dev.beacon.campaign.CampaignState", state(),
@@ -53,6 +55,19 @@ public final class CampaignJournalSamples {
         new Alert(Alert.CONVERSION_RATE, hour, 99.9999, 0, Double.MAX_VALUE, Alert.ABOVE),
         new Alert(Alert.SPEND_PACE, Instant.EPOCH, -0.0, 1e-300, -Double.MIN_VALUE, Alert.BELOW),
         new Alert(Alert.BUDGET_PACE, hour.minusMillis(1), 1_000_000.123456, 520.833333, 1920.0001, Alert.ABOVE)));
+  }
+
+  /** The same batch with some events flagged as invalid traffic. */
+  private static Campaign.EventsApplied flagged() {
+    var e = eventsApplied();
+    var flags = InvalidTraffic.values();
+    var counted = new java.util.ArrayList<CampaignState.Counted>();
+    for (int i = 0; i < e.counted().size(); i++) {
+      var c = e.counted().get(i);
+      counted.add(new CampaignState.Counted(c.type(), c.timestampMillis(), c.valueMicros(), c.durationMillis(),
+          c.sessionId(), c.digest(), c.hasUser(), i % 2 == 0 ? flags[i / 2 % flags.length] : null));
+    }
+    return new Campaign.EventsApplied(counted, e.offsets(), e.appliedAtMillis());
   }
 
   private static CampaignState state() {

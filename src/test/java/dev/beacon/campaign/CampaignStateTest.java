@@ -49,7 +49,7 @@ class CampaignStateTest {
   }
 
   private CampaignState.Selection applyDelivered(CampaignSettings settings, Instant appliedAt, List<Delivered> delivered) {
-    var selection = state.select(delivered, java.util.Set.of(), appliedAt.toEpochMilli(), settings);
+    var selection = state.select(delivered, java.util.Set.of(), java.util.Map.of(), appliedAt.toEpochMilli(), settings);
     state.apply(selection.fresh(), selection.offsets(), appliedAt.toEpochMilli(), settings);
     return selection;
   }
@@ -610,7 +610,7 @@ class CampaignStateTest {
     assertEquals(metricsOf(state.window(null)), metricsOf(state.copy().window(null)));
     assertEquals(1L, copy.minutes.get(minuteOf(NOW)).count(CLICK));
     assertEquals(3, copy.recentIds.size());
-    assertEquals(1L, copy.sessions.get("s1").events());
+    assertEquals(1L, copy.sessions.get(CampaignState.sessionKey("s1")).events());
     assertEquals(copy.offsets.get(CampaignFixtures.TOPIC + "-0") + 3, state.offsets.get(CampaignFixtures.TOPIC + "-0"));
   }
 }

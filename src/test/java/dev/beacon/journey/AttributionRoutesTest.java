@@ -80,7 +80,7 @@ class AttributionRoutesTest extends JupiterRouteTest {
     visitAndBuy("ann");
 
     var bought = NOW.plusSeconds(60).toEpochMilli();
-    assertEquals(Optional.of(new JourneyProfile(1, 42.5, bought, bought, 1, 1, 1, "mobile", "Paid Search", bought)),
+    assertEquals(Optional.of(new JourneyProfile(1, 42.5, bought, bought, 1, 1, 1, "mobile", "Paid Search", bought, true, true)),
         get(profiles.of("acme", "ann")));
     assertEquals(Optional.empty(), get(profiles.of("acme", "nobody")));
     assertEquals(Optional.empty(), get(profiles.of("globex", "ann")), "another organisation's user of that id");
@@ -107,7 +107,8 @@ class AttributionRoutesTest extends JupiterRouteTest {
     var bought = NOW.plusSeconds(60).toEpochMilli();
     assertEquals(Json.MAPPER.readTree("{\"purchases\":1,\"totalSpent\":42.5,\"firstPurchaseMillis\":" + bought
         + ",\"lastPurchaseMillis\":" + bought + ",\"sessions\":1,\"engagedSessions\":1,\"pageViews\":1,"
-        + "\"deviceType\":\"mobile\",\"channel\":\"Paid Search\",\"lastActiveMillis\":" + bought + "}"),
+        + "\"deviceType\":\"mobile\",\"channel\":\"Paid Search\",\"lastActiveMillis\":" + bought
+        + ",\"analyticsConsent\":true,\"adPersonalizationConsent\":true}"),
         json(result).get("profile"));
     assertEquals(2, json(result).get("sessions").get(0).get("events").asInt());
   }

@@ -161,7 +161,7 @@ class EventTimeProperties {
     for (var s : sessions) if (latest.sessionId() != null && latest.sessionId().equals(s.sessionId())) latestSession = s;
     return new JourneyProfile(purchases, spentMicros / 1_000_000.0, first, last, sessions.size(),
         sessions.stream().filter(Session::engaged).count(), pageViews, device, latestSession.channel(),
-        latest.timestampMillis());
+        latest.timestampMillis(), true, true);
   }
 
   private static void check(Arrival arrival) {

@@ -1,7 +1,6 @@
 package dev.beacon.journey;
 
 import dev.beacon.attribution.ChannelGrouping;
-import dev.beacon.attribution.Touchpoints;
 import com.typesafe.config.ConfigFactory;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Verdict;
@@ -56,9 +55,8 @@ public final class JourneyBucketModel {
   /** The user's journey as the query answers it, or null. */
   public JourneyBucket.UserJourneyView journey(String userId) {
     var j = state.journey(userId, SETTINGS);
-    return j == null ? null
-        : new JourneyBucket.UserJourneyView(userId, j.sessions(), Touchpoints.collapse(j.touchpoints()), j.conversions(),
-            j.profile());
+    // the score as of the user's latest event: the same for every model fed the same events
+    return j == null ? null : JourneyBucket.UserJourneyView.of(userId, j, j.profile(), SETTINGS, j.lastActiveMillis());
   }
 
   /** Every conversion this bucket journaled for the read side, less those restatements withdrew, ordered by user and time. */

@@ -208,7 +208,7 @@ class JourneyEntityTest {
         .anyMatch(c -> "T1".equals(c.transactionId()) && c.value() == 50), "the T1 purchase of 50 is withdrawn");
     var expected = new JourneyProfile(2, 50.0, NOW.plus(day).minusSeconds(3600).toEpochMilli(),
         NOW.plus(day.multipliedBy(2)).toEpochMilli(), 5, 4, 3, "desktop", "Organic Search",
-        NOW.plus(day.multipliedBy(2)).toEpochMilli());
+        NOW.plus(day.multipliedBy(2)).toEpochMilli(), true, true);
     assertEquals(expected, profile(kit, "ann").getValue());
     var view = query(kit, "ann").getValue();
     assertEquals(List.of(2, 1), List.of(view.sessions().size(), view.conversions().size()), "the journey keeps less");
@@ -239,7 +239,7 @@ class JourneyEntityTest {
     replayed.restart();
 
     // the journal's events are replayed: every figure counted; its hits named no device
-    assertEquals(new JourneyProfile(1, 129.99, at, at, 2, 2, 1, null, "Paid Search", at), profile(replayed, user).getValue());
+    assertEquals(new JourneyProfile(1, 129.99, at, at, 2, 2, 1, null, "Paid Search", at, true, true), profile(replayed, user).getValue());
 
     // (a new testkit clears the storage of the one before: one at a time)
     var snapshotId = "acme|b" + entities.incrementAndGet();
@@ -252,8 +252,8 @@ class JourneyEntityTest {
     snapshotted.restart();
 
     // the snapshot kept journeys, no totals: they count from its kept sessions and conversions
-    assertEquals(new JourneyProfile(1, 129.99, at, at, 2, 1, 1, null, "Paid Search", at), profile(snapshotted, user).getValue());
-    assertEquals(new JourneyProfile(0, 0, null, null, 1, 0, 1, null, "Direct", -1), profile(snapshotted, "user-2").getValue());
+    assertEquals(new JourneyProfile(1, 129.99, at, at, 2, 1, 1, null, "Paid Search", at, true, true), profile(snapshotted, user).getValue());
+    assertEquals(new JourneyProfile(0, 0, null, null, 1, 0, 1, null, "Direct", -1, true, true), profile(snapshotted, "user-2").getValue());
   }
 
   private static byte[] golden(String file) throws Exception {

@@ -2,6 +2,7 @@ package dev.beacon.journey;
 
 import dev.beacon.attribution.Credit;
 import dev.beacon.attribution.PathChange;
+import dev.beacon.behaviour.InvalidTraffic;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,9 @@ public final class JourneyJournalSamples {
         "journey-events/JourneysUpdated.1", journeysUpdated(),
         "journey-events/JourneysUpdated.2", restating(),
         "journey-events/JourneysUpdated.3", withDevices(),
+        "journey-events/JourneysUpdated.4", withFlags(),
+        "journey-events/JourneysUpdated.5", withConsents(),
+        "journey-events/UserForgotten.1", forgotten(),
         "jackson-cbor/dev.beacon.journey.JourneyState", state());
   }
 
@@ -64,7 +68,7 @@ public final class JourneyJournalSamples {
         e.feed(),
         List.of(new SessionStarted(USER, USER + ".1", DAY.plusDays(1), AT + 86_400_000, "Direct", "(not set)")),
         List.of(new SessionEngaged(USER, USER + ".1", DAY.plusDays(1), "Direct", "(not set)")),
-        List.of(new Conversion(USER, "purchase", AT + 60_000, DAY, 129.99, "T-ü1", USER + ".2", List.of("Direct"), restated)));
+        List.of(new Conversion(USER, "purchase", AT + 60_000, DAY, 129.99, "T-ü1", USER + ".2", List.of("Direct"), restated)), List.of());
   }
 
   /** A restating batch whose hits name the device type they came from (one named none). */
@@ -79,7 +83,40 @@ public final class JourneyJournalSamples {
     }
     return new JourneyBucket.JourneysUpdated(e.organizationId(), e.seen(), e.appliedAtMillis(), hits,
         e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
-        e.engagementsWithdrawn(), e.conversionsWithdrawn());
+        e.engagementsWithdrawn(), e.conversionsWithdrawn(), List.of());
+  }
+
+  /** A batch that also keeps what its events said of consent: each purpose granted, denied and not said. */
+  static JourneyBucket.JourneysUpdated withConsents() {
+    var e = withFlags();
+    return new JourneyBucket.JourneysUpdated(e.organizationId(), e.seen(), e.appliedAtMillis(), e.hits(),
+        e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
+        e.engagementsWithdrawn(), e.conversionsWithdrawn(), List.of(
+            new JourneyState.ConsentKept(USER, new dev.beacon.event.Consent(true, false)),
+            new JourneyState.ConsentKept("user-2", new dev.beacon.event.Consent(false, null)),
+            new JourneyState.ConsentKept("user-3", new dev.beacon.event.Consent(null, true))));
+  }
+
+  static JourneyBucket.UserForgotten forgotten() {
+    return new JourneyBucket.UserForgotten(dev.beacon.privacy.UserKeys.key("acme", USER), Long.MIN_VALUE + 1, AT);
+  }
+
+  /** A batch whose hits and ids carry invalid-traffic flags (some valid). */
+  private static JourneyBucket.JourneysUpdated withFlags() {
+    var e = withDevices();
+    var flags = new InvalidTraffic[] {InvalidTraffic.GIVT_KNOWN_BOT, null, InvalidTraffic.SIVT_REPEATED_CLICK,
+        InvalidTraffic.SIVT_VELOCITY};
+    var hits = new java.util.ArrayList<Hit>();
+    for (int i = 0; i < e.hits().size(); i++) hits.add(e.hits().get(i).flagged(flags[i]));
+    var seen = new java.util.ArrayList<JourneyState.Seen>();
+    for (int i = 0; i < e.seen().size(); i++) {
+      var s = e.seen().get(i);
+      seen.add(new JourneyState.Seen(s.digest(), s.partition(), s.offset(), s.appliedAtMillis(),
+          i == 1 ? InvalidTraffic.GIVT_DATA_CENTER : null));
+    }
+    return new JourneyBucket.JourneysUpdated(e.organizationId(), seen, e.appliedAtMillis(), hits,
+        e.sessionsStarted(), e.sessionsEngaged(), e.conversions(), e.pathChanges(), e.feed(), e.sessionsWithdrawn(),
+        e.engagementsWithdrawn(), e.conversionsWithdrawn(), List.of());
   }
 
   private static Conversion conversion() {

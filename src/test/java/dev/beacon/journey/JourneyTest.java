@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.Event;
 import dev.beacon.event.EventIds;
@@ -247,8 +248,10 @@ class JourneyTest {
       assertEquals(List.of(Verdict.APPLIED, Verdict.APPLIED), result.reply().getValue().verdicts());
       var recorded = result.eventOfType(JourneyBucket.JourneysUpdated.class);
       assertEquals(NOW.toEpochMilli(), recorded.appliedAtMillis());
+      // the second is the user's click on the same campaign at once: flagged, and its flag kept with its id
       assertEquals(List.of(new JourneyState.Seen(EventIds.digest("e1"), 0, 10, NOW.toEpochMilli()),
-          new JourneyState.Seen(EventIds.digest("e2"), 4, 11, NOW.toEpochMilli())), recorded.seen());
+          new JourneyState.Seen(EventIds.digest("e2"), 4, 11, NOW.toEpochMilli(), InvalidTraffic.SIVT_REPEATED_CLICK)),
+          recorded.seen());
     }
 
     @Test

@@ -32,7 +32,7 @@ class LiveHubMessagesTest {
   void everyKindOfUpdateCrossesNodes() {
     var metrics = new CampaignMetrics("c1", "acme", Instant.parse("2026-12-01T10:00:00Z"), 10, 2, 1, 0, 0, 0, 0, 20.0, 50.0,
         new BigDecimal("1.50"), new BigDecimal("9.99"), new BigDecimal("0.75"), new BigDecimal("1.50"), null, null, 3, 33.3, 0,
-        null, null);
+        null, null, 9, 2, 1, 1, 10.0);
     var updates = List.of(new Campaign.CampaignChanged(metrics),
         new FeedAdded("acme", List.of(new FeedItem(1_000L, "page_view", "u1", "Email", "news"))),
         new AttributionCommitted("acme"),

@@ -1,5 +1,7 @@
 package dev.beacon.bandit.context;
 
+import dev.beacon.behaviour.PurchaseHistory;
+
 /**
  * What a model knows of a user when it chooses a campaign for them: their purchase history and
  * sessions (from their journey), and the device and channel of the visit being decided for.
@@ -37,18 +39,23 @@ public record CustomerProfile(long purchases, double totalSpent, Long firstPurch
     return new CustomerProfile(0, 0, null, null, 0, 0, 0, deviceType, channel);
   }
 
+  /** The purchases segments are decided on. */
+  public PurchaseHistory history() {
+    return new PurchaseHistory(purchases, totalSpent, firstPurchaseMillis, lastPurchaseMillis);
+  }
+
   /** Average order value, 0 without purchases. */
   public double averageOrderValue() {
-    return purchases == 0 ? 0 : totalSpent / purchases;
+    return history().averageOrderValue();
   }
 
   /** Whole days from the first purchase to {@code nowMillis}; null without purchases. */
   public Long daysSinceFirstPurchase(long nowMillis) {
-    return firstPurchaseMillis == null ? null : Math.max(0, (nowMillis - firstPurchaseMillis) / 86_400_000L);
+    return history().daysSinceFirstPurchase(nowMillis);
   }
 
   /** Whole days from the latest purchase to {@code nowMillis}; null without purchases. */
   public Long daysSinceLastPurchase(long nowMillis) {
-    return lastPurchaseMillis == null ? null : Math.max(0, (nowMillis - lastPurchaseMillis) / 86_400_000L);
+    return history().daysSinceLastPurchase(nowMillis);
   }
 }

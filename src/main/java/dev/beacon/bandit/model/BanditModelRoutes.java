@@ -8,7 +8,7 @@ import static dev.beacon.common.HttpJson.respond;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.bandit.context.ContextFeatures;
 import dev.beacon.bandit.context.CustomerProfile;
-import dev.beacon.bandit.context.Segments;
+import dev.beacon.behaviour.Segments;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
 import dev.beacon.common.JsonInput;
@@ -151,9 +151,9 @@ final class BanditModelRoutes extends AllDirectives {
       }
       var decided = context(organizationId, request).thenCompose(profile -> {
         var now = clock.millis();
-        var modelId = new SegmentModelId(segments.segmentOf(profile, now), organizationId).modelId();
+        var modelId = new SegmentModelId(segments.segmentOf(profile.history(), now), organizationId).modelId();
         return models.decideForUser(modelId, request.userId(), ContextFeatures.of(profile, now))
-            .thenApply(d -> new SegmentDecision(modelId, segments.segmentOf(profile, now), d.decisionId(), d.arm(), d.propensity(),
+            .thenApply(d -> new SegmentDecision(modelId, segments.segmentOf(profile.history(), now), d.decisionId(), d.arm(), d.propensity(),
                 d.scores(), d.modelVersion()));
       });
       return answer(decided, SegmentModelId.CHOOSER + SegmentModelId.SEPARATOR + organizationId, HttpJson::ok);

@@ -2,7 +2,7 @@ package dev.beacon.bandit.model;
 
 import com.typesafe.config.Config;
 import dev.beacon.bandit.LinUcbSettings;
-import dev.beacon.bandit.context.Segments;
+import dev.beacon.behaviour.Segments;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.beacon.bandit.context;
+package dev.beacon.behaviour;
 
 import com.typesafe.config.Config;
 import java.util.ArrayList;
@@ -6,9 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Which segment a user is in, and so which model chooses for them: the first rule that the
- * user's purchase history meets, in the configured order ({@code beacon.bandit.segments}), else
- * {@link #DEFAULT}. A segment may have several rules (any of them puts a user in it).
+ * Which segment a user is in: the first rule that the user's purchase history meets, in the
+ * configured order ({@code beacon.behaviour.segments}), else {@link #DEFAULT}. A segment may have
+ * several rules (any of them puts a user in it). The one definition: the journey answer names a
+ * user's segment by it, and the bandit chooses with the model of that segment.
  */
 public final class Segments {
   public static final String DEFAULT = "default";
@@ -18,16 +19,16 @@ public final class Segments {
     this.rules = List.copyOf(rules);
   }
 
-  /** The rules of {@code beacon.bandit.segments}, a list of objects. */
-  public static Segments from(Config bandit) {
+  /** The rules of {@code segments} in {@code c} ({@code beacon.behaviour}), a list of objects. */
+  public static Segments from(Config c) {
     var rules = new ArrayList<SegmentRule>();
-    for (var c : bandit.getConfigList("segments")) rules.add(SegmentRule.from(c));
+    for (var rule : c.getConfigList("segments")) rules.add(SegmentRule.from(rule));
     return new Segments(rules);
   }
 
-  public String segmentOf(CustomerProfile profile, long nowMillis) {
+  public String segmentOf(PurchaseHistory history, long nowMillis) {
     for (var rule : rules) {
-      if (rule.matches(profile, nowMillis)) return rule.segment();
+      if (rule.matches(history, nowMillis)) return rule.segment();
     }
     return DEFAULT;
   }

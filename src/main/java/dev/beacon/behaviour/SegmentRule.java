@@ -1,4 +1,4 @@
-package dev.beacon.bandit.context;
+package dev.beacon.behaviour;
 
 import com.typesafe.config.Config;
 
@@ -14,7 +14,7 @@ public record SegmentRule(String segment, Long minPurchases, Long maxPurchases, 
   }
 
   /** Whether {@code profile} meets every condition at {@code nowMillis}. */
-  public boolean matches(CustomerProfile profile, long nowMillis) {
+  public boolean matches(PurchaseHistory profile, long nowMillis) {
     if (minPurchases != null && profile.purchases() < minPurchases) return false;
     if (maxPurchases != null && profile.purchases() > maxPurchases) return false;
     if (minTotalSpent != null && profile.totalSpent() < minTotalSpent) return false;
@@ -25,7 +25,7 @@ public record SegmentRule(String segment, Long minPurchases, Long maxPurchases, 
     return maxDaysSinceFirstPurchase == null || (sinceFirst != null && sinceFirst <= maxDaysSinceFirstPurchase);
   }
 
-  /** A rule as {@code beacon.bandit.segments} writes it: {@code segment} and any of the conditions, kebab-case. */
+  /** A rule as {@code beacon.behaviour.segments} writes it: {@code segment} and any of the conditions, kebab-case. */
   static SegmentRule from(Config c) {
     return new SegmentRule(c.getString("segment"), optionalLong(c, "min-purchases"), optionalLong(c, "max-purchases"),
         optionalDouble(c, "min-total-spent"), optionalDouble(c, "min-average-order-value"),
