@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One organisation's report of one UTC day: per campaign its KPIs (from the campaign entities),
+ * One organisation's report of one UTC day: per campaign its KPIs (from the campaign entities;
+ * raw, as served and billed, with the valid counts and the invalid traffic beside them),
  * its conversions and revenue under each rule-based attribution model (first vs last click and
  * the others, from the read side) and how many anomaly alerts it raised; the organisation's
  * credit per model, and every alert of the day. As JSON, or as CSV: one row per campaign.
@@ -43,7 +44,8 @@ public record DailyReport(
    */
   public record CampaignRow(
       String campaignId, long impressions, long clicks, long conversions, Double ctr, Double conversionRate,
-      BigDecimal spent, BigDecimal conversionValue, BigDecimal cpc, BigDecimal cpa, Map<String, Credit> attribution,
+      BigDecimal spent, BigDecimal conversionValue, BigDecimal cpc, BigDecimal cpa, long validImpressions,
+      long validClicks, long validConversions, long invalidEvents, Double invalidTrafficRate, Map<String, Credit> attribution,
       int alerts) {
     public CampaignRow {
       attribution = inModelOrder(attribution);
@@ -64,7 +66,8 @@ public record DailyReport(
   /** The CSV columns, in order. */
   static List<String> columns() {
     var columns = new ArrayList<>(List.of("date", "organization_id", "campaign_id", "impressions", "clicks", "conversions",
-        "ctr", "conversion_rate", "spent", "conversion_value", "cpc", "cpa"));
+        "ctr", "conversion_rate", "spent", "conversion_value", "cpc", "cpa", "valid_impressions", "valid_clicks",
+        "valid_conversions", "invalid_events", "invalid_traffic_rate"));
     for (var model : RuleBasedAttribution.MODELS) {
       columns.add(model + "_conversions");
       columns.add(model + "_revenue");
@@ -81,7 +84,9 @@ public record DailyReport(
     for (var c : campaigns) {
       var row = new ArrayList<>(List.of(date.toString(), organizationId, c.campaignId(), Long.toString(c.impressions()),
           Long.toString(c.clicks()), Long.toString(c.conversions()), text(c.ctr()), text(c.conversionRate()), text(c.spent()),
-          text(c.conversionValue()), text(c.cpc()), text(c.cpa())));
+          text(c.conversionValue()), text(c.cpc()), text(c.cpa()), Long.toString(c.validImpressions()),
+          Long.toString(c.validClicks()), Long.toString(c.validConversions()), Long.toString(c.invalidEvents()),
+          text(c.invalidTrafficRate())));
       for (var model : RuleBasedAttribution.MODELS) {
         var credit = c.attribution().getOrDefault(model, Credit.NONE);
         row.add(Double.toString(credit.conversions()));

@@ -79,9 +79,11 @@ public final class DailyReports {
           round(a.revenue() + b.revenue()))));
       var raised = (int) alerts.stream().filter(a -> a.campaignId().equals(id)).count();
       rows.add(k == null
-          ? new CampaignRow(id, 0, 0, 0, null, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, credit, raised)
+          ? new CampaignRow(id, 0, 0, 0, null, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, 0, 0, 0, 0, null, credit,
+              raised)
           : new CampaignRow(id, k.impressions(), k.clicks(), k.conversions(), k.ctr(), k.conversionRate(), k.spent(),
-              k.conversionValue(), k.cpc(), k.cpa(), credit, raised));
+              k.conversionValue(), k.cpc(), k.cpa(), k.validImpressions(), k.validClicks(), k.validConversions(),
+              k.invalidEvents(), k.invalidTrafficRate(), credit, raised));
     }
     return new DailyReport(organizationId, date, rows, totals, alerts);
   }

@@ -65,11 +65,16 @@ abstract class AlertsAndReportsContract {
       if (h == 1) for (int i = 0; i < 6; i++) events.add(event("conversion", hour.plusSeconds(1800 + i), "10", "u" + i));
     }
     for (int i = 0; i < 100; i++) events.add(event("impression", collapsed.plusSeconds(600 + i), null, null));
+    // served to a known bot: counted raw, flagged as invalid traffic
+    for (int i = 0; i < 2; i++) {
+      events.add("{\"eventType\": \"impression\", \"campaignId\": \"c1\", \"timestamp\": \"" + collapsed.plusSeconds(900 + i)
+          + "\", \"metadata\": {\"userAgent\": \"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)\"}}");
+    }
     send(events);
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       var metrics = server.http().send("GET", "/api/campaigns/c1/analytics/real-time?organizationId=acme", read, null);
       assertThat(metrics.status()).as(metrics.text()).isEqualTo(200);
-      assertThat(metrics.body().get("impressions").asLong()).isEqualTo(800);
+      assertThat(metrics.body().get("impressions").asLong()).isEqualTo(802);
     });
   }
 
@@ -175,6 +180,8 @@ abstract class AlertsAndReportsContract {
     assertThat(row.get("impressions").asLong()).isEqualTo(daily.get("impressions").asLong());
     assertThat(row.get("clicks").asLong()).isEqualTo(daily.get("clicks").asLong());
     assertThat(row.get("spent").decimalValue()).isEqualByComparingTo(daily.get("spent").decimalValue());
+    assertThat(row.get("invalidEvents").asLong()).isEqualTo(2).isEqualTo(daily.get("invalidEvents").asLong());
+    assertThat(row.get("validImpressions").asLong()).isEqualTo(row.get("impressions").asLong() - 2);
     var csv = server.http().send("GET", path + "&format=csv", read, null);
     assertThat(csv.status()).isEqualTo(200);
 
@@ -198,6 +205,7 @@ abstract class AlertsAndReportsContract {
     assertThat(values.get(DailyReport.columns().indexOf("campaign_id"))).isEqualTo("c1");
     assertThat(Long.parseLong(values.get(DailyReport.columns().indexOf("clicks")))).isEqualTo(row.get("clicks").asLong());
     assertThat(values.get(DailyReport.columns().indexOf("alert_metrics"))).isEqualTo("ctr;spend_pace");
+    assertThat(values.get(DailyReport.columns().indexOf("invalid_events"))).isEqualTo("2");
   }
 
   @Test

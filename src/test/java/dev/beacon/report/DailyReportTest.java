@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class DailyReportTest {
   private static final DailyReport REPORT = new DailyReport("acme", LocalDate.parse("2026-12-01"), List.of(
       new CampaignRow("spring, \"sale\"", 1000, 50, 5, 5.0, 10.0, new BigDecimal("50.5"), new BigDecimal("500"),
-          new BigDecimal("1.01"), new BigDecimal("10.1"), Map.of("last_click", new Credit(5, 500), "first_click", new Credit(2, 200)), 1),
-      new CampaignRow("utm-only", 0, 0, 0, null, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null,
+          new BigDecimal("1.01"), new BigDecimal("10.1"), 990, 40, 5, 15, 1.4218, Map.of("last_click", new Credit(5, 500), "first_click", new Credit(2, 200)), 1),
+      new CampaignRow("utm-only", 0, 0, 0, null, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, 0, 0, 0, 0, null,
           Map.of("linear", new Credit(0.5, 12.25)), 0)),
       Map.of("first_click", new Credit(2, 200)),
       List.of(new CampaignAlert("spring, \"sale\"", "ctr", Instant.parse("2026-12-01T10:00:00Z"), 1.0, 5.0, -8.0, "below")));
@@ -48,8 +48,12 @@ class DailyReportTest {
     assertThat(first.get(columns.indexOf("first_click_conversions"))).isEqualTo("2.0");
     assertThat(first.get(columns.indexOf("position_based_conversions"))).isEqualTo("0.0");
     assertThat(first.get(columns.indexOf("alert_metrics"))).isEqualTo("ctr");
+    assertThat(first.get(columns.indexOf("valid_clicks"))).isEqualTo("40");
+    assertThat(first.get(columns.indexOf("invalid_events"))).isEqualTo("15");
+    assertThat(first.get(columns.indexOf("invalid_traffic_rate"))).isEqualTo("1.4218");
     var second = rows.get(2);
     assertThat(second.get(columns.indexOf("ctr"))).as("no impressions: no rate").isEmpty();
+    assertThat(second.get(columns.indexOf("invalid_traffic_rate"))).isEmpty();
     assertThat(second.get(columns.indexOf("linear_revenue"))).isEqualTo("12.25");
   }
 
