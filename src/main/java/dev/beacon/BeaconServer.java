@@ -31,6 +31,8 @@ import dev.beacon.ops.Readiness;
 import dev.beacon.ops.RemoteTraffic;
 import dev.beacon.privacy.PrivacyFeature;
 import dev.beacon.privacy.UserForgetting;
+import dev.beacon.report.DailyReports;
+import dev.beacon.report.ReportRoutes;
 import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
@@ -167,6 +169,7 @@ public final class BeaconServer {
         dashboards.routes(),
         models.routes(),
         privacy.routes(),
+        new ReportRoutes(new DailyReports(campaigns.queries(), readSide.dataSource(), blocking), access, clock).routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
         new OpsRoutes(registry, access).routes()))));
     var binding = Startup.http(system, settings.http(), https, routes);

@@ -6,6 +6,7 @@ import dev.beacon.bandit.offline.EvaluateCommand;
 import dev.beacon.bench.BenchArguments;
 import dev.beacon.common.CommandLines;
 import dev.beacon.common.ScalaConsole;
+import dev.beacon.report.ReportCommand;
 import dev.beacon.simulate.SimulateCommand;
 import java.io.PrintStream;
 import java.util.List;
@@ -16,7 +17,7 @@ import picocli.CommandLine.HelpCommand;
 /** The command line: {@code java -jar beacon.jar [command]}, {@code serve} when none is given. */
 @Command(name = "beacon", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
     subcommands = {ServeCommand.class, SimulateCommand.class, ImportCommand.class, BenchArguments.class,
-        AttributeCommand.class, EvaluateCommand.class, HelpCommand.class},
+        AttributeCommand.class, EvaluateCommand.class, ReportCommand.class, HelpCommand.class},
     customSynopsis = "java -jar beacon.jar [-hV] [COMMAND]",
     description = "Beacon: real-time marketing analytics and online-learning server.",
     footer = {"",

@@ -7,7 +7,9 @@ import dev.beacon.common.LiveBus;
 import dev.beacon.common.LiveUpdate;
 import dev.beacon.common.MutableStateEntity;
 import dev.beacon.event.Delivered;
+import dev.beacon.event.Money;
 import dev.beacon.event.Verdict;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +53,8 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
 
   // Commands and replies
 
-  public sealed interface Command extends CborSerializable permits Apply, GetMetrics, GetDaily, Passivate {}
+  public sealed interface Command extends CborSerializable
+      permits Apply, GetMetrics, GetDaily, SetBudget, GetConfiguration, GetAlerts, Passivate {}
 
   /**
    * Apply a micro-batch's events for this campaign, in offset order per partition.
@@ -89,6 +92,23 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
   public record DailyMetrics(String campaignId, String organizationId, List<CampaignMetrics.Daily> days)
       implements CborSerializable {}
 
+  /** Sets the daily budget (a non-negative amount in the campaign's currency), or clears it when null. */
+  public record SetBudget(BigDecimal dailyBudget, ActorRef<StatusReply<Configuration>> replyTo) implements Command {}
+
+  public record GetConfiguration(ActorRef<StatusReply<Configuration>> replyTo) implements Command {}
+
+  /** What a campaign is set to: its daily budget, null when none. */
+  public record Configuration(String campaignId, String organizationId, BigDecimal dailyBudget) implements CborSerializable {}
+
+  /** The campaign's alerts, newest first. Unlike the metrics, a campaign that has seen nothing has none (no 404). */
+  public record GetAlerts(ActorRef<StatusReply<Alerts>> replyTo) implements Command {}
+
+  public record Alerts(String campaignId, String organizationId, List<Alert> alerts) implements CborSerializable {
+    public Alerts {
+      alerts = List.copyOf(alerts);
+    }
+  }
+
   record Passivate() implements Command {}
 
   /** Why a query found nothing: the campaign has never seen an event. */
@@ -97,10 +117,20 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
   // Events
 
   /** Journaled by {@link CampaignEventSerializer}, bound in application.conf. */
-  public sealed interface Event permits EventsApplied {}
+  public sealed interface Event permits EventsApplied, BudgetSet, HourJudged {}
 
   public record EventsApplied(List<CampaignState.Counted> counted, Map<String, Long> offsets, long appliedAtMillis)
       implements Event {}
+
+  /** The daily budget in micros; 0 clears it. */
+  public record BudgetSet(long dailyBudgetMicros) implements Event {}
+
+  /** A closed hour judged for anomalies, once, and the alerts it raised (often none). */
+  public record HourJudged(long hourStartMillis, List<Alert> alerts) implements Event {
+    public HourJudged {
+      alerts = List.copyOf(alerts);
+    }
+  }
 
   // Behaviour
 
@@ -109,6 +139,7 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
   private final CampaignSettings settings;
   private final Clock clock;
   private final LiveBus live;
+  private final AnomalyDetector detector;
 
   public static Behavior<Command> create(String entityId, CampaignSettings settings, Clock clock) {
     return create(entityId, settings, clock, LiveBus.NONE);
@@ -129,6 +160,7 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
     this.settings = settings;
     this.clock = clock;
     this.live = live;
+    this.detector = new AnomalyDetector(settings.anomalies());
   }
 
   @Override
@@ -137,6 +169,10 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
         .onCommand(Apply.class, this::onApply)
         .onCommand(GetMetrics.class, this::onGetMetrics)
         .onCommand(GetDaily.class, this::onGetDaily)
+        .onCommand(SetBudget.class, this::onSetBudget)
+        .onCommand(GetConfiguration.class, (state, cmd) -> Effect().reply(cmd.replyTo(), StatusReply.success(configuration(state))))
+        .onCommand(GetAlerts.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+            StatusReply.success(new Alerts(campaignId, organizationId, state.newestAlertsFirst()))))
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();
   }
@@ -145,12 +181,47 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
     var decision = decide(state, cmd.events(), cmd.notCounted(), cmd.flags(), clock.millis());
     var reply = StatusReply.success(decision.reply());
     if (decision.event() == null) return Effect().reply(cmd.replyTo(), reply);
-    return Effect().persist(decision.event()).thenRun(this::published).thenReply(cmd.replyTo(), s -> reply);
+    var judged = judge(state, decision.event().appliedAtMillis());
+    if (judged == null) {
+      return Effect().persist(decision.event()).thenRun(this::published).thenReply(cmd.replyTo(), s -> reply);
+    }
+    return Effect().persist(List.of(decision.event(), judged))
+        .thenRun(s -> {
+          published(s);
+          judged.alerts().forEach(alert -> live.publish(new AlertRaised(organizationId, campaignId, alert)));
+        })
+        .thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  /**
+   * The hour that closed before this batch, judged by the first batch persisted after it (on the
+   * state before the batch): once per hour, in the journal with the batch, so a restart neither
+   * judges it again nor misses it. Null
+   * when that hour was judged already (or anomalies are off).
+   */
+  private HourJudged judge(CampaignState state, long nowMillis) {
+    if (!settings.anomalies().enabled()) return null;
+    var hour = state.hourToJudge(nowMillis);
+    return hour < 0 ? null : new HourJudged(hour, state.judge(hour, detector));
   }
 
   /** The campaign's all-time metrics after a batch, for the dashboards that watch it. */
   private void published(CampaignState state) {
     live.publish(new CampaignChanged(CampaignMetrics.of(organizationId, campaignId, Instant.now(clock), state.window(null))));
+  }
+
+  /** An anomaly alert a campaign raised, for the dashboards. */
+  public record AlertRaised(String organizationId, String campaignId, Alert alert) implements LiveUpdate {}
+
+  private ReplyEffect<Event, CampaignState> onSetBudget(CampaignState state, SetBudget cmd) {
+    var micros = cmd.dailyBudget() == null ? 0 : Money.toMicros(cmd.dailyBudget());
+    if (micros < 0) return Effect().reply(cmd.replyTo(), StatusReply.error("dailyBudget: must not be negative"));
+    return Effect().persist(new BudgetSet(micros)).thenReply(cmd.replyTo(), s -> StatusReply.success(configuration(s)));
+  }
+
+  private Configuration configuration(CampaignState state) {
+    return new Configuration(campaignId, organizationId,
+        state.dailyBudgetMicros == 0 ? null : Money.fromMicros(state.dailyBudgetMicros));
   }
 
   /** A campaign's metrics after a persisted batch (all time, as the dashboard query without a window). */
@@ -196,6 +267,8 @@ public final class Campaign extends MutableStateEntity<Campaign.Command, Campaig
   public EventHandler<CampaignState, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(EventsApplied.class, (state, e) -> writable(state).apply(e.counted(), e.offsets(), e.appliedAtMillis(), settings))
+        .onEvent(BudgetSet.class, (state, e) -> writable(state).budget(e.dailyBudgetMicros()))
+        .onEvent(HourJudged.class, (state, e) -> writable(state).judged(e.hourStartMillis(), e.alerts(), settings.anomalies().keep()))
         .build();
   }
 }

@@ -76,10 +76,11 @@ public record CampaignMetrics(
         percent(c.invalidEvents(), c.events()));
   }
 
-  /** One UTC day of a campaign, as the daily endpoint lists it. */
+  /** One UTC day of a campaign, as the daily endpoint lists it; raw KPIs, and the valid and invalid counts as above. */
   public record Daily(
       LocalDate date, long impressions, long clicks, long conversions, Double ctr,
-      Double conversionRate, BigDecimal spent, BigDecimal conversionValue, BigDecimal cpc, BigDecimal cpa)
+      Double conversionRate, BigDecimal spent, BigDecimal conversionValue, BigDecimal cpc, BigDecimal cpa,
+      long validImpressions, long validClicks, long validConversions, long invalidEvents, Double invalidTrafficRate)
       implements CborSerializable {
 
     static Daily of(LocalDate date, Counters c) {
@@ -89,7 +90,9 @@ public record CampaignMetrics(
       return new Daily(date, impressions, clicks, conversions,
           percent(clicks, impressions), percent(conversions, clicks),
           Money.fromMicros(c.spendMicros), Money.fromMicros(c.conversionValueMicros),
-          Money.perUnit(c.spendMicros, clicks), Money.perUnit(c.spendMicros, conversions));
+          Money.perUnit(c.spendMicros, clicks), Money.perUnit(c.spendMicros, conversions),
+          c.valid(EventType.IMPRESSION), c.valid(EventType.CLICK), c.valid(EventType.CONVERSION), c.invalidEvents(),
+          percent(c.invalidEvents(), c.events()));
     }
   }
 

@@ -4,10 +4,14 @@ import static dev.beacon.common.HttpJson.ok;
 import static dev.beacon.common.HttpJson.onAnswer;
 import static dev.beacon.common.HttpJson.refuse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.common.ApiError;
+import dev.beacon.common.HttpJson;
+import dev.beacon.common.JsonInput;
 import dev.beacon.common.QueryParams;
 import dev.beacon.security.Access;
 import dev.beacon.security.Scope;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -23,11 +28,17 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Campaign metrics over HTTP, with the old real-time API's paths and field names:
  * {@code GET /api/campaigns/{id}/analytics/real-time}, {@code GET /api/campaigns/{id}/analytics/daily}
- * and {@code GET /api/analytics/real-time/dashboard}. Bad parameters → 400 with reasons; a campaign
- * that has seen no event → 404.
+ * and {@code GET /api/analytics/real-time/dashboard}; a campaign's anomaly alerts
+ * ({@code GET /api/campaigns/{id}/alerts}) and the organisation's ({@code GET /api/alerts}); its
+ * settings, the daily budget ({@code GET} and, with the admin scope, {@code PUT /api/campaigns/{id}/settings}).
+ * Bad parameters → 400 with reasons; metrics of a campaign that has seen no event → 404.
  */
 final class CampaignRoutes extends AllDirectives {
   private static final long MAX_WINDOW_SECONDS = 86_400;
+  private static final int MAX_BODY_BYTES = 1024;
+  private static final JsonInput BODIES = new JsonInput(4, MAX_BODY_BYTES, MAX_BODY_BYTES, false);
+  /** Far above any real daily budget, and still exact in micros. */
+  private static final BigDecimal MAX_BUDGET = new BigDecimal("1000000000000");
   private final CampaignQueries queries;
   private final CampaignSettings settings;
   private final Access access;
@@ -41,13 +52,69 @@ final class CampaignRoutes extends AllDirectives {
   }
 
   public Route routes() {
-    return get(() -> pathPrefix("api", () -> concat(
-        path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("analytics").slash("real-time"),
-            campaignId -> withParams((org, window) -> onAnswer(known(queries.metrics(org, campaignId, window)), m -> ok(m)))),
-        path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("analytics").slash("daily"),
-            this::daily),
-        path(PathMatchers.segment("analytics").slash("real-time").slash("dashboard"),
-            () -> withParams((org, window) -> onAnswer(known(queries.dashboard(org, window)), d -> ok(d)))))));
+    return pathPrefix("api", () -> concat(
+        get(() -> concat(
+            path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("analytics").slash("real-time"),
+                campaignId -> withParams((org, window) -> onAnswer(known(queries.metrics(org, campaignId, window)), m -> ok(m)))),
+            path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("analytics").slash("daily"),
+                this::daily),
+            path(PathMatchers.segment("analytics").slash("real-time").slash("dashboard"),
+                () -> withParams((org, window) -> onAnswer(known(queries.dashboard(org, window)), d -> ok(d)))),
+            path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("alerts"),
+                campaignId -> withOrganization(Scope.READ, org -> onAnswer(queries.alerts(org, campaignId), a -> ok(a)))),
+            path("alerts", () -> withOrganization(Scope.READ, org -> onAnswer(queries.alerts(org), a -> ok(a)))),
+            path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("settings"),
+                campaignId -> withOrganization(Scope.READ, org -> onAnswer(queries.configuration(org, campaignId), c -> ok(c)))))),
+        put(() -> path(PathMatchers.segment("campaigns").slash(PathMatchers.segment()).slash("settings"),
+            campaignId -> withOrganization(Scope.ADMIN, org -> HttpJson.jsonBody(BODIES, MAX_BODY_BYTES, body -> {
+              var reasons = new ArrayList<String>();
+              var budget = dailyBudget(body, reasons);
+              if (!reasons.isEmpty()) return refuse(new ApiError.BadRequest("invalid campaign settings", reasons));
+              return onAnswer(queries.setBudget(org, campaignId, budget), c -> ok(c));
+            }))))));
+  }
+
+  /** organizationId (required), then the scope on it. */
+  private Route withOrganization(Scope scope, Function<String, Route> inner) {
+    return parameterOptional("organizationId", org -> {
+      var reasons = new ArrayList<String>();
+      var organizationId = requireOrganization(org, reasons);
+      if (!reasons.isEmpty()) return refuse(new ApiError.BadRequest("bad parameters", reasons));
+      return access.allow(scope, organizationId, () -> inner.apply(organizationId));
+    });
+  }
+
+  /**
+   * {@code {"dailyBudget": 250.00}}: a non-negative amount (a number or a decimal string, at most
+   * six decimals), or null to clear it; nothing else is settable.
+   */
+  static BigDecimal dailyBudget(JsonNode body, List<String> reasons) {
+    if (body == null || !body.isObject() || !body.has("dailyBudget")) {
+      reasons.add("dailyBudget: required, an amount or null to clear it");
+      return null;
+    }
+    body.fieldNames().forEachRemaining(name -> {
+      if (!name.equals("dailyBudget")) reasons.add(name + ": not a campaign setting (only dailyBudget is)");
+    });
+    var given = body.get("dailyBudget");
+    if (given.isNull()) return null;
+    BigDecimal amount = null;
+    try {
+      if (given.isNumber()) amount = given.decimalValue();
+      else if (given.isTextual()) amount = new BigDecimal(given.asText().trim());
+    } catch (NumberFormatException e) {
+      amount = null;
+    }
+    if (amount == null) {
+      reasons.add("dailyBudget: must be an amount, such as 250.00");
+    } else if (amount.signum() < 0) {
+      reasons.add("dailyBudget: must not be negative");
+    } else if (amount.stripTrailingZeros().scale() > 6) {
+      reasons.add("dailyBudget: at most six decimals");
+    } else if (amount.compareTo(MAX_BUDGET) > 0) {
+      reasons.add("dailyBudget: at most " + MAX_BUDGET.toPlainString());
+    }
+    return amount;
   }
 
   private interface WithParams {

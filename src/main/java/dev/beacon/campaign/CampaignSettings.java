@@ -5,9 +5,9 @@ import dev.beacon.behaviour.TrafficRules;
 import java.time.Duration;
 
 /**
- * {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation; and the
- * invalid-traffic rules that need only the event ({@code beacon.behaviour.invalid-traffic}), which
- * the campaign applies to the events no journey flagged.
+ * {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation, anomaly
+ * alerts; and the invalid-traffic rules that need only the event
+ * ({@code beacon.behaviour.invalid-traffic}), which the campaign applies to the events no journey flagged.
  */
 public record CampaignSettings(
     Duration minuteWindow,
@@ -17,7 +17,8 @@ public record CampaignSettings(
     Duration sessionTimeout,
     int maxOpenSessions,
     int snapshotEvery,
-    TrafficRules traffic) {
+    TrafficRules traffic,
+    AnomalySettings anomalies) {
 
   public CampaignSettings {
     if (minuteWindow.compareTo(Duration.ofHours(24)) > 0) {
@@ -34,6 +35,7 @@ public record CampaignSettings(
         c.getDuration("session-timeout"),
         c.getInt("max-open-sessions"),
         c.getInt("snapshot-every"),
-        TrafficRules.from(c.getConfig("invalid-traffic")));
+        TrafficRules.from(c.getConfig("invalid-traffic")),
+        AnomalySettings.from(c.getConfig("anomalies")));
   }
 }

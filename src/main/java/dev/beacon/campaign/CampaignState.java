@@ -5,10 +5,12 @@ import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.common.CborSerializable;
 import dev.beacon.event.Delivered;
 import dev.beacon.event.EventIds;
+import dev.beacon.event.EventType;
 import dev.beacon.event.Verdict;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,12 +24,13 @@ import java.util.TreeMap;
  * minute window, by processing time), UTC day buckets (for the day retention, back from the
  * newest event), the highest Kafka offset applied per partition, a time- and count-bounded window
  * of recent ids of events without a user, and the open sessions (for bounce rate), capped and
- * expired by event time. Mutable, confined to the entity; snapshots take a {@link #copy()}.
+ * expired by event time, the daily budget, and the newest anomaly alerts. Mutable, confined to the entity; snapshots take a {@link #copy()}.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
     isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 final class CampaignState implements CborSerializable {
   private static final long MINUTE = 60_000L;
+  private static final long HOUR = 3_600_000L;
   private static final long DAY = 86_400_000L;
 
   Counters total = new Counters();
@@ -39,6 +42,12 @@ final class CampaignState implements CborSerializable {
   /** Session id → its state; least recently seen first. */
   LinkedHashMap<String, OpenSession> sessions = new LinkedHashMap<>();
   long latestEventMillis;
+  /** The daily budget in micros; 0 when none is set. */
+  long dailyBudgetMicros;
+  /** The start of the last closed hour judged for anomalies (processing time); 0 before the first. */
+  long judgedHourMillis;
+  /** The newest alerts, oldest first, at most {@code anomalies.keep}. */
+  ArrayList<Alert> alerts = new ArrayList<>();
 
   /** An open session: its first event's minute and day, how many events it had, when last seen. */
   record OpenSession(long firstMinute, long firstDay, long events, long lastSeenMillis) implements CborSerializable {}
@@ -50,9 +59,9 @@ final class CampaignState implements CborSerializable {
    * campaign's rows outlive any one user's erasure.
    */
   public record Counted(
-      dev.beacon.event.EventType type, long timestampMillis, long valueMicros, long durationMillis,
+      EventType type, long timestampMillis, long valueMicros, long durationMillis,
       String sessionId, long digest, boolean hasUser, InvalidTraffic invalidTraffic) implements CborSerializable {
-    public Counted(dev.beacon.event.EventType type, long timestampMillis, long valueMicros, long durationMillis,
+    public Counted(EventType type, long timestampMillis, long valueMicros, long durationMillis,
         String sessionId, long digest, boolean hasUser) {
       this(type, timestampMillis, valueMicros, durationMillis, sessionId, digest, hasUser, null);
     }
@@ -232,6 +241,54 @@ final class CampaignState implements CborSerializable {
     return rows;
   }
 
+  /**
+   * The hour that closed before {@code nowMillis} when it is later than the last one judged and
+   * counted events, else -1: the first batch persisted in a new hour judges the hour before it, once.
+   */
+  long hourToJudge(long nowMillis) {
+    var closed = Math.floorDiv(nowMillis, HOUR) * HOUR - HOUR;
+    if (closed <= judgedHourMillis) return -1;
+    // an hour without events has nothing to judge
+    return minutes.subMap(closed / MINUTE, (closed + HOUR) / MINUTE).isEmpty() ? -1 : closed;
+  }
+
+  /** The hour from {@code hourStartMillis}'s totals, out of the minute buckets. */
+  AnomalyDetector.Hour hour(long hourStartMillis) {
+    var sum = new Counters();
+    for (var bucket : minutes.subMap(hourStartMillis / MINUTE, (hourStartMillis + HOUR) / MINUTE).values()) sum.addAll(bucket);
+    return new AnomalyDetector.Hour(sum.count(EventType.IMPRESSION), sum.count(EventType.CLICK),
+        sum.count(EventType.CONVERSION), sum.spendMicros);
+  }
+
+  /** What the detector says of the closed hour from {@code hourStartMillis}, against the hours the minute window still holds. */
+  List<Alert> judge(long hourStartMillis, AnomalyDetector detector) {
+    var history = new ArrayList<AnomalyDetector.Hour>();
+    var oldest = minutes.isEmpty() ? hourStartMillis : Math.floorDiv(minutes.firstKey() * MINUTE, HOUR) * HOUR;
+    for (var h = hourStartMillis - HOUR; h >= oldest; h -= HOUR) history.add(hour(h));
+    var day = days.get(Math.floorDiv(hourStartMillis, DAY));
+    return detector.judge(hourStartMillis, hour(hourStartMillis), history, dailyBudgetMicros,
+        day == null ? 0 : day.spendMicros);
+  }
+
+  CampaignState budget(long dailyBudgetMicros) {
+    this.dailyBudgetMicros = dailyBudgetMicros;
+    return this;
+  }
+
+  List<Alert> newestAlertsFirst() {
+    var newest = new ArrayList<>(alerts);
+    Collections.reverse(newest);
+    return newest;
+  }
+
+  /** Records a judged hour and its alerts, keeping the newest {@code keep}. */
+  CampaignState judged(long hourStartMillis, List<Alert> raised, int keep) {
+    judgedHourMillis = Math.max(judgedHourMillis, hourStartMillis);
+    alerts.addAll(raised);
+    if (alerts.size() > keep) alerts.subList(0, alerts.size() - keep).clear();
+    return this;
+  }
+
   /** A deep copy: what a snapshot serializes while the entity goes on changing its own state. */
   CampaignState copy() {
     var copy = new CampaignState();
@@ -242,6 +299,9 @@ final class CampaignState implements CborSerializable {
     copy.recentIds.putAll(recentIds);
     copy.sessions.putAll(sessions);
     copy.latestEventMillis = latestEventMillis;
+    copy.dailyBudgetMicros = dailyBudgetMicros;
+    copy.judgedHourMillis = judgedHourMillis;
+    copy.alerts.addAll(alerts);
     return copy;
   }
 

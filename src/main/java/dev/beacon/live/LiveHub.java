@@ -39,7 +39,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 /**
  * An organisation's live hub, one per organisation in the cluster (sharded, kept in memory only):
  * it takes what campaign entities, journey buckets and the read side publish, keeps the latest
- * metrics of each campaign, the newest rows of the live feed and the attribution answers, and
+ * metrics of each campaign, the newest rows of the live feed and the attribution answers, passes
+ * campaigns' anomaly alerts on, and
  * publishes each change, rendered once, on the organisation's topic, numbered in order. A
  * subscription asks it for a snapshot (numbered as the last message it includes) after it joined
  * the topic, so that it misses nothing and counts nothing twice. The totals go out at most every
@@ -66,7 +67,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   public record Publish(
       @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
       @JsonSubTypes({@JsonSubTypes.Type(Campaign.CampaignChanged.class), @JsonSubTypes.Type(FeedAdded.class),
-          @JsonSubTypes.Type(AttributionCommitted.class)})
+          @JsonSubTypes.Type(AttributionCommitted.class), @JsonSubTypes.Type(Campaign.AlertRaised.class)})
       LiveUpdate update) implements Command {}
 
   /** The current state as a client's first message; {@code campaignIds} null for all, {@code note} said in it. */
@@ -118,6 +119,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   /** What changed since the last flush: the newest metrics of each campaign, the new feed rows. */
   private final TreeMap<String, CampaignMetrics> changedCampaigns = new TreeMap<>();
   private final List<FeedItem> newRows = new ArrayList<>();
+  private final List<CampaignQueries.CampaignAlert> newAlerts = new ArrayList<>();
   private final List<LiveMessage> outgoing = new ArrayList<>();
   private boolean dashboardLoaded;
   private boolean attributionLoaded;
@@ -193,6 +195,9 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       feed.sort(NEWEST_FIRST);
       while (feed.size() > settings.feedSize()) feed.remove(feed.size() - 1);
       newRows.addAll(added.items());
+      scheduleFlush();
+    } else if (update instanceof Campaign.AlertRaised raised) {
+      newAlerts.add(CampaignQueries.CampaignAlert.of(raised.campaignId(), raised.alert()));
       scheduleFlush();
     } else if (update instanceof AttributionCommitted) {
       if (refreshing) {
@@ -276,7 +281,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     timers.startSingleTimer("flush", new Flush(), java.time.Duration.ofMillis(delay));
   }
 
-  /** Publishes what changed since the last flush as one batch: each campaign's newest metrics, the totals, the new feed rows. */
+  /** Publishes what changed since the last flush as one batch: each campaign's newest metrics, the totals, the new feed rows, the alerts. */
   private Behavior<Command> flush() {
     lastFlushMillis = clock.millis();
     for (var m : changedCampaigns.values()) send(LiveMessage.CAMPAIGN, "campaign:" + m.campaignId(), m.campaignId(), json(m));
@@ -292,8 +297,10 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       var rows = newRows.stream().limit(FEED_ROWS_SHOWN).map(FeedRow::of).toList();
       send(LiveMessage.EVENTS, "events:" + (lastId + 1), null, json(rows));
     }
+    for (var alert : newAlerts) send(LiveMessage.ALERT, "alert:" + (lastId + 1), alert.campaignId(), json(alert));
     changedCampaigns.clear();
     newRows.clear();
+    newAlerts.clear();
     release();
     return this;
   }

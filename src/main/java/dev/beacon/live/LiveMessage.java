@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * One change for dashboard clients, rendered once (by the organisation's hub) into the JSON piece
  * they receive: a campaign's metrics, the totals, an array of new feed rows, or the attribution
- * answers ({@code {"attribution": …, "timeseries": …}}). {@code id} rises with every message of
+ * answers ({@code {"attribution": …, "timeseries": …}}), or a campaign's anomaly alert. {@code id} rises with every message of
  * the organisation; {@code key} says what a newer message replaces in a client's queue (a
  * campaign's metrics, the totals, the attribution answers), and is unique for what nothing
- * replaces (feed rows); {@code campaignId} is the campaign it is about, null for the whole
+ * replaces (feed rows, alerts); {@code campaignId} is the campaign it is about, null for the whole
  * organisation. Clients receive messages gathered into update frames ({@link #frame}).
  */
 public record LiveMessage(long id, String kind, String key, String campaignId, String json) implements CborSerializable {
@@ -18,18 +18,20 @@ public record LiveMessage(long id, String kind, String key, String campaignId, S
   public static final String CAMPAIGN = "campaign";
   public static final String ATTRIBUTION = "attribution";
   public static final String EVENTS = "events";
+  public static final String ALERT = "alert";
 
-  /** Whether a message with this key is replaced by a newer one in a client's queue. */
+  /** Whether a message with this key is replaced by a newer one in a client's queue: feed rows and alerts never are. */
   public boolean conflates() {
-    return !EVENTS.equals(kind);
+    return !EVENTS.equals(kind) && !ALERT.equals(kind);
   }
 
   /**
    * One update frame for a client: what these messages (in order, oldest first) changed, as
    * {@code {"type": "update", "id": <the last message's>, "organizationId": …, "dashboard": …,
-   * "campaigns": [...], "events": [...], "attribution": …, "timeseries": …}}, each field only when
+   * "campaigns": [...], "events": [...], "alerts": [...], "attribution": …, "timeseries": …}}, each field only when
    * a message changed it: the newest totals and attribution, every campaign's metrics in order
-   * (a client's queue keeps only the newest of each), the feed rows newest first. One frame per
+   * (a client's queue keeps only the newest of each), the feed rows newest first, every alert in
+   * order. One frame per
    * delivery, however many campaigns moved, keeps the frames a client gets to the rate it reads.
    * {@code quotedOrganizationId} is the organisation as a JSON string.
    */
@@ -59,6 +61,13 @@ public record LiveMessage(long id, String kind, String key, String campaignId, S
       // an array of rows: its elements join the frame's
       if (!EVENTS.equals(m.kind) || m.json.length() <= 2) continue;
       out.append(first ? ",\"events\":[" : ",").append(m.json, 1, m.json.length() - 1);
+      first = false;
+    }
+    if (!first) out.append(']');
+    first = true;
+    for (var m : messages) {
+      if (!ALERT.equals(m.kind)) continue;
+      out.append(first ? ",\"alerts\":[" : ",").append(m.json);
       first = false;
     }
     if (!first) out.append(']');

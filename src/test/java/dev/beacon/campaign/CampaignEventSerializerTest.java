@@ -31,6 +31,16 @@ class CampaignEventSerializerTest {
   }
 
   @Test
+  void aBudgetAndAJudgedHourWithItsAlertsRoundTripExactly() throws Exception {
+    var hour = java.time.Instant.parse("2024-05-10T11:00:00Z");
+    var events = java.util.List.of(new Campaign.BudgetSet(250_500_000L), new Campaign.HourJudged(hour.toEpochMilli(), java.util.List.of()),
+        new Campaign.HourJudged(hour.toEpochMilli(), java.util.List.of(
+            new Alert(Alert.CTR, hour, 0.25, 5.0, -12.3456, Alert.BELOW),
+            new Alert(Alert.BUDGET_PACE, hour, 180.5, 100.0, 1.805, Alert.ABOVE))));
+    for (var event : events) assertEquals(event, serializer.fromBinary(serializer.toBinary(event), serializer.manifest(event)));
+  }
+
+  @Test
   void anUnknownManifestIsAClearFailure() {
     var event = new Campaign.EventsApplied(java.util.List.of(), java.util.Map.of(), 0);
     assertThrows(NotSerializableException.class, () -> serializer.fromBinary(serializer.toBinary(event), "Other.1"));

@@ -2,6 +2,7 @@ package dev.beacon.campaign;
 
 import dev.beacon.behaviour.InvalidTraffic;
 import dev.beacon.event.EventType;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ public final class CampaignJournalSamples {
     return Map.of(
         "campaign-events/EventsApplied.1", eventsApplied(),
         "campaign-events/EventsApplied.2", flagged(),
+        "campaign-events/BudgetSet.1", new Campaign.BudgetSet(1_000_000_000_000_000L),
+        "campaign-events/HourJudged.1", hourJudged(),
         "jackson-cbor/dev.beacon.campaign.CampaignState", state(),
         "jackson-cbor/dev.beacon.campaign.OrganizationCampaigns$CampaignsRegistered",
         new OrganizationCampaigns.CampaignsRegistered(Set.of("camp_123", "Frühjahr ✓ 🚀", "キャンペーン")),
@@ -42,6 +45,16 @@ public final class CampaignJournalSamples {
     offsets.put("beacon.events-7", 1_000_000_000_000L);
     offsets.put("s-1", 17L);
     return new Campaign.EventsApplied(counted, offsets, 1_715_342_500_000L);
+  }
+
+  private static Campaign.HourJudged hourJudged() {
+    var hour = Instant.ofEpochMilli(1_715_342_400_000L);
+    // every measure and direction; a score that is tiny, one past any real one, fractions that binary cannot hold
+    return new Campaign.HourJudged(hour.toEpochMilli(), List.of(
+        new Alert(Alert.CTR, hour, 0.1, 5.0004, -12.3456, Alert.BELOW),
+        new Alert(Alert.CONVERSION_RATE, hour, 99.9999, 0, Double.MAX_VALUE, Alert.ABOVE),
+        new Alert(Alert.SPEND_PACE, Instant.EPOCH, -0.0, 1e-300, -Double.MIN_VALUE, Alert.BELOW),
+        new Alert(Alert.BUDGET_PACE, hour.minusMillis(1), 1_000_000.123456, 520.833333, 1920.0001, Alert.ABOVE)));
   }
 
   /** The same batch with some events flagged as invalid traffic. */

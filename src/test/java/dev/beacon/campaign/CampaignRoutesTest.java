@@ -17,6 +17,7 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
@@ -87,6 +88,43 @@ class CampaignRoutesTest extends JupiterRouteTest {
     testRoute(routes).run(HttpRequest.GET("/api/campaigns/c1/analytics/daily?organizationId=o&from=2026-02-02&to=2026-02-01"))
         .assertStatusCode(400)
         .assertEntity("{\"error\":\"bad parameters\",\"reasons\":[\"from: must not be after to\"]}");
+  }
+
+  @Test
+  void aDailyBudgetIsSetReadAndClearedAndABadOneIs400WithEveryReason() {
+    var path = "/api/campaigns/budgeted/settings?organizationId=" + ORG;
+    testRoute(routes).run(HttpRequest.PUT(path).withEntity(ContentTypes.APPLICATION_JSON, "{\"dailyBudget\": \"120.50\"}"))
+        .assertStatusCode(200)
+        .assertEntity("{\"campaignId\":\"budgeted\",\"organizationId\":\"acme\",\"dailyBudget\":120.5}");
+    assertThat(json(testRoute(routes).run(HttpRequest.GET(path)).assertStatusCode(200)).get("dailyBudget").decimalValue())
+        .isEqualByComparingTo("120.5");
+    testRoute(routes).run(HttpRequest.PUT(path).withEntity(ContentTypes.APPLICATION_JSON, "{\"dailyBudget\": null}"))
+        .assertStatusCode(200);
+    assertThat(json(testRoute(routes).run(HttpRequest.GET(path))).get("dailyBudget").isNull()).isTrue();
+
+    testRoute(routes).run(HttpRequest.PUT(path).withEntity(ContentTypes.APPLICATION_JSON, "{\"dailyBudget\": -1, \"name\": \"x\"}"))
+        .assertStatusCode(400)
+        .assertEntity("{\"error\":\"invalid campaign settings\",\"reasons\":[\"name: not a campaign setting (only dailyBudget is)\","
+            + "\"dailyBudget: must not be negative\"]}");
+    testRoute(routes).run(HttpRequest.PUT(path).withEntity(ContentTypes.APPLICATION_JSON, "{\"dailyBudget\": \"lots\"}"))
+        .assertStatusCode(400)
+        .assertEntity("{\"error\":\"invalid campaign settings\",\"reasons\":[\"dailyBudget: must be an amount, such as 250.00\"]}");
+    testRoute(routes).run(HttpRequest.PUT(path).withEntity(ContentTypes.APPLICATION_JSON, "{\"dailyBudget\": 0.0000001}"))
+        .assertStatusCode(400)
+        .assertEntity("{\"error\":\"invalid campaign settings\",\"reasons\":[\"dailyBudget: at most six decimals\"]}");
+    testRoute(routes).run(HttpRequest.PUT(path).withEntity(ContentTypes.APPLICATION_JSON, "{}"))
+        .assertStatusCode(400)
+        .assertEntity("{\"error\":\"invalid campaign settings\",\"reasons\":[\"dailyBudget: required, an amount or null to clear it\"]}");
+  }
+
+  @Test
+  void aCampaignWithoutAlertsListsNone() {
+    testRoute(routes).run(HttpRequest.GET("/api/campaigns/quiet/alerts?organizationId=" + ORG))
+        .assertStatusCode(200)
+        .assertEntity("{\"campaignId\":\"quiet\",\"organizationId\":\"acme\",\"alerts\":[]}");
+    testRoute(routes).run(HttpRequest.GET("/api/campaigns/quiet/alerts"))
+        .assertStatusCode(400)
+        .assertEntity("{\"error\":\"bad parameters\",\"reasons\":[\"organizationId: required\"]}");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.beacon.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beacon.campaign.Alert;
 import dev.beacon.campaign.Campaign;
 import dev.beacon.campaign.CampaignMetrics;
 import dev.beacon.journey.AttributionCommitted;
@@ -34,7 +35,9 @@ class LiveHubMessagesTest {
         null, null, 9, 2, 1, 1, 10.0);
     var updates = List.of(new Campaign.CampaignChanged(metrics),
         new FeedAdded("acme", List.of(new FeedItem(1_000L, "page_view", "u1", "Email", "news"))),
-        new AttributionCommitted("acme"));
+        new AttributionCommitted("acme"),
+        new Campaign.AlertRaised("acme", "c1", new Alert(Alert.CTR, Instant.parse("2026-12-01T09:00:00Z"), 0.5, 5.0, -9.0,
+            Alert.BELOW)));
     for (var update : updates) {
       var publish = new LiveHub.Publish(update);
       assertThat(testKit.serializationTestKit().verifySerialization(publish, true)).isEqualTo(publish);

@@ -33,6 +33,16 @@ class LiveMessageTest {
   }
 
   @Test
+  void alertsGoOutInOrderAndNoneReplacesAnother() throws Exception {
+    var first = new LiveMessage(4, LiveMessage.ALERT, "alert:4", "a", "{\"campaignId\":\"a\",\"metric\":\"ctr\"}");
+    var second = new LiveMessage(5, LiveMessage.ALERT, "alert:5", "a", "{\"campaignId\":\"a\",\"metric\":\"spend_pace\"}");
+    var frame = Json.MAPPER.readTree(LiveMessage.frame("\"acme\"", List.of(first, second)));
+    assertThat(frame.get("alerts").findValuesAsText("metric")).containsExactly("ctr", "spend_pace");
+    assertThat(frame.fieldNames()).toIterable().containsExactly("type", "id", "organizationId", "alerts");
+    assertThat(first.conflates()).isFalse();
+  }
+
+  @Test
   void aFrameOfOneKindHasOnlyItsField() throws Exception {
     var frame = Json.MAPPER.readTree(LiveMessage.frame("\"acme\"",
         List.of(new LiveMessage(3, LiveMessage.EVENTS, "events:3", null, "[{\"name\":\"x\"}]"))));

@@ -7,14 +7,16 @@ import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.security.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
- * A Beacon that requires keys, on its own in-JVM broker and H2 database in a fresh folder, for the
+ * A Beacon that requires keys, on its own in-JVM broker and database (H2 unless told) in a fresh folder, for the
  * API tests of one class: its admin key, {@link HttpCalls} to it, and keys made with the admin
  * key. Rate limits are set high enough that no test meets them. Start it in {@code @BeforeAll},
  * close it in {@code @AfterAll}.
@@ -24,9 +26,11 @@ public final class KeyedServer implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final BeaconServer server;
   private final HttpCalls http;
+  private final TestDatabase db;
 
-  private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server) {
+  private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server, TestDatabase db) {
     this.adminKey = adminKey;
+    this.db = db;
     this.kafka = kafka;
     this.server = server;
     this.http = new HttpCalls(server.httpPort());
@@ -34,18 +38,24 @@ public final class KeyedServer implements AutoCloseable {
 
   /** {@code name} names the folder and the topic; {@code extra} is more configuration (HOCON). */
   public static KeyedServer start(String name, String extra) throws IOException {
+    return start(name, extra, TestDatabase::h2);
+  }
+
+  /** The same on the database {@code database} makes for the server's folder (dropped, if it drops, at close). */
+  public static KeyedServer start(String name, String extra, Function<Path, TestDatabase> database) throws IOException {
     var adminKey = "admin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     var dir = Files.createTempDirectory("beacon-" + name);
     var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
     try {
-      var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), TestDatabase.h2(dir),
+      var db = database.apply(dir);
+      var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), db,
           name + "-" + UUID.randomUUID(), """
               beacon.security.admin-key = "%s"
               beacon.security.rate-limits.ingest { per-second = 1000, burst = 1000 }
               beacon.security.rate-limits.read { per-second = 1000, burst = 1000 }
               beacon.security.rate-limits.admin { per-second = 1000, burst = 1000 }
               """.formatted(adminKey) + extra));
-      return new KeyedServer(adminKey, kafka, server);
+      return new KeyedServer(adminKey, kafka, server, db);
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -54,6 +64,11 @@ public final class KeyedServer implements AutoCloseable {
 
   public String adminKey() {
     return adminKey;
+  }
+
+  /** Its database, for a command that reads what the server wrote. */
+  public TestDatabase database() {
+    return db;
   }
 
   public HttpCalls http() {
@@ -78,6 +93,7 @@ public final class KeyedServer implements AutoCloseable {
       server.stop().toCompletableFuture().get();
     } finally {
       kafka.close();
+      db.close();
     }
   }
 }
