@@ -154,9 +154,10 @@ public final class BeaconServer {
     var privacy = PrivacyFeature.start(system, settings.privacy(), readSide,
         List.of(UserForgetting.of("journeys", (org, user, at) -> journeys.profiles().forget(org, user, at).thenApply(List::of)),
             models.forgetting(system, settings.http().askTimeout()), LiveFeature.feedForgetting(system)),
+        journeys.profiles().journals(),
         Map.of(JourneyBucket.ENTITY_TYPE_KEY.name(), JourneyFeature.journalReaders(settings.journey()),
             BanditModel.ENTITY_TYPE_KEY.name(), BanditModelFeature.journalReaders()),
-        access, settings.events().organizationIdPattern(), clock);
+        access, settings.events().organizationIdPattern(), settings.http().askTimeout(), clock);
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
         producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, access, clock), IngestFeature::close);
     // The dashboard page is static and public: it stands before the key check, its data calls carry the key.

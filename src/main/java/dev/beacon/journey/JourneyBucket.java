@@ -90,7 +90,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
 
   // Commands and replies
 
-  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, GetProfile, Forget, Passivate {}
+  public sealed interface Command extends CborSerializable permits Admit, GetUserJourney, GetProfile, Forget, Expire, GetPrivacyCounts, Passivate {}
 
   /** Admit a micro-batch's events of this bucket's users, in the batch's order. */
   public record Admit(List<Delivered> events, ActorRef<StatusReply<Admitted>> replyTo) implements Command {}
@@ -149,12 +149,32 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    */
   public record Forget(String userId, long requestedAtMillis, ActorRef<StatusReply<Forgotten>> replyTo) implements Command {}
 
+  /**
+   * Retention: the journeys (and consents) no batch touched since {@code cutoffMillis} (processing
+   * time) go; answered, as {@link Forget}, once the snapshot after it is saved, so that every
+   * journal row below it may be deleted.
+   */
+  public record Expire(long cutoffMillis, ActorRef<StatusReply<Forgotten>> replyTo) implements Command {}
+
+  /** What the bucket keeps per user, for the privacy audit. */
+  public record GetPrivacyCounts(ActorRef<PrivacyCounts> replyTo) implements Command {}
+
+  /**
+   * Journeys kept, users whose events said something of consent, and of those, how many deny
+   * analytics and how many deny ad personalisation (a purpose not said counts as the default).
+   */
+  public record PrivacyCounts(int journeys, int consentsSaid, int analyticsDenied, int adPersonalizationDenied)
+      implements CborSerializable {}
+
   record Passivate() implements Command {}
 
   // Events
 
   /** Journaled by {@link JourneyEventSerializer}, bound in application.conf. */
-  public sealed interface Event permits IdsRecorded, JourneysUpdated, UserForgotten {}
+  public sealed interface Event permits IdsRecorded, JourneysUpdated, UserForgotten, JourneysExpired {}
+
+  /** Retention: journeys and consents no batch touched since {@code cutoffMillis} went. */
+  public record JourneysExpired(long cutoffMillis, long appliedAtMillis) implements Event {}
 
   /**
    * A user forgotten: {@code userKey} ({@link UserKeys}) stands for them, never the id, since this
@@ -257,6 +277,8 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
         .onCommand(GetUserJourney.class, this::onGetUserJourney)
         .onCommand(GetProfile.class, this::onGetProfile)
         .onCommand(Forget.class, this::onForget)
+        .onCommand(Expire.class, this::onExpire)
+        .onCommand(GetPrivacyCounts.class, this::onGetPrivacyCounts)
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();
   }
@@ -280,18 +302,37 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
    * answers at once), so whichever comes second answers.
    */
   private ReplyEffect<Event, JourneyState> onForget(JourneyState state, Forget cmd) {
-    return Effect().persist(new UserForgotten(UserKeys.key(organizationId, cmd.userId()), cmd.requestedAtMillis(), clock.millis()))
+    return persistAndSnapshot(new UserForgotten(UserKeys.key(organizationId, cmd.userId()), cmd.requestedAtMillis(),
+        clock.millis()), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, JourneyState> onExpire(JourneyState state, Expire cmd) {
+    return persistAndSnapshot(new JourneysExpired(cmd.cutoffMillis(), clock.millis()), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, JourneyState> persistAndSnapshot(Event event, ActorRef<StatusReply<Forgotten>> replyTo) {
+    return Effect().persist(event)
         .thenRun(s -> {
-          forgetting.add(new Forgetting(lastSequenceNumber(context), cmd.replyTo()));
+          forgetting.add(new Forgetting(lastSequenceNumber(context), replyTo));
           answerForgetting(snapshotSaved, null);
         })
         .thenNoReply();
   }
 
-  /** A snapshot after every forgotten user, besides those every snapshot-every events. */
+  private ReplyEffect<Event, JourneyState> onGetPrivacyCounts(JourneyState state, GetPrivacyCounts cmd) {
+    int analyticsDenied = 0;
+    int adDenied = 0;
+    for (var said : state.consents.values()) {
+      if (!analyticsGranted(said.consent())) analyticsDenied++;
+      if (!adPersonalizationGranted(said.consent())) adDenied++;
+    }
+    return Effect().reply(cmd.replyTo(), new PrivacyCounts(state.users.size(), state.consents.size(), analyticsDenied, adDenied));
+  }
+
+  /** A snapshot after every forgotten user and every expiry, besides those every snapshot-every events. */
   @Override
   public boolean shouldSnapshot(JourneyState state, Event event, long sequenceNr) {
-    return event instanceof UserForgotten;
+    return event instanceof UserForgotten || event instanceof JourneysExpired;
   }
 
   @Override
@@ -452,6 +493,7 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     return newEventHandlerBuilder().forAnyState()
         .onEvent(IdsRecorded.class, (state, e) -> writable(state).record(e.seen(), e.appliedAtMillis(), settings))
         .onEvent(JourneysUpdated.class, this::onJourneysUpdated)
+        .onEvent(JourneysExpired.class, (state, e) -> writable(state).expire(e.cutoffMillis(), e.appliedAtMillis()))
         .onEvent(UserForgotten.class, (state, e) -> writable(state).forget(organizationId, e.userKey(), e.requestedAtMillis(),
             e.appliedAtMillis(), settings))
         .build();

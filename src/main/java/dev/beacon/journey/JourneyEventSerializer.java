@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The journal form of {@link JourneyBucket.Event}s: every admitting batch of a bucket persists one,
  * the read side reads each back, so their size and speed set much of the pipeline's cost.
- * Bound in application.conf; manifests {@value #IDS_RECORDED}, {@value #USER_FORGOTTEN} and
+ * Bound in application.conf; manifests {@value #IDS_RECORDED}, {@value #USER_FORGOTTEN}, {@value #JOURNEYS_EXPIRED} and
  * {@value #JOURNEYS_UPDATED} (which adds what the batch's events said of consent to
  * {@value #JOURNEYS_UPDATED_4}, which added the invalid-traffic flag of each hit and each id to {@value #JOURNEYS_UPDATED_3},
  * which added each hit's device type to {@value #JOURNEYS_UPDATED_2}, which added the withdrawn
@@ -29,6 +29,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
   static final String JOURNEYS_UPDATED_4 = "JourneysUpdated.4";
   static final String JOURNEYS_UPDATED = "JourneysUpdated.5";
   static final String USER_FORGOTTEN = "UserForgotten.1";
+  static final String JOURNEYS_EXPIRED = "JourneysExpired.1";
 
   @Override
   public int identifier() {
@@ -40,6 +41,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
     if (event instanceof JourneyBucket.IdsRecorded) return IDS_RECORDED;
     if (event instanceof JourneyBucket.JourneysUpdated) return JOURNEYS_UPDATED;
     if (event instanceof JourneyBucket.UserForgotten) return USER_FORGOTTEN;
+    if (event instanceof JourneyBucket.JourneysExpired) return JOURNEYS_EXPIRED;
     throw new IllegalArgumentException("not a journey event: " + event.getClass().getName());
   }
 
@@ -62,6 +64,9 @@ public final class JourneyEventSerializer extends CompactSerializer {
       out.list(e.engagementsWithdrawn(), JourneyEventSerializer::writeSessionEngaged);
       out.list(e.conversionsWithdrawn(), JourneyEventSerializer::writeConversion);
       out.list(e.consents(), JourneyEventSerializer::writeConsentKept);
+    } else if (event instanceof JourneyBucket.JourneysExpired e) {
+      out.integer(e.cutoffMillis());
+      out.integer(e.appliedAtMillis());
     } else if (event instanceof JourneyBucket.UserForgotten e) {
       out.string(e.userKey());
       out.integer(e.requestedAtMillis());
@@ -89,6 +94,7 @@ public final class JourneyEventSerializer extends CompactSerializer {
       case JOURNEYS_UPDATED -> readJourneysUpdated(in, JourneyEventSerializer::readFlaggedSeen,
           JourneyEventSerializer::readHit, true);
       case USER_FORGOTTEN -> new JourneyBucket.UserForgotten(in.string(), in.integer(), in.integer());
+      case JOURNEYS_EXPIRED -> new JourneyBucket.JourneysExpired(in.integer(), in.integer());
       default -> throw unknownManifest(manifest);
     };
   }

@@ -1,6 +1,7 @@
 package dev.beacon.journey;
 
 import dev.beacon.privacy.Forgotten;
+import dev.beacon.privacy.JourneyJournals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -60,6 +61,29 @@ public final class JourneyProfiles {
   public CompletionStage<Forgotten> forget(String organizationId, String userId, Instant requestedAt) {
     return bucket(organizationId, userId)
         .askWithStatus(replyTo -> new JourneyBucket.Forget(userId, requestedAt.toEpochMilli(), replyTo), timeout.multipliedBy(3));
+  }
+
+  /** The journey buckets as the privacy jobs see them: expire a bucket's idle journeys, count what it keeps. */
+  public JourneyJournals journals() {
+    return new JourneyJournals() {
+      @Override
+      public String entityType() {
+        return JourneyBucket.ENTITY_TYPE_KEY.name();
+      }
+
+      @Override
+      public CompletionStage<Forgotten> expire(String entityId, long cutoffMillis) {
+        return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
+            .askWithStatus(replyTo -> new JourneyBucket.Expire(cutoffMillis, replyTo), timeout.multipliedBy(3));
+      }
+
+      @Override
+      public CompletionStage<Counts> counts(String entityId) {
+        return sharding.entityRefFor(JourneyBucket.ENTITY_TYPE_KEY, entityId)
+            .<JourneyBucket.PrivacyCounts>ask(JourneyBucket.GetPrivacyCounts::new, timeout)
+            .thenApply(c -> new Counts(c.journeys(), c.consentsSaid(), c.analyticsDenied(), c.adPersonalizationDenied()));
+      }
+    };
   }
 
   private EntityRef<JourneyBucket.Command> bucket(String organizationId, String userId) {

@@ -253,6 +253,14 @@ final class JourneyState implements CborSerializable {
     return this;
   }
 
+  /** Retention: journeys and consents no batch touched since {@code cutoffMillis} go. */
+  JourneyState expire(long cutoffMillis, long appliedAtMillis) {
+    users.values().removeIf(journey -> journey.touchedAtMillis() < cutoffMillis);
+    consents.values().removeIf(said -> said.saidAtMillis() < cutoffMillis);
+    this.appliedAtMillis = Math.max(this.appliedAtMillis, appliedAtMillis);
+    return this;
+  }
+
   /** Whether this event (of {@code userId}, at {@code eventTime}) is one of a forgotten user's that was on its way. */
   boolean forgets(String organizationId, String userId, java.time.Instant eventTime) {
     if (forgotten.isEmpty()) return false;

@@ -34,6 +34,9 @@ public final class Erasures {
   /** Look at the pending requests now (a new one came, or the interval passed). */
   public enum Look { NOW }
 
+  /** Enforce the organisations' retention (its interval passed). */
+  private enum Retain { NOW }
+
   private enum Finished { ONE }
 
   private final ErasureStore store;
@@ -42,9 +45,11 @@ public final class Erasures {
   private final Executor blocking;
   private final Clock clock;
   private final Duration readSideWait;
+  private final Retention retention;
 
   private Erasures(ErasureStore store, List<UserForgetting> parts, JournalCompaction compaction, Executor blocking,
-      Clock clock, Duration readSideWait) {
+      Clock clock, Duration readSideWait, Retention retention) {
+    this.retention = retention;
     this.store = store;
     this.parts = List.copyOf(parts);
     this.compaction = compaction;
@@ -55,16 +60,17 @@ public final class Erasures {
 
   /** Starts the singleton (or its proxy, on the other nodes); tell it {@link Look#NOW} after recording a request. */
   public static ActorRef<Object> start(ActorSystem<?> system, ErasureStore store, List<UserForgetting> parts,
-      JournalCompaction compaction, Executor blocking, Clock clock, PrivacySettings settings) {
-    var erasures = new Erasures(store, parts, compaction, blocking, clock, settings.readSideWait());
-    Behavior<Object> behavior = Behaviors.supervise(erasures.idle(settings.erasureInterval()))
+      JournalCompaction compaction, Retention retention, Executor blocking, Clock clock, PrivacySettings settings) {
+    var erasures = new Erasures(store, parts, compaction, blocking, clock, settings.readSideWait(), retention);
+    Behavior<Object> behavior = Behaviors.supervise(erasures.idle(settings.erasureInterval(), settings.retentionInterval()))
         .onFailure(SupervisorStrategy.restart());
     return ClusterSingleton.get(system).init(SingletonActor.of(behavior, "erasures"));
   }
 
-  private Behavior<Object> idle(Duration interval) {
+  private Behavior<Object> idle(Duration interval, Duration retentionInterval) {
     return Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Look.NOW, interval);
+      timers.startTimerWithFixedDelay(Retain.NOW, Retain.NOW, Duration.ofSeconds(5), retentionInterval);
       return Behaviors.setup(ctx -> {
         ctx.getSelf().tell(Look.NOW);
         return waiting(ctx.getSelf());
@@ -72,9 +78,22 @@ public final class Erasures {
     });
   }
 
-  /** Nothing under way: a look starts the next pending request, if any. */
+  /** Nothing under way: a look starts the next pending request, if any; retention runs when due. */
   private Behavior<Object> waiting(ActorRef<Object> self) {
     return Behaviors.receiveMessage(message -> {
+      if (message == Retain.NOW) {
+        CompletableFuture.runAsync(() -> {
+          try {
+            retention.enforce();
+          } catch (java.sql.SQLException e) {
+            throw new CompletionException(e);
+          }
+        }, blocking).whenComplete((any, error) -> {
+          if (error != null) log.warn("Retention could not run: {}", error.toString());
+          self.tell(Finished.ONE);
+        });
+        return working(self, false);
+      }
       if (message != Look.NOW) return Behaviors.same();
       next().whenComplete((any, error) -> {
         if (error != null) log.warn("Erasures: could not read the pending requests: {}", error.toString());
@@ -84,10 +103,14 @@ public final class Erasures {
     });
   }
 
-  /** One request under way; a look meanwhile is kept for when it ends (a new request may have come). */
+  /**
+   * One request (or the retention) under way; a look meanwhile is kept for when it ends (a new
+   * request may have come); a retention due meanwhile waits for its next interval.
+   */
   private Behavior<Object> working(ActorRef<Object> self, boolean lookAgain) {
     return Behaviors.receiveMessage(message -> {
       if (message == Look.NOW) return working(self, true);
+      if (message == Retain.NOW) return Behaviors.same();
       if (lookAgain) self.tell(Look.NOW);
       return waiting(self);
     });

@@ -29,36 +29,30 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code DELETE /api/users/{userId}?organizationId=} records an erasure request and answers 202
  * with its id at once (the work goes on in {@link Erasures}); {@code GET
  * /api/privacy/erasures/{id}?organizationId=} shows its progress, and {@code GET
- * /api/privacy/erasures?organizationId=} the organisation's requests, newest first. No answer names
- * the user: a request is known by its id.
+ * /api/privacy/erasures?organizationId=} the organisation's requests, newest first; {@code GET
+ * /api/privacy/audit?organizationId=} the audit ({@link PrivacyAudit}). No answer names the user: a
+ * request is known by its id.
  */
 public final class PrivacyRoutes extends AllDirectives {
   private static final int MAX_USER_ID_LENGTH = 256;
   private static final int LISTED = 100;
   private final ErasureStore store;
   private final ActorRef<Object> erasures;
+  private final PrivacyAudit audit;
   private final Access access;
   private final Pattern organizationIdPattern;
   private final Executor blocking;
   private final Clock clock;
 
-  public PrivacyRoutes(ErasureStore store, ActorRef<Object> erasures, Access access, Pattern organizationIdPattern,
+  PrivacyRoutes(ErasureStore store, ActorRef<Object> erasures, PrivacyAudit audit, Access access, Pattern organizationIdPattern,
       Executor blocking, Clock clock) {
     this.store = store;
     this.erasures = erasures;
+    this.audit = audit;
     this.access = access;
     this.organizationIdPattern = organizationIdPattern;
     this.blocking = blocking;
     this.clock = clock;
-  }
-
-  /** An erasure request as the API shows it. */
-  record ErasureView(String erasureId, String organizationId, String state, Instant requestedAt, Instant completedAt,
-      int attempts, List<String> progress, String lastError) {
-    static ErasureView of(ErasureStore.Erasure e) {
-      return new ErasureView(e.id(), e.organizationId(), e.state(), e.requestedAt(), e.completedAt(), e.attempts(),
-          e.progress(), e.lastError());
-    }
   }
 
   record ErasureList(String organizationId, List<ErasureView> erasures) {}
@@ -66,6 +60,8 @@ public final class PrivacyRoutes extends AllDirectives {
   public Route routes() {
     return pathPrefix("api", () -> concat(
         path(PathMatchers.segment("users").slash(PathMatchers.segment()), userId -> delete(() -> admin(org -> erase(org, userId)))),
+        path(PathMatchers.segment("privacy").slash("audit"),
+            () -> get(() -> admin(org -> onAnswer(run(() -> audit.of(org, clock.instant())), answer -> ok(answer))))),
         pathPrefix(PathMatchers.segment("privacy").slash("erasures"), () -> get(() -> concat(
             pathEnd(() -> admin(org -> onAnswer(run(() -> store.of(org, LISTED)),
                 list -> ok(new ErasureList(org, list.stream().map(ErasureView::of).toList()))))),

@@ -107,4 +107,28 @@ class JourneyForgetTest {
     assertThat(result.reply().getValue()).isEqualTo(new Forgotten("Journey|" + entityId, 2));
     assertThat(result.state().users).containsOnlyKeys("bob");
   }
+
+  @Test
+  void retentionExpiresTheJourneysNoBatchTouchedSinceTheCutoffAndSnapshots() {
+    var entityId = "acme|f" + entities.incrementAndGet();
+    var kit = bucket(entityId);
+    admit(kit, event("old", "page_view", NOW, new Consent(false, null)), event("old", "page_view", NOW, Consent.UNSAID),
+        event("old2", "page_view", NOW, Consent.UNSAID));
+    clock.advance(java.time.Duration.ofDays(3));
+    admit(kit, event("new", "page_view", NOW.plusSeconds(5), new Consent(true, false)));
+    var before = kit.<JourneyBucket.PrivacyCounts>runCommand(JourneyBucket.GetPrivacyCounts::new).reply();
+    assertThat(before).isEqualTo(new JourneyBucket.PrivacyCounts(2, 2, 1, 1));
+
+    var result = kit.<StatusReply<Forgotten>>runCommand(replyTo ->
+        new JourneyBucket.Expire(NOW.plus(java.time.Duration.ofDays(1)).toEpochMilli(), replyTo));
+
+    assertThat(result.reply().getValue()).isEqualTo(new Forgotten("Journey|" + entityId, 3));
+    assertThat(result.state().users).containsOnlyKeys("new");
+    assertThat(result.state().consents).containsOnlyKeys("new");
+    kit.restart();
+    assertThat(known(kit, "old2")).isFalse();
+    assertThat(known(kit, "new")).isTrue();
+    assertThat(kit.<JourneyBucket.PrivacyCounts>runCommand(JourneyBucket.GetPrivacyCounts::new).reply())
+        .isEqualTo(new JourneyBucket.PrivacyCounts(1, 1, 0, 1));
+  }
 }

@@ -28,6 +28,7 @@ public final class JourneyJournalSamples {
         "journey-events/JourneysUpdated.4", withFlags(),
         "journey-events/JourneysUpdated.5", withConsents(),
         "journey-events/UserForgotten.1", forgotten(),
+        "journey-events/JourneysExpired.1", new JourneyBucket.JourneysExpired(Long.MIN_VALUE + 7, AT),
         "jackson-cbor/dev.beacon.journey.JourneyState", state());
   }
 

@@ -51,6 +51,7 @@ class ErasureEndToEndTest {
           beacon.journey.snapshot-every = 2
           beacon.privacy.erasure-interval = 1s
           beacon.privacy.read-side-wait = 20s
+          beacon.privacy.retention.organizations { acme = 30 }
           """.formatted(adminKey)));
       try {
         var http = new HttpCalls(server.httpPort());
@@ -113,6 +114,19 @@ class ErasureEndToEndTest {
         assertThat(campaign(http, adminKey)).as("aggregates stay").isEqualTo(totalsBefore);
         assertThat(http.send("GET", "/api/users/" + keeper + "/journey?organizationId=" + ORG, adminKey, null).body())
             .isEqualTo(keeperBefore);
+        // the audit: what is kept, consent (the keeper's events said nothing, the user is gone), erasures, retention
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !http.send("GET", "/api/privacy/audit?organizationId=" + ORG,
+            adminKey, null).body().path("retention").path("lastRun").isNull());
+        var audit = http.send("GET", "/api/privacy/audit?organizationId=" + ORG, adminKey, null);
+        assertThat(audit.status()).as(audit.text()).isEqualTo(200);
+        assertThat(audit.text()).doesNotContain(user);
+        assertThat(audit.body().at("/kept/journeys").asInt()).isEqualTo(1);
+        assertThat(audit.body().at("/kept/perUser").size()).isPositive();
+        assertThat(audit.body().at("/erasures/done").asInt()).isEqualTo(1);
+        assertThat(audit.body().at("/erasures/pending").asInt()).isZero();
+        assertThat(audit.body().at("/retention/days").asInt()).isEqualTo(30);
+        assertThat(audit.body().at("/retention/lastRun/ranAt").asText()).as(audit.text()).isNotEmpty();
+        assertThat(http.send("GET", "/api/privacy/audit?organizationId=" + ORG, null, null).status()).isEqualTo(401);
         try (var c = db.connect()) {
           assertThat(occurrences(c, user)).as("tables, journal rows and snapshots naming the user").isEmpty();
           assertThat(occurrences(c, keeper)).as("the other user's journal rows or snapshot stay").isNotEmpty();
