@@ -8,18 +8,19 @@ import java.util.Objects;
 
 /**
  * What the SIVT rules keep of one user, in event time: the user's current velocity window (its
- * start and the events in it) and their latest click (its campaign and time). Immutable; the
+ * start and the events in it), their latest click (its campaign and time) and whether anything
+ * engaging (engagement time, a page view, a conversion) came after it. Immutable; the
  * journey folds every event of the user into it, flagged or not (a bot's traffic is what the
  * rules measure), and judges each new event on the activity before it. Late events that fall in
  * an earlier window than the current one are not counted again (one window is kept). In
  * snapshots an array: add fields at the end only.
  */
 @JsonFormat(shape = JsonFormat.Shape.ARRAY)
-@JsonPropertyOrder({"windowStartMillis", "windowEvents", "lastClickCampaign", "lastClickMillis"})
-public record Activity(long windowStartMillis, long windowEvents, String lastClickCampaign, long lastClickMillis)
-    implements CborSerializable {
+@JsonPropertyOrder({"windowStartMillis", "windowEvents", "lastClickCampaign", "lastClickMillis", "engagedSinceClick"})
+public record Activity(long windowStartMillis, long windowEvents, String lastClickCampaign, long lastClickMillis,
+    boolean engagedSinceClick) implements CborSerializable {
 
-  public static final Activity NONE = new Activity(Long.MIN_VALUE, 0, null, Long.MIN_VALUE);
+  public static final Activity NONE = new Activity(Long.MIN_VALUE, 0, null, Long.MIN_VALUE, false);
 
   /**
    * The limits of the SIVT rules.
@@ -27,8 +28,11 @@ public record Activity(long windowStartMillis, long windowEvents, String lastCli
    * @param velocityWindow the length of a velocity window (windows are aligned to the epoch)
    * @param maxEventsPerWindow a user's events beyond this many in one window are flagged
    * @param repeatClickWindow a click on the campaign of the user's previous click within this is flagged
+   * @param unengagedClickWindow a click within this of the user's previous click, with nothing
+   *     engaging between them, is flagged (the earlier click had no engagement after it); zero: off
    */
-  public record Limits(Duration velocityWindow, long maxEventsPerWindow, Duration repeatClickWindow) {
+  public record Limits(Duration velocityWindow, long maxEventsPerWindow, Duration repeatClickWindow,
+      Duration unengagedClickWindow) {
     public Limits {
       if (velocityWindow.isNegative() || velocityWindow.isZero()) {
         throw new IllegalArgumentException("beacon.behaviour.invalid-traffic.velocity-window: must be positive");
@@ -41,6 +45,17 @@ public record Activity(long windowStartMillis, long windowEvents, String lastCli
 
   /** The SIVT reason an event at {@code timestampMillis} is flagged for, given this activity before it; null if none. */
   public InvalidTraffic judge(long timestampMillis, boolean click, String campaign, Limits limits) {
+    var repeated = judgeRepeats(timestampMillis, click, campaign, limits);
+    if (repeated != null) return repeated;
+    var unengaged = limits.unengagedClickWindow().toMillis();
+    if (click && unengaged > 0 && lastClickMillis != Long.MIN_VALUE && !engagedSinceClick
+        && timestampMillis >= lastClickMillis && timestampMillis - lastClickMillis <= unengaged) {
+      return InvalidTraffic.SIVT_UNENGAGED_CLICK;
+    }
+    return null;
+  }
+
+  private InvalidTraffic judgeRepeats(long timestampMillis, boolean click, String campaign, Limits limits) {
     if (window(timestampMillis, limits) == windowStartMillis && windowEvents >= limits.maxEventsPerWindow()) {
       return InvalidTraffic.SIVT_VELOCITY;
     }
@@ -51,8 +66,8 @@ public record Activity(long windowStartMillis, long windowEvents, String lastCli
     return null;
   }
 
-  /** This activity with one more event. */
-  public Activity plus(long timestampMillis, boolean click, String campaign, Limits limits) {
+  /** This activity with one more event ({@code engaging}: engagement time, a page view or a conversion). */
+  public Activity plus(long timestampMillis, boolean click, boolean engaging, String campaign, Limits limits) {
     var window = window(timestampMillis, limits);
     var start = windowStartMillis;
     var events = windowEvents;
@@ -63,7 +78,9 @@ public record Activity(long windowStartMillis, long windowEvents, String lastCli
       events = 1;
     }
     var clicked = click && timestampMillis >= lastClickMillis;
-    return new Activity(start, events, clicked ? campaign : lastClickCampaign, clicked ? timestampMillis : lastClickMillis);
+    var engaged = clicked ? false : engagedSinceClick || engaging && timestampMillis >= lastClickMillis;
+    return new Activity(start, events, clicked ? campaign : lastClickCampaign, clicked ? timestampMillis : lastClickMillis,
+        engaged);
   }
 
   private static long window(long timestampMillis, Limits limits) {

@@ -21,7 +21,7 @@ public record BehaviourSettings(EngagementScore.Weights engagement, Segments seg
     var t = c.getConfig("invalid-traffic");
     var rules = TrafficRules.from(t);
     var limits = new Activity.Limits(t.getDuration("velocity-window"), t.getLong("max-events-per-window"),
-        t.getDuration("repeat-click-window"));
+        t.getDuration("repeat-click-window"), t.getDuration("unengaged-click-window"));
     var attribution = t.getString("attribution");
     if (!attribution.equals("exclude") && !attribution.equals("include")) {
       throw new IllegalArgumentException("beacon.behaviour.invalid-traffic.attribution: exclude or include, got '"

@@ -15,7 +15,9 @@ public enum InvalidTraffic {
   /** SIVT: the user sent more events in one velocity window (event time) than the limit. */
   SIVT_VELOCITY,
   /** SIVT: the user clicked the same campaign again within the repeat-click window of their previous click on it. */
-  SIVT_REPEATED_CLICK;
+  SIVT_REPEATED_CLICK,
+  /** SIVT: the user clicked again soon after a click that nothing engaging followed. */
+  SIVT_UNENGAGED_CLICK;
 
   /** {@code GIVT} or {@code SIVT}. */
   public String category() {

@@ -41,6 +41,11 @@ public record Hit(String userId, String name, long timestampMillis, String sessi
         transactionId, conversion, deviceType, reason);
   }
 
+  /** Whether the hit shows engagement, as the unengaged-click rule counts it: engagement time, a page view, a conversion. */
+  boolean engaging() {
+    return engagementMillis > 0 || conversion || "page_view".equals(name);
+  }
+
   /** Whether the hit is a click, as the repeated-click rule counts them. */
   boolean click() {
     return CLICK.equals(name);

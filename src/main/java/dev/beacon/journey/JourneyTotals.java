@@ -73,12 +73,12 @@ record JourneyTotals(long purchases, long spentMicros, long firstPurchaseMillis,
         engagedSessions + (engaged ? 1 : 0), pageViews + (pageView ? 1 : 0),
         hit.deviceType() != null ? hit.deviceType() : deviceType, channel,
         engagement.plus(hit.timestampMillis(), hit.engagementMillis(), pageView, counted, behaviour.engagement()),
-        activity.plus(hit.timestampMillis(), hit.click(), hit.campaign(), behaviour.limits()));
+        activity.plus(hit.timestampMillis(), hit.click(), hit.engaging(), hit.campaign(), behaviour.limits()));
   }
 
   /** These totals with a flagged event that journeys leave out: it counts in the activity only. */
   JourneyTotals plusInvalid(Hit hit, BehaviourSettings behaviour) {
     return new JourneyTotals(purchases, spentMicros, firstPurchaseMillis, sessions, engagedSessions, pageViews, deviceType,
-        channel, engagement, activity.plus(hit.timestampMillis(), hit.click(), hit.campaign(), behaviour.limits()));
+        channel, engagement, activity.plus(hit.timestampMillis(), hit.click(), hit.engaging(), hit.campaign(), behaviour.limits()));
   }
 }

@@ -37,7 +37,7 @@ final class TrafficFlags {
       });
       var flag = behaviour.traffic().judge(event.userAgent(), event.ipAddress());
       if (flag == null) flag = activity.judge(hit.timestampMillis(), hit.click(), hit.campaign(), behaviour.limits());
-      activities.put(hit.userId(), activity.plus(hit.timestampMillis(), hit.click(), hit.campaign(), behaviour.limits()));
+      activities.put(hit.userId(), activity.plus(hit.timestampMillis(), hit.click(), hit.engaging(), hit.campaign(), behaviour.limits()));
       flagged.add(hit.flagged(flag));
       if (flag != null) flags.put(hitOf.get(h), flag);
     }
