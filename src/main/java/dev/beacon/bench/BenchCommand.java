@@ -264,14 +264,11 @@ public final class BenchCommand {
     var topic = "bench-erasure-" + id;
     createTopic(topic);
     var userId = "erasure-user-" + id;
-    long records;
-    try (var producer = producer()) {
-      records = ErasureBench.produce(producer, topic, userId, n, out);
-    }
     var server = startServer("postgresql", topic, id, true);
     ErasureBench.Result result;
-    try {
-      result = ErasureBench.erase(server, schemaUrl(id), options.dbUser(), options.dbPassword(), userId, n, records, out);
+    try (var producer = producer()) {
+      var fillSeconds = ErasureBench.fill(server, producer, topic, userId, n, out);
+      result = ErasureBench.erase(server, schemaUrl(id), options.dbUser(), options.dbPassword(), userId, n, fillSeconds, out);
     } finally {
       server.stop().toCompletableFuture().get();
       dropSchemas();
@@ -279,6 +276,7 @@ public final class BenchCommand {
     ErasureBench.print(result, out);
     var params = new LinkedHashMap<String, Object>();
     params.put("erasureUserEvents", n);
+    params.put("userEventsPerRound", ErasureBench.ROUND);
     params.put("partitions", options.partitions());
     params.put("behaviour", options.behaviour());
     conclude(started, params, "erasure", result);

@@ -24,16 +24,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * The bench's erasure workload ({@code bench --erasure N}): one user's N events (views, clicks
  * and now and then a purchase, a second apart in event time over the last hours, sessions of 30
  * minutes, campaigns in turn, so no invalid-traffic rule flags them) interleaved with as many
- * events of 1,000 other users of the same organisation, through Kafka into a server on
- * PostgreSQL. Once every event is consumed, {@code DELETE /api/users/{id}} and the request's
- * progress polled until it is {@code done}: the seconds, the journal rows and snapshots it
- * deleted (from its progress lines), and the journal rows and snapshots whose bytes still hold
- * the user id, before and after (after must be none).
+ * events of 1,000 other users of the same organisation, through Kafka into a running server on
+ * PostgreSQL, in rounds of {@value #ROUND} of the user's events, each consumed before the next
+ * is sent: a user's events come over time, so their journal holds many rows and snapshots, not
+ * the few of one big batch. Then {@code DELETE /api/users/{id}} and the request's progress
+ * polled until it is {@code done}: the seconds, the journal rows and snapshots it deleted (from
+ * its progress lines), and the journal rows and snapshots whose bytes hold the user id, before
+ * and after (after must be none).
  */
 final class ErasureBench {
   static final String ORGANIZATION = "bench-erasure";
   private static final int OTHER_USERS = 1_000;
   private static final int CAMPAIGNS = 40;
+  static final int ROUND = 10;
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final Pattern DELETED = Pattern.compile("journals: (\\d+) row\\(s\\) and (\\d+) snapshot\\(s\\) deleted");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -45,28 +48,45 @@ final class ErasureBench {
    * what its progress says it deleted, and the journal rows and snapshots naming the user before
    * and after.
    */
-  record Result(String userId, long userEvents, long otherEvents, double consumeSeconds, double erasureSeconds,
+  record Result(String userId, long userEvents, long otherEvents, double fillSeconds, double erasureSeconds,
       long journalRowsDeleted, long snapshotsDeleted, long journalRowsNamingUserBefore, long snapshotsNamingUserBefore,
       long journalRowsNamingUserAfter, long snapshotsNamingUserAfter, List<String> progress) {}
 
-  /** Produces the user's {@code n} events and as many of the others' to {@code topic}; the count sent. */
-  static long produce(KafkaProducer<String, byte[]> producer, String topic, String userId, long n, PrintStream out) {
+  /**
+   * Sends the user's {@code n} events and as many of the others' to {@code topic}, round by round,
+   * each consumed by {@code server} before the next; the seconds it took.
+   */
+  static double fill(BeaconServer server, KafkaProducer<String, byte[]> producer, String topic, String userId, long n,
+      PrintStream out) throws InterruptedException {
     var failed = new AtomicReference<Exception>();
     org.apache.kafka.clients.producer.Callback onError = (m, error) -> {
       if (error != null) failed.compareAndSet(null, error);
     };
     var from = System.currentTimeMillis() - n * 1_000L;
-    try (var progress = new Progress(out, "produce " + topic, 2 * n)) {
+    var started = System.nanoTime();
+    try (var progress = new Progress(out, "send and consume, rounds of " + ROUND, 2 * n)) {
       for (long i = 0; i < n && failed.get() == null; i++) {
         var at = from + i * 1_000L;
         send(producer, topic, userId, i, at, onError);
         send(producer, topic, "other-" + (i % OTHER_USERS), i / OTHER_USERS, at, onError);
-        progress.set(2 * (i + 1));
+        if ((i + 1) % ROUND == 0 || i == n - 1) {
+          producer.flush();
+          var sent = 2 * (i + 1);
+          while (true) {
+            var s = server.stats().snapshot();
+            if (s.consumed() >= sent && s.inFlightBatch() == 0) break;
+            if (failed.get() != null) break;
+            if (System.nanoTime() - started > TIMEOUT.toNanos()) {
+              throw new IllegalStateException("consumed " + s.consumed() + " of " + sent + " records in " + TIMEOUT);
+            }
+            Thread.sleep(5);
+          }
+          progress.set(sent);
+        }
       }
-      producer.flush();
     }
     if (failed.get() != null) throw new IllegalStateException("producing to " + topic + " failed", failed.get());
-    return 2 * n;
+    return (System.nanoTime() - started) / 1e9;
   }
 
   /** The {@code i}th event of {@code user}: every tenth a click, every hundredth a purchase, else a view. */
@@ -80,24 +100,12 @@ final class ErasureBench {
   }
 
   /**
-   * Waits until {@code server} has consumed {@code records}, then erases {@code userId} and waits
-   * for the request to be done; {@code dbUrl} (with the server's schema) is searched before and after.
+   * Erases {@code userId}, whose {@code userEvents} events {@code server} has consumed (in {@code
+   * fillSeconds}), and waits for the request to be done; {@code dbUrl} (with the server's schema)
+   * is searched before and after.
    */
   static Result erase(BeaconServer server, String dbUrl, String dbUser, String dbPassword, String userId, long userEvents,
-      long records, PrintStream out) throws Exception {
-    var consuming = System.nanoTime();
-    try (var progress = new Progress(out, "consume", records)) {
-      while (true) {
-        var s = server.stats().snapshot();
-        progress.set(Math.max(0, s.consumed() - s.inFlightBatch()));
-        if (s.consumed() >= records && s.inFlightBatch() == 0) break;
-        if (System.nanoTime() - consuming > TIMEOUT.toNanos()) {
-          throw new IllegalStateException("consumed " + s.consumed() + " of " + records + " records in " + TIMEOUT);
-        }
-        Thread.sleep(20);
-      }
-    }
-    var consumeSeconds = (System.nanoTime() - consuming) / 1e9;
+      double fillSeconds, PrintStream out) throws Exception {
     long[] before;
     try (var c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
       before = naming(c, userId);
@@ -133,7 +141,7 @@ final class ErasureBench {
     try (var c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
       after = naming(c, userId);
     }
-    return new Result(userId, userEvents, records - userEvents, consumeSeconds, erasureSeconds, rows, snapshots, before[0],
+    return new Result(userId, userEvents, userEvents, fillSeconds, erasureSeconds, rows, snapshots, before[0],
         before[1], after[0], after[1], progress);
   }
 
@@ -157,8 +165,8 @@ final class ErasureBench {
   /** The result as a few lines. */
   static void print(Result r, PrintStream out) {
     out.println();
-    out.printf("erasure of one user with %,d events (and %,d events of %,d other users): %.2f s from the request to done%n",
-        r.userEvents(), r.otherEvents(), OTHER_USERS, r.erasureSeconds());
+    out.printf("erasure of one user with %,d events (and %,d events of %,d other users, sent in %.0f s): %.2f s from the "
+        + "request to done%n", r.userEvents(), r.otherEvents(), OTHER_USERS, r.fillSeconds(), r.erasureSeconds());
     out.printf("  deleted: %,d journal row(s) and %,d snapshot(s) below the snapshots without the user%n",
         r.journalRowsDeleted(), r.snapshotsDeleted());
     out.printf("  naming the user: before %,d journal row(s) and %,d snapshot(s); after %,d and %,d%n",
