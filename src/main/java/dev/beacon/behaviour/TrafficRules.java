@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * deterministic for a given configuration.
  */
 public final class TrafficRules {
+  /** No rule: flags nothing. */
+  public static final TrafficRules NONE = new TrafficRules(List.of(), List.of());
   private final Pattern bots;
   private final List<Cidr> dataCenters;
 

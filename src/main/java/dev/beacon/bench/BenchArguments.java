@@ -75,6 +75,9 @@ public final class BenchArguments implements Callable<Integer> {
   @Option(names = "--no-journeys", description = "keep only the dedup window in journeys (no sessions, touchpoints, "
       + "conversions, credits, read tables): what journeys cost")
   private boolean skipJourneys;
+  @Option(names = "--no-behaviour", description = "no engagement score and no invalid-traffic rule (beacon.behaviour.enabled "
+      + "= off): what they cost")
+  private boolean skipBehaviour;
   @Option(names = "--clients", paramLabel = "N",
       description = "dashboard websocket clients during the latency run, 0 for none (default ${DEFAULT-VALUE})")
   private int clients = 5_000;
@@ -92,6 +95,10 @@ public final class BenchArguments implements Callable<Integer> {
       + "messages and bytes between nodes, journal rows/s, the time until the survivors consume again (default ${DEFAULT-VALUE}: "
       + "the other scenarios)")
   private int nodes = 1;
+  @Option(names = "--erasure", paramLabel = "N", description = "measure only this: one user's N events and as many of "
+      + "other users' through Kafka into a server on PostgreSQL (--db-url), then DELETE /api/users/{id}: the seconds until "
+      + "the request is done, the journal rows and snapshots deleted, and that none still names the user")
+  private long erasure;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -104,7 +111,7 @@ public final class BenchArguments implements Callable<Integer> {
   public Integer call() {
     var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, warmupSeconds, dbUrl, dbUser,
         dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys,
-        clients, idleClients, !skipBandit, banditRewards, nodes);
+        !skipBehaviour, clients, idleClients, !skipBandit, banditRewards, nodes, erasure);
     var problems = options.problems();
     if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
     return BenchCommand.measure(options, out, err);

@@ -103,6 +103,10 @@ public final class BenchCommand {
       nodes(started);
       return;
     }
+    if (options.erasure() > 0) {
+      erasure(started);
+      return;
+    }
     out.printf("Beacon bench: %,d events per scenario, %,d campaigns, %,d users, %d partitions%n",
         options.events(), options.campaigns(), options.users(), options.partitions());
     if (options.bandit()) {
@@ -208,6 +212,11 @@ public final class BenchCommand {
     params.put("batchSize", options.batchSize() > 0 ? options.batchSize() : bandit.getInt("interactions-batch-size"));
     params.put("batchWindow", options.batchWindow() != null ? options.batchWindow() : bandit.getString("interactions-batch-window"));
     params.put("seed", options.seed());
+    conclude(started, params, "rewards", results);
+  }
+
+  /** The end of a run that measures one thing: the JVM, parameters and time; the JSON with {@code results} as {@code name}. */
+  private void conclude(long started, Map<String, Object> params, String name, Object results) throws java.io.IOException {
     var totalSeconds = (System.nanoTime() - started) / 1e9;
     out.println();
     out.println("JVM: " + jvm());
@@ -217,7 +226,7 @@ public final class BenchCommand {
       var json = new LinkedHashMap<String, Object>();
       json.put("jvm", jvm());
       json.put("parameters", params);
-      json.put("rewards", results);
+      json.put(name, results);
       json.put("totalSeconds", totalSeconds);
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
       out.println("Wrote " + options.json());
@@ -234,27 +243,43 @@ public final class BenchCommand {
     kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
     var results = new NodesBench(options, out, workDir, kafka.bootstrapServers()).measure();
     NodesBench.print(results, out);
-    var totalSeconds = (System.nanoTime() - started) / 1e9;
-    out.println();
-    out.println("JVM: " + jvm());
-    out.printf("Total bench time: %.1f s%n", totalSeconds);
-    if (options.json() != null) {
-      var json = new LinkedHashMap<String, Object>();
-      json.put("jvm", jvm());
-      var params = new LinkedHashMap<String, Object>();
-      params.put("events", options.events());
-      params.put("nodes", options.nodes());
-      params.put("campaigns", options.campaigns());
-      params.put("users", options.users());
-      params.put("partitions", options.partitions());
-      params.put("journeys", options.journeys());
-      params.put("seed", options.seed());
-      json.put("parameters", params);
-      json.put("nodes", results);
-      json.put("totalSeconds", totalSeconds);
-      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), json);
-      out.println("Wrote " + options.json());
+    var params = new LinkedHashMap<String, Object>();
+    params.put("events", options.events());
+    params.put("nodes", options.nodes());
+    params.put("campaigns", options.campaigns());
+    params.put("users", options.users());
+    params.put("partitions", options.partitions());
+    params.put("journeys", options.journeys());
+    params.put("behaviour", options.behaviour());
+    params.put("seed", options.seed());
+    conclude(started, params, "nodes", results);
+  }
+
+  /** {@code --erasure N}, alone, on PostgreSQL: see {@link ErasureBench}. */
+  private void erasure(long started) throws Exception {
+    var n = options.erasure();
+    out.printf("Beacon bench: erasure of one user with %,d events, on PostgreSQL, %d partitions%n", n, options.partitions());
+    kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
+    var id = UUID.randomUUID().toString().substring(0, 8);
+    var topic = "bench-erasure-" + id;
+    createTopic(topic);
+    var userId = "erasure-user-" + id;
+    var server = startServer("postgresql", topic, id, true);
+    ErasureBench.Result result;
+    try (var producer = producer()) {
+      var fillSeconds = ErasureBench.fill(server, producer, topic, userId, n, out);
+      result = ErasureBench.erase(server, schemaUrl(id), options.dbUser(), options.dbPassword(), userId, n, fillSeconds, out);
+    } finally {
+      server.stop().toCompletableFuture().get();
+      dropSchemas();
     }
+    ErasureBench.print(result, out);
+    var params = new LinkedHashMap<String, Object>();
+    params.put("erasureUserEvents", n);
+    params.put("userEventsPerRound", ErasureBench.ROUND);
+    params.put("partitions", options.partitions());
+    params.put("behaviour", options.behaviour());
+    conclude(started, params, "erasure", result);
   }
 
   /** The oracle of each workload that has one (the retries workload). */
@@ -413,6 +438,7 @@ public final class BenchCommand {
         .append("beacon.kafka.sasl-jaas-config = \"\"\nbeacon.kafka.ssl-truststore-location = \"\"\n")
         .append("beacon.kafka.ssl-truststore-password = \"\"\n")
         .append("beacon.journey.tracking = ").append(options.journeys() ? "on" : "off").append('\n')
+        .append("beacon.behaviour.enabled = ").append(options.behaviour() ? "on" : "off").append('\n')
         .append("pekko.remote.artery.canonical.port = 0\npekko.management.http.port = 0\n")
         .append("pekko.loglevel = WARNING\n")
         // the dashboard clients of the latency run, and room beyond them
@@ -433,8 +459,7 @@ public final class BenchCommand {
         }
         schemas.add(schema);
       }
-      var url = options.dbUrl() + (options.dbUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
-      text.append("beacon.db.url = \"").append(url).append("\"\n")
+      text.append("beacon.db.url = \"").append(schemaUrl(id)).append("\"\n")
           .append("beacon.db.user = \"").append(options.dbUser()).append("\"\n")
           .append("beacon.db.password = \"").append(options.dbPassword()).append("\"\n");
     } else {
@@ -442,6 +467,11 @@ public final class BenchCommand {
     }
     var config = BeaconConfig.load(ConfigFactory.parseString(text.toString()));
     return BeaconServer.start(config);
+  }
+
+  /** The PostgreSQL database's URL with the schema of server {@code id} as its current one. */
+  private String schemaUrl(String id) {
+    return options.dbUrl() + (options.dbUrl().contains("?") ? "&" : "?") + "currentSchema=beacon_bench_" + id;
   }
 
   private final List<String> schemas = new ArrayList<>();
@@ -620,6 +650,7 @@ public final class BenchCommand {
     params.put("seed", options.seed());
     params.put("bandit", options.bandit());
     params.put("journeys", options.journeys());
+    params.put("behaviour", options.behaviour());
     params.put("retries", options.retries() ? "10% sent twice, half in the same micro-batch" : "off");
     params.put("late", options.late() ? "10% held back by up to 30 min of event time" : "off");
 

@@ -6,12 +6,20 @@ import java.util.SplittableRandom;
 /**
  * The benchmark's events: campaign-event JSON in a realistic mix (mostly impressions, some
  * clicks, few conversions; most events with a user) over many campaigns and users, or the
- * hot-key variant where every event belongs to one campaign. Seeded and cheap to make.
+ * hot-key variant where every event belongs to one campaign. Seeded and cheap to make. Every
+ * event has a user agent and an IP address, as a browser's would, for the invalid-traffic rules to
+ * judge: one user in a hundred (and one event without a user in a hundred) is a known bot.
  */
 final class BenchEvents {
   private static final String[] TYPES = {"impression", "click", "conversion", "view", "engagement", "completion", "skip"};
   /** Cumulative shares of the types above, in per mille. */
   private static final int[] CUMULATIVE = {700, 850, 870, 920, 960, 980, 1000};
+  private static final String[] AGENTS = {
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"};
+  private static final String BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
   private final SplittableRandom random;
   private final int campaigns;
   private final int users;
@@ -47,6 +55,10 @@ final class BenchEvents {
         .append(",\"value\":").append(value / 100).append(value % 100 < 10 ? ".0" : ".").append(value % 100)
         .append(",\"metadata\":{\"sessionId\":\"s").append(user).append('-').append(timestampMillis / 1_800_000L)
         .append("\",\"deviceType\":\"").append(random.nextBoolean() ? "mobile" : "desktop").append('"');
+    // drawn from the user (or the event), not the random source: the mix stays the one it was
+    var who = withUser ? user : sequence;
+    json.append(",\"userAgent\":\"").append(who % 100 == 0 ? BOT : AGENTS[(int) (who % AGENTS.length)])
+        .append("\",\"ipAddress\":\"198.51.100.").append(who % 256).append('"');
     if (withUser) json.append(",\"userId\":\"u").append(user).append('"');
     if (type == 3) json.append(",\"duration\":").append(random.nextInt(1, 120));
     json.append("}}");

@@ -25,11 +25,13 @@ record BenchOptions(
     Path json,
     long seed,
     boolean journeys,
+    boolean behaviour,
     int clients,
     double idleClients,
     boolean bandit,
     long banditRewards,
-    int nodes) {
+    int nodes,
+    long erasure) {
 
   /** What is wrong with these parameters beyond their syntax, one line each; empty when nothing is. */
   List<String> problems() {
@@ -46,6 +48,10 @@ record BenchOptions(
     if (nodes > 1 && (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:"))) {
       problems.add("--nodes " + nodes + ": the nodes share one database, and H2 cannot be shared by several JVMs: "
           + "give a PostgreSQL one with --db-url jdbc:postgresql://host:5432/db");
+    }
+    if (erasure < 0) problems.add("--erasure: 0 or more");
+    if (erasure > 0 && (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:"))) {
+      problems.add("--erasure: give a PostgreSQL database with --db-url jdbc:postgresql://host:5432/db (its journal is searched)");
     }
     return problems;
   }

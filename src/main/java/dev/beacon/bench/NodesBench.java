@@ -99,6 +99,7 @@ final class NodesBench {
           "BEACON_KAFKA_GROUP_ID", "bench-" + id, "BEACON_DB_USER", options.dbUser(), "BEACON_DB_PASSWORD", options.dbPassword(),
           "BEACON_JOURNEYS", options.journeys() ? "on" : "off"));
       // every node of every run the same pool, and three of them within PostgreSQL's 100 connections
+      env.put("BEACON_BEHAVIOUR_ENABLED", options.behaviour() ? "on" : "off");
       env.put("BEACON_DB_MAX_POOL_SIZE", Integer.toString(DB_POOL));
       env.put("BEACON_DB_URL", options.dbUrl() + (options.dbUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema);
       env.put("BEACON_BANDIT_INTERACTIONS_TOPIC", topic + ".interactions");

@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * {@code beacon.campaign}: windows, dedup and session bounds, snapshots, passivation, anomaly
- * alerts; and the invalid-traffic rules that need only the event
- * ({@code beacon.behaviour.invalid-traffic}), which the campaign applies to the events no journey flagged.
+ * alerts; and the invalid-traffic rules that need only the event ({@code beacon.behaviour.invalid-traffic}),
+ * which the campaign applies to the events no journey flagged (none when {@code beacon.behaviour.enabled = off}).
  */
 public record CampaignSettings(
     Duration minuteWindow,
@@ -35,7 +35,7 @@ public record CampaignSettings(
         c.getDuration("session-timeout"),
         c.getInt("max-open-sessions"),
         c.getInt("snapshot-every"),
-        TrafficRules.from(c.getConfig("invalid-traffic")),
+        c.getBoolean("behaviour-enabled") ? TrafficRules.from(c.getConfig("invalid-traffic")) : TrafficRules.NONE,
         AnomalySettings.from(c.getConfig("anomalies")));
   }
 }

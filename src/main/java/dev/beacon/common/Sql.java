@@ -129,6 +129,7 @@ public final class Sql {
       else if (value instanceof Double d) statement.setDouble(index, d);
       else if (value instanceof LocalDate d) statement.setDate(index, Date.valueOf(d));
       else if (value instanceof Timestamp t) statement.setTimestamp(index, t);
+      else if (value instanceof byte[] b) statement.setBytes(index, b);
       else throw new IllegalArgumentException("no binding for parameter " + index + " of type " + value.getClass().getName());
     }
   }

@@ -64,7 +64,7 @@ record JourneyTotals(long purchases, long spentMicros, long firstPurchaseMillis,
    * These totals with one more event, the latest in event time so far: {@code opened} when it
    * opened a session, {@code engaged} when it made its session engaged, {@code counted} when it is
    * a counted conversion; {@code channel} is its session's. It scores engagement and counts in the
-   * activity the invalid-traffic rules judge by.
+   * activity the invalid-traffic rules judge by, unless behaviour is off ({@code beacon.behaviour.enabled}).
    */
   JourneyTotals plus(Hit hit, String channel, boolean opened, boolean engaged, boolean counted, BehaviourSettings behaviour) {
     var pageView = JourneyLogic.PAGE_VIEW.equals(hit.name());
@@ -72,8 +72,12 @@ record JourneyTotals(long purchases, long spentMicros, long firstPurchaseMillis,
         counted && purchases == 0 ? hit.timestampMillis() : firstPurchaseMillis, sessions + (opened ? 1 : 0),
         engagedSessions + (engaged ? 1 : 0), pageViews + (pageView ? 1 : 0),
         hit.deviceType() != null ? hit.deviceType() : deviceType, channel,
-        engagement.plus(hit.timestampMillis(), hit.engagementMillis(), pageView, counted, behaviour.engagement()),
-        activity.plus(hit.timestampMillis(), hit.click(), hit.engaging(), hit.campaign(), behaviour.limits()));
+        behaviour.enabled()
+            ? engagement.plus(hit.timestampMillis(), hit.engagementMillis(), pageView, counted, behaviour.engagement())
+            : engagement,
+        behaviour.enabled()
+            ? activity.plus(hit.timestampMillis(), hit.click(), hit.engaging(), hit.campaign(), behaviour.limits())
+            : activity);
   }
 
   /** These totals with a flagged event that journeys leave out: it counts in the activity only. */

@@ -25,6 +25,7 @@ final class TrafficFlags {
    */
   static Flagged flag(JourneyState state, JourneyState.Admission admission, List<Hit> hits, List<Integer> hitOf,
       BehaviourSettings behaviour) {
+    if (!behaviour.enabled()) return new Flagged(hits, admission);
     var activities = new HashMap<String, Activity>();
     var flagged = new ArrayList<Hit>(hits.size());
     var flags = new HashMap<Integer, InvalidTraffic>();

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
 class InvalidTrafficEntitiesTest {
   private static final ActorTestKit testKit = ActorTestKit.create("InvalidTrafficEntitiesTest", TestKits.eventSourcedConfig());
   private static final Config BEACON = ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon");
+  private static final Config BEHAVIOUR_OFF = ConfigFactory.parseString("beacon.behaviour.enabled = off")
+      .withFallback(ConfigFactory.parseResources("application.conf")).resolve().getConfig("beacon");
   private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
   private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
   private static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36";
@@ -69,15 +71,23 @@ class InvalidTrafficEntitiesTest {
   }
 
   private static EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, ?> journey() {
-    var settings = JourneySettings.from(BEACON.getConfig("journey"));
+    return journey(BEACON);
+  }
+
+  private static EventSourcedBehaviorTestKit<JourneyBucket.Command, JourneyBucket.Event, ?> journey(Config beacon) {
+    var settings = JourneySettings.from(beacon.getConfig("journey"));
     return EventSourcedBehaviorTestKit.create(testKit.system(),
         JourneyBucket.create(JourneyBuckets.bucketEntityId("acme", ++entities), settings, ChannelGrouping.load(),
             new MovableClock(NOW.plusSeconds(120))), EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
   private static EventSourcedBehaviorTestKit<Campaign.Command, Campaign.Event, ?> campaign() {
+    return campaign(BEACON);
+  }
+
+  private static EventSourcedBehaviorTestKit<Campaign.Command, Campaign.Event, ?> campaign(Config beacon) {
     return EventSourcedBehaviorTestKit.create(testKit.system(),
-        Campaign.create(Campaign.entityId("acme", "spring-" + ++entities), CampaignSettings.from(BEACON.getConfig("campaign")),
+        Campaign.create(Campaign.entityId("acme", "spring-" + ++entities), CampaignSettings.from(beacon.getConfig("campaign")),
             new MovableClock(NOW.plusSeconds(120))), EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
@@ -121,6 +131,27 @@ class InvalidTrafficEntitiesTest {
     assertThat(bot.getValue().conversions()).as("the bot's purchase is no conversion").isEmpty();
     assertThat(bot.getValue().touchpoints()).as("nor its click a touchpoint").isEmpty();
     assertThat(bot.getValue().profile().purchases()).isZero();
+  }
+
+  @Test
+  void withBehaviourOffNothingIsFlaggedAndNoEngagementIsScored() {
+    var scored = journey();
+    admit(scored, batch());
+    var off = journey(BEHAVIOUR_OFF);
+    var batch = batch();
+    var admitted = admit(off, batch);
+
+    assertThat(admitted.flags()).isEmpty();
+    var metrics = count(campaign(BEHAVIOUR_OFF), batch, admitted);
+    assertThat(metrics.validClicks()).isEqualTo(2);
+    assertThat(metrics.invalidEvents()).isZero();
+    var bot = off.<StatusReply<JourneyBucket.UserJourneyView>>runCommand(
+        replyTo -> new JourneyBucket.GetUserJourney("bot", replyTo)).reply().getValue();
+    assertThat(bot.conversions()).as("the bot's purchase counts").hasSize(1);
+    assertThat(bot.engagementScore()).isZero();
+    var human = scored.<StatusReply<JourneyBucket.UserJourneyView>>runCommand(
+        replyTo -> new JourneyBucket.GetUserJourney("human", replyTo)).reply().getValue();
+    assertThat(human.engagementScore()).as("with behaviour on, the same events score").isPositive();
   }
 
   @Test
