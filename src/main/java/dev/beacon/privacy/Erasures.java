@@ -92,25 +92,26 @@ public final class Erasures {
           if (error != null) log.warn("Retention could not run: {}", error.toString());
           self.tell(Finished.ONE);
         });
-        return working(self, false);
+        return working(self, false, false);
       }
       if (message != Look.NOW) return Behaviors.same();
       next().whenComplete((any, error) -> {
         if (error != null) log.warn("Erasures: could not read the pending requests: {}", error.toString());
         self.tell(Finished.ONE);
       });
-      return working(self, false);
+      return working(self, false, false);
     });
   }
 
   /**
-   * One request (or the retention) under way; a look meanwhile is kept for when it ends (a new
-   * request may have come); a retention due meanwhile waits for its next interval.
+   * One request (or the retention) under way; a look or a retention due meanwhile is kept for when
+   * it ends (a new request may have come).
    */
-  private Behavior<Object> working(ActorRef<Object> self, boolean lookAgain) {
+  private Behavior<Object> working(ActorRef<Object> self, boolean lookAgain, boolean retainAgain) {
     return Behaviors.receiveMessage(message -> {
-      if (message == Look.NOW) return working(self, true);
-      if (message == Retain.NOW) return Behaviors.same();
+      if (message == Look.NOW) return working(self, true, retainAgain);
+      if (message == Retain.NOW) return working(self, lookAgain, true);
+      if (retainAgain) self.tell(Retain.NOW);
       if (lookAgain) self.tell(Look.NOW);
       return waiting(self);
     });

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The right to be forgotten end to end, on the real broker and PostgreSQL: a user's events go in
  * through HTTP (campaign events whose session ids begin with the user id, and a purchase), build
- * a journey, feed rows, read-side rows and snapshots; {@code DELETE /api/users/{id}} is answered
+ * a journey, feed rows, read-side rows and snapshots (a third user's click without analytics
+ * consent counts in the campaign and builds no journey); {@code DELETE /api/users/{id}} is answered
  * 202 with a request id, and the request completes. Then no table (journal and snapshots
  * included, their bytes searched), no API answer and no log line written after the request
  * contains the user id; another user's journey and every campaign total are as they were.
@@ -39,6 +40,7 @@ class ErasureEndToEndTest {
   void afterAnErasureTheUserIdIsNowhereAndEverythingElseStays() throws Exception {
     var user = "erase-me-" + HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8), 0, 6);
     var keeper = "keep-me-" + UUID.randomUUID().toString().substring(0, 8);
+    var denier = "no-consent-" + UUID.randomUUID().toString().substring(0, 8);
     var adminKey = "admin-" + UUID.randomUUID();
     var dir = Files.createTempDirectory("beacon-erasure");
     var logs = new ListAppender<ILoggingEvent>();
@@ -62,10 +64,13 @@ class ErasureEndToEndTest {
             events.add(event("view", "spring-sale", who, who + "-s" + batch, batch * 60 + 5, ""));
           }
           if (batch == 2) events.add(event("conversion", "spring-sale", user, user + "-s2", 130, ",\"value\":42.5"));
+          // a third user without analytics consent: counted by the campaign, no journey
+          if (batch == 0) events.add(event("click", "spring-sale", denier, denier + "-s0", 1, "")
+              .replace("\"userAgent\"", "\"consent\":{\"analytics\":false},\"userAgent\""));
           var sent = http.send("POST", "/api/analytics/real-time", adminKey, "{\"events\":[" + String.join(",", events) + "]}");
           assertThat(sent.status()).as(sent.text()).isEqualTo(202);
           // one batch at a time: each makes journal rows, and with snapshot-every 2 the bucket snapshots the user
-          var expected = (batch + 1) * 4 + (batch == 2 ? 1 : 0);
+          var expected = (batch + 1) * 4 + 1 + (batch == 2 ? 1 : 0);
           Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> clicksAndViews(http, adminKey) == expected);
         }
         Awaitility.await().atMost(Duration.ofSeconds(60))
@@ -82,6 +87,9 @@ class ErasureEndToEndTest {
           assertThat(rewarded.status()).as(rewarded.text()).isEqualTo(200);
         }
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> feed(http, adminKey).contains(user));
+        assertThat(http.send("GET", "/api/users/" + denier + "/journey?organizationId=" + ORG, adminKey, null).status())
+            .as("no journey without analytics consent").isEqualTo(404);
+        assertThat(feed(http, adminKey)).doesNotContain(denier);
         try (var c = db.connect()) {
           assertThat(occurrences(c, user)).as("the user is in the database before the erasure").isNotEmpty();
         }
