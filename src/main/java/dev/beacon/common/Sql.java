@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -50,6 +53,23 @@ public final class Sql {
   @FunctionalInterface
   private interface ResultReader<T> {
     T read(ResultSet rows) throws SQLException;
+  }
+
+  /** Work on the database that may throw {@link SQLException}. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} on {@code blocking} (never on an actor's thread); a {@link SQLException} fails the future. */
+  public static <T> CompletableFuture<T> async(Executor blocking, Work<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return work.run();
+      } catch (SQLException e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
   }
 
   /** Hands every row of the query, in order, to {@code rows}. */

@@ -17,6 +17,7 @@ import dev.beacon.privacy.Forgotten;
 import dev.beacon.privacy.UserKeys;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -409,10 +410,15 @@ public final class JourneyBucket extends MutableStateEntity<JourneyBucket.Comman
     var made = new ArrayList<Hit>(given.admitted().size());
     var hitOf = new ArrayList<Integer>(given.admitted().size());
     var said = new LinkedHashMap<String, Consent>();
+    var forgottenAtByUser = new HashMap<String, Long>();
     for (int k = 0; k < given.admitted().size(); k++) {
       var event = given.admitted().get(k).event();
       // an event of a forgotten user that was on its way when the erasure came counts in its campaign only
-      if (state.forgets(organizationId, event.userId(), event.timestamp())) continue;
+      if (!state.forgotten.isEmpty() && !forgottenAtByUser.containsKey(event.userId())) {
+        forgottenAtByUser.put(event.userId(), state.forgottenAt(organizationId, event.userId()));
+      }
+      var forgottenAt = forgottenAtByUser.get(event.userId());
+      if (forgottenAt != null && !event.timestamp().isAfter(Instant.ofEpochMilli(forgottenAt))) continue;
       var consent = said.containsKey(event.userId()) ? said.get(event.userId()) : state.consentOf(event.userId());
       if (!event.consent().isUnsaid()) {
         consent = event.consent().over(consent);

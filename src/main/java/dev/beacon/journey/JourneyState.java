@@ -261,11 +261,12 @@ final class JourneyState implements CborSerializable {
     return this;
   }
 
-  /** Whether this event (of {@code userId}, at {@code eventTime}) is one of a forgotten user's that was on its way. */
-  boolean forgets(String organizationId, String userId, java.time.Instant eventTime) {
-    if (forgotten.isEmpty()) return false;
-    var requestedAt = forgotten.get(UserKeys.key(organizationId, userId));
-    return requestedAt != null && !eventTime.isAfter(java.time.Instant.ofEpochMilli(requestedAt));
+  /**
+   * When the user was forgotten (the request, event time), or null: their events up to it were on
+   * their way. Worked out once per user of a batch: the key is a SHA-256.
+   */
+  Long forgottenAt(String organizationId, String userId) {
+    return forgotten.isEmpty() ? null : forgotten.get(UserKeys.key(organizationId, userId));
   }
 
   /** The user's consent as last said, or {@link Consent#UNSAID}. */

@@ -188,16 +188,11 @@ public final class Erasures {
   }
 
   @FunctionalInterface
-  private interface Sql<T> {
-    T run() throws java.sql.SQLException;
-  }
-
-  @FunctionalInterface
   private interface SqlStep {
     void run() throws java.sql.SQLException;
   }
 
-  private static <T> T blockingly(Sql<T> sql) {
+  private static <T> T blockingly(dev.beacon.common.Sql.Work<T> sql) {
     try {
       return sql.run();
     } catch (java.sql.SQLException e) {

@@ -6,14 +6,13 @@ import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
 import dev.beacon.common.ApiError;
+import dev.beacon.common.Sql;
 import dev.beacon.security.Access;
 import dev.beacon.security.Scope;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -93,17 +92,7 @@ public final class PrivacyRoutes extends AllDirectives {
     });
   }
 
-  private interface Sql<T> {
-    T run() throws SQLException;
-  }
-
-  private <T> CompletableFuture<T> run(Sql<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return work.run();
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    }, blocking);
+  private <T> CompletableFuture<T> run(Sql.Work<T> work) {
+    return Sql.async(blocking, work);
   }
 }

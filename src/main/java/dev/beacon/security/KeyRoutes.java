@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpJson;
 import dev.beacon.common.JsonInput;
+import dev.beacon.common.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -120,17 +120,7 @@ public final class KeyRoutes extends AllDirectives {
     return scopes.stream().sorted().map(Scope::wireName).toList();
   }
 
-  private interface Sql<T> {
-    T run() throws SQLException;
-  }
-
-  private <T> CompletableFuture<T> run(Sql<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return work.run();
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    }, blocking);
+  private <T> CompletableFuture<T> run(Sql.Work<T> work) {
+    return Sql.async(blocking, work);
   }
 }
