@@ -69,6 +69,25 @@ public final class DeadLetters {
   }
 
   /**
+   * An item a tracker route refused before it reached the topic ({@link HttpIntake#acceptTracked}):
+   * the envelope carries the item as the route read it, and the route it came in through.
+   */
+  public CompletionStage<RecordMetadata> send(String route, String organizationId, byte[] item, List<String> reasons) {
+    log.warn("Dead-lettering an item of {} for organization {}: {}", route, organizationId, reasons);
+    var envelope = new LinkedHashMap<String, Object>();
+    envelope.put("reasons", reasons);
+    envelope.put("route", route);
+    envelope.put("organizationId", organizationId);
+    envelope.put("deadLetteredAt", Instant.now().toString());
+    envelope.put("originalBase64", Base64.getEncoder().encodeToString(item));
+    envelope.put("original", utf8OrNull(item));
+    var record = new ProducerRecord<String, byte[]>(topic, null, organizationId, json(envelope));
+    record.headers().add(REASONS_HEADER, String.join("; ", reasons).getBytes(StandardCharsets.UTF_8));
+    record.headers().add("beacon-source-route", route.getBytes(StandardCharsets.UTF_8));
+    return sent(record, reasons);
+  }
+
+  /**
    * A valid event that an entity could not apply: the envelope carries the normalised event as
    * JSON (its original bytes are not kept past parsing) and where it was read.
    */

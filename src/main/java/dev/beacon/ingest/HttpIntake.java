@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * not acknowledge every write in time (the broker is down or restarting), no item of the request
  * counts as accepted: the client retries it, and the event ids make the retry count once.
  */
-final class HttpIntake {
+public final class HttpIntake {
   private static final Logger log = LoggerFactory.getLogger(HttpIntake.class);
   private final EventParser parser;
   private final EventProducer producer;
@@ -37,11 +37,13 @@ final class HttpIntake {
   private final Clock clock;
   private final int maxBatch;
   private final JsonInput bodies;
+  private final DeadLetters deadLetters;
 
-  public HttpIntake(EventParser parser, EventProducer producer, KafkaSettings kafka, IngestStats stats, Clock clock,
-      int maxBatch, long maxBodyBytes) {
+  public HttpIntake(EventParser parser, EventProducer producer, DeadLetters deadLetters, KafkaSettings kafka,
+      IngestStats stats, Clock clock, int maxBatch, long maxBodyBytes) {
     this.parser = parser;
     this.producer = producer;
+    this.deadLetters = deadLetters;
     this.kafka = kafka;
     this.stats = stats;
     this.clock = clock;
@@ -90,29 +92,51 @@ final class HttpIntake {
       return done(new TooLarge("events: " + items.size() + " events, at most " + maxBatch + " per request"));
     }
 
+    return write(items, campaignId, organizationId, null);
+  }
+
+  /**
+   * Checks and writes events that a tracker route (Segment's API, GA4's Measurement Protocol)
+   * has already put into a wire format Beacon reads. Its clients drop what a refusal names rather
+   * than show it to anyone, so each refused item also goes to the dead-letter topic with its
+   * reasons, under {@code route}, before the answer: nothing is dropped in silence. The answer
+   * comes once Kafka acknowledged every write, as for {@link #accept}.
+   */
+  public CompletionStage<Outcome> acceptTracked(List<? extends JsonNode> items, String organizationId, String route) {
+    return write(items, null, organizationId, route);
+  }
+
+  /** {@code deadLetterRoute}: where refused items came in, to dead-letter them under; null to answer with them only. */
+  private CompletionStage<Outcome> write(List<? extends JsonNode> items, String campaignId, String organizationId,
+      String deadLetterRoute) {
     var nowMillis = clock.millis();
     var now = Instant.ofEpochMilli(nowMillis);
     var rejected = new ArrayList<Rejected>();
     var writes = new ArrayList<CompletableFuture<?>>();
+    var deadLettered = new ArrayList<CompletableFuture<?>>();
     for (int i = 0; i < items.size(); i++) {
       var item = items.get(i);
       var reasons = new ArrayList<String>(bound(item, "organizationId", organizationId, "the organization of the key"));
       reasons.addAll(bound(item, "campaignId", campaignId, "the campaign of the path"));
-      if (!reasons.isEmpty()) {
-        rejected.add(new Rejected(i, reasons));
-        continue;
-      }
       var bytes = toBytes(item);
-      var parsed = parser.parse(bytes, now);
-      if (parsed instanceof EventParser.Invalid invalid) {
-        rejected.add(new Rejected(i, invalid.reasons()));
-      } else if (parsed instanceof EventParser.Valid valid) {
-        var record = new ProducerRecord<>(kafka.topic(), null, nowMillis, valid.event().partitionKey(), bytes);
-        writes.add(producer.send(record).toCompletableFuture());
+      if (reasons.isEmpty()) {
+        var parsed = parser.parse(bytes, now);
+        if (parsed instanceof EventParser.Invalid invalid) {
+          reasons.addAll(invalid.reasons());
+        } else if (parsed instanceof EventParser.Valid valid) {
+          var record = new ProducerRecord<>(kafka.topic(), null, nowMillis, valid.event().partitionKey(), bytes);
+          writes.add(producer.send(record).toCompletableFuture());
+        }
+      }
+      if (reasons.isEmpty()) continue;
+      rejected.add(new Rejected(i, reasons));
+      if (deadLetterRoute != null) {
+        deadLettered.add(deadLetters.send(deadLetterRoute, organizationId, bytes, reasons).toCompletableFuture());
       }
     }
     rejected.forEach(r -> stats.rejected(r.reasons()));
     var accepted = writes.size();
+    writes.addAll(deadLettered);
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
         .orTimeout(kafka.produceTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handle((v, error) -> {
@@ -146,6 +170,7 @@ final class HttpIntake {
     return List.of();
   }
 
+  /** An item's bytes as they go on the topic (or to the dead letters). */
   private static byte[] toBytes(JsonNode item) {
     try {
       return Json.MAPPER.writeValueAsBytes(item);

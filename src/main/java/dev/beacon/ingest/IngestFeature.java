@@ -35,10 +35,12 @@ public final class IngestFeature implements AutoCloseable {
   private final IngestStream stream;
   private final PipelineStatus status;
   private final Route routes;
+  private final HttpIntake intake;
 
   private IngestFeature(IngestSettings settings, IngestStats stats, IngestStream stream, PipelineStatus status,
-      Route routes) {
+      HttpIntake intake, Route routes) {
     this.settings = settings;
+    this.intake = intake;
     this.stats = stats;
     this.stream = stream;
     this.status = status;
@@ -57,9 +59,9 @@ public final class IngestFeature implements AutoCloseable {
     var stream = new IngestStream(system, kafka, settings, parser, processor, stats, registry);
     placeShardsByPartition(system, kafka, parts, stream);
     var status = new PipelineStatus(kafka, stats);
-    var intake = new HttpIntake(parser, producer, kafka, stats, clock, http.maxBatch(), http.maxBodySize());
+    var intake = new HttpIntake(parser, producer, deadLetters, kafka, stats, clock, http.maxBatch(), http.maxBodySize());
     var routes = new IngestRoutes(intake, status, http.maxBodySize(), Materializer.matFromSystem(system), access).routes();
-    return new IngestFeature(settings, stats, stream, status, routes);
+    return new IngestFeature(settings, stats, stream, status, intake, routes);
   }
 
   /**
@@ -85,6 +87,11 @@ public final class IngestFeature implements AutoCloseable {
 
   public Route routes() {
     return routes;
+  }
+
+  /** HTTP intake, for the routes of other protocols that write events ({@link HttpIntake#acceptTracked}). */
+  public HttpIntake intake() {
+    return intake;
   }
 
   public IngestStats stats() {

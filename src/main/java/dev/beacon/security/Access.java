@@ -25,13 +25,16 @@ import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.model.headers.BasicHttpCredentials;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Who may do what over HTTP. {@link #authenticate} wraps the whole API: it finds the caller's key
- * ({@code Authorization: Bearer <key>}, or the {@code token} query parameter), answers 401 when
+ * ({@code Authorization: Bearer <key>}; the Basic user, as Segment's libraries send their write
+ * key; the {@code api_secret} query parameter of GA4's Measurement Protocol routes; or the
+ * {@code token} query parameter of read endpoints), answers 401 when
  * there is none or it is not valid, and hands the {@link Caller} to the routes inside. Each route
  * then says what it needs, where it knows the organisation: {@link #allow} (a scope in one
  * organisation), {@link #allowEveryOrganization} (what spans organisations: the admin key) or
@@ -83,11 +86,19 @@ public final class Access {
       boolean fromQuery;
       if (header.isPresent()) {
         var credentials = header.get().credentials();
-        if (!"bearer".equalsIgnoreCase(credentials.scheme())) {
+        if (credentials instanceof BasicHttpCredentials basic) {
+          // Segment's libraries send their write key as the Basic user, with no password
+          key = basic.username();
+        } else if (!"bearer".equalsIgnoreCase(credentials.scheme())) {
           return refuse(new ApiError.Unauthorized("Authorization: expected Bearer <key>, got the "
               + credentials.scheme() + " scheme", false));
+        } else {
+          key = credentials.token();
         }
-        key = credentials.token();
+        fromQuery = false;
+      } else if (apiSecret(request).isPresent()) {
+        // GA4's Measurement Protocol names its key api_secret, in the query; taken on its routes only
+        key = apiSecret(request).get();
         fromQuery = false;
       } else if (request.getHeader("Authorization").isPresent()) {
         // a header Pekko could not parse as credentials (kept raw, and not logged: application.conf)
@@ -113,6 +124,13 @@ public final class Access {
         return mapRequest(r -> r.addAttribute(CALLER, caller.get()), () -> routes);
       });
     });
+  }
+
+  /** The {@code api_secret} of a Measurement Protocol request ({@code /mp/collect}, {@code /debug/mp/collect}). */
+  private static Optional<String> apiSecret(HttpRequest request) {
+    var path = request.getUri().path();
+    if (!path.startsWith("/mp/") && !path.startsWith("/debug/mp/")) return Optional.empty();
+    return request.getUri().query().get("api_secret").filter(secret -> !secret.isEmpty());
   }
 
   /** {@code inner} when the caller may use {@code scope} in {@code organizationId}; 401, 403 or 429 otherwise. */

@@ -42,7 +42,10 @@ class IngestRoutesTest extends JupiterRouteTest {
 
   private Route routes() {
     var events = EventSettings.from(ConfigFactory.parseResources("application.conf").resolve().getConfig("beacon.events"));
-    var intake = new HttpIntake(new EventParser(events, Clock.systemUTC()), producer, kafka, stats, Clock.systemUTC(), 20, 16_384);
+    var deadLetters = new DeadLetters(producer, kafka.deadLetterTopic(), dev.beacon.common.Json.MAPPER,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    var intake = new HttpIntake(new EventParser(events, Clock.systemUTC()), producer, deadLetters, kafka, stats, Clock.systemUTC(), 20,
+        16_384);
     return new IngestRoutes(intake, status, 16_384, Materializer.matFromSystem(testKit.system()), Access.open()).routes();
   }
 
