@@ -56,6 +56,8 @@ public final class SegmentRoutes extends AllDirectives {
   /** Segment's limits: 32 KB a call, 500 KB a batch. */
   static final int MAX_CALL_BYTES = 32 * 1024;
   static final int MAX_BATCH_BYTES = 500 * 1024;
+  /** The largest body read to dead-letter it whole (a Kafka record holds 1 MiB by default); larger is refused unread. */
+  static final int MAX_KEPT_BYTES = 800 * 1024;
   private static final long READ_TIMEOUT_MILLIS = 10_000;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private static final Set<String> CALLS = Set.of("track", "page", "screen", "identify", "group", "alias");
@@ -68,7 +70,10 @@ public final class SegmentRoutes extends AllDirectives {
   private final long maxBodyBytes;
   private final JsonInput bodies;
 
-  /** {@code maxBodyBytes}: the most a body is read (beacon.http.max-body-size) to dead-letter it when over Segment's limits. */
+  /**
+   * {@code maxBodyBytes}: the most a body is read (beacon.http.max-body-size, at least Segment's
+   * 500 KB, at most {@value #MAX_KEPT_BYTES} bytes) to dead-letter it whole when over Segment's limits.
+   */
   public SegmentRoutes(HttpIntake intake, IdentityLinks identities, Access access, Executor blocking,
       Materializer materializer, long maxBodyBytes) {
     this.intake = intake;
@@ -76,7 +81,8 @@ public final class SegmentRoutes extends AllDirectives {
     this.access = access;
     this.blocking = blocking;
     this.materializer = materializer;
-    this.maxBodyBytes = Math.max(maxBodyBytes, MAX_BATCH_BYTES);
+    // kept whole on the dead-letter topic when over Segment's limit: within what a Kafka record holds
+    this.maxBodyBytes = Math.min(Math.max(maxBodyBytes, MAX_BATCH_BYTES), MAX_KEPT_BYTES);
     this.bodies = new JsonInput(32, MAX_BATCH_BYTES, this.maxBodyBytes, true);
   }
 
