@@ -37,6 +37,7 @@ import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
 import dev.beacon.simulate.SimulatorFeature;
+import dev.beacon.tracker.MeasurementProtocolRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -164,6 +165,7 @@ public final class BeaconServer {
     var routes = new HttpMeters(registry).measured(Directives.concat(new DashboardPage().routes(), access.authenticate(Directives.concat(
         ingest.routes(),
         new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), access, clock).routes(),
+        new MeasurementProtocolRoutes(system, ingest.intake(), settings.events(), settings.http(), access, clock).routes(),
         simulator.routes(access),
         journeys.routes(),
         campaigns.routes(),
