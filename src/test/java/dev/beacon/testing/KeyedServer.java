@@ -27,7 +27,6 @@ public final class KeyedServer implements AutoCloseable {
   private final BeaconServer server;
   private final HttpCalls http;
   private final TestDatabase db;
-
   private final String topic;
 
   private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server, TestDatabase db, String topic) {
@@ -78,7 +77,7 @@ public final class KeyedServer implements AutoCloseable {
     return http;
   }
 
-  /** Its broker, for clients that read its topics. */
+  /** Its broker, for a test that reads a topic itself. */
   public String bootstrapServers() {
     return kafka.bootstrapServers();
   }
