@@ -55,6 +55,8 @@ public final class SegmentRoutes extends AllDirectives {
   static final int MAX_BATCH_BYTES = 500 * 1024;
   /** The largest body read to dead-letter it whole (a Kafka record holds 1 MiB by default); larger is refused unread. */
   static final int MAX_KEPT_BYTES = 800 * 1024;
+  /** The longest id identity_links holds (beacon.events.max-id-length's default). */
+  private static final int MAX_ID_LENGTH = 256;
   private static final long READ_TIMEOUT_MILLIS = 10_000;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private static final Set<String> CALLS = Set.of("track", "page", "screen", "identify", "group", "alias");
@@ -173,6 +175,8 @@ public final class SegmentRoutes extends AllDirectives {
       reasons.add("userId: required (or anonymousId)");
     }
     if (type.equals("group") && text(item, "groupId") == null) reasons.add("groupId: required");
+    idRules(userId, "userId", reasons);
+    idRules(anonymousId, type.equals("alias") ? "previousId" : "anonymousId", reasons);
     if (org == null && text(item, "organizationId") == null) {
       reasons.add("organizationId: required (the write key is no organization's)");
     }
@@ -227,6 +231,13 @@ public final class SegmentRoutes extends AllDirectives {
     body.put("message", accepted.rejected().size() + " call(s) refused and dead-lettered; the others were accepted");
     body.put("reasons", reasons);
     return respond(StatusCodes.BAD_REQUEST, body);
+  }
+
+  /** An id that links journeys is kept in identity_links: as the event parser's ids, at most 256 characters, no control characters. */
+  private static void idRules(String id, String field, List<String> reasons) {
+    if (id == null) return;
+    if (id.length() > MAX_ID_LENGTH) reasons.add(field + ": longer than " + MAX_ID_LENGTH + " characters");
+    else if (id.chars().anyMatch(Character::isISOControl)) reasons.add(field + ": contains control characters");
   }
 
   private static String text(JsonNode node, String field) {

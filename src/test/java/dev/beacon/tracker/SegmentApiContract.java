@@ -180,18 +180,20 @@ abstract class SegmentApiContract {
            "context": {"campaign": {"name": "%1$s"}}},
           {"type": "track", "anonymousId": "a-mixed", "messageId": "%1$s-noname"},
           {"type": "track", "event": "Big", "anonymousId": "a-mixed", "messageId": "%1$s-big", "properties": {"note": "%2$s"}},
-          {"type": "alias", "userId": "u-mixed", "messageId": "%1$s-alias"}
-        ]}""".formatted(campaign, padding));
+          {"type": "alias", "userId": "u-mixed", "messageId": "%1$s-alias"},
+          {"type": "identify", "userId": "%3$s", "anonymousId": "a-mixed", "messageId": "%1$s-long"}
+        ]}""".formatted(campaign, padding, "u".repeat(300)));
     assertThat(answer.status()).as(answer.text()).isEqualTo(400);
     var reasons = new ArrayList<String>();
     answer.body().get("reasons").forEach(r -> reasons.add(r.asText()));
     assertThat(reasons).containsExactlyInAnyOrder("batch[1].event: required",
-        "batch[2].body: event larger than 32768 bytes", "batch[3].previousId: required");
+        "batch[2].body: event larger than 32768 bytes", "batch[3].previousId: required",
+        "batch[4].userId: longer than 256 characters");
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(() -> campaign(campaign) != null && campaign(campaign).get("impressions").asLong() == 1);
 
-    var letters = deadLetters(campaign, 3);
-    assertThat(letters).hasSize(3);
+    var letters = deadLetters(campaign, 4);
+    assertThat(letters).hasSize(4);
     for (var letter : letters) assertThat(letter.get("route").asText()).isEqualTo("POST /v1/batch");
   }
 
