@@ -9,6 +9,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +47,10 @@ import javax.sql.DataSource;
  */
 public final class IdentityLinks {
   private static final String UNIQUE_VIOLATION = "23505";
+  /** What a request that met another's writes fails with: a unique key taken, a deadlock, a serialization failure, H2's lock timeout. */
+  private static final Set<String> RACED = Set.of(UNIQUE_VIOLATION, "40P01", "40001", "HYT00");
   private static final int ATTEMPTS = 5;
+  private static final int READ_CHUNK = 500;
   private final DataSource dataSource;
   private final Clock clock;
   private final Cache<String, String> journeys;
@@ -125,85 +134,127 @@ public final class IdentityLinks {
   }
 
   /**
-   * Each event's journey, each link committed on its own: two clients linking the same ids at
-   * once never wait on each other's locks (a transaction over several rows could deadlock); the
-   * one whose insert loses reads what the other decided and resolves that event again. The rules
-   * hold after any prefix of the inserts, so a crash between two leaves nothing to repair.
+   * Each event's journey: the links of every id the request names read at once, the rules applied
+   * in memory in the order of the events, and the new links written in one transaction, in the
+   * order of their ids, so that two requests writing the same ids take their locks in one order
+   * and never deadlock. A request whose write meets another's (the same new id, or an id moved
+   * meanwhile) reads again and resolves again. One read and one commit a request: a commit per new
+   * id was what a batch of new visitors cost before.
    */
   private List<String> resolve(String organizationId, List<Ids> events) throws SQLException {
-    try (var connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      var found = new ArrayList<String>(events.size());
-      for (var ids : events) {
-        var resolved = resolveAgainIfRaced(connection, organizationId, ids);
-        remember(organizationId, ids, resolved);
-        found.add(resolved.journey());
-      }
-      return found;
-    }
-  }
-
-  /** What one event's ids resolved to: its journey, and the journey its anonymous id now points to (null: none). */
-  private record Resolved(String journey, String anonymousJourney) {}
-
-  private Resolved resolveAgainIfRaced(Connection connection, String org, Ids ids) throws SQLException {
     for (var attempt = 1; ; attempt++) {
-      try {
-        return resolve(connection, org, ids);
-      } catch (SQLException e) {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt >= ATTEMPTS) throw e;
+      try (var connection = dataSource.getConnection()) {
+        try {
+          var links = read(connection, organizationId, events);
+          var rules = new Rules(links);
+          var found = new ArrayList<String>(events.size());
+          for (var ids : events) found.add(rules.resolve(ids));
+          write(connection, organizationId, rules);
+          connection.commit();
+          for (var ids : events) remember(organizationId, ids, rules.links);
+          return found;
+        } catch (SQLException e) {
+          connection.rollback();
+          if (!RACED.contains(e.getSQLState()) || attempt >= ATTEMPTS) throw e;
+        }
       }
     }
   }
 
-  private Resolved resolve(Connection connection, String org, Ids ids) throws SQLException {
-    var known = ids.userId() == null ? Optional.<String>empty() : link(connection, org, ids.userId());
-    var anonymous = ids.anonymousId() == null ? Optional.<String>empty() : link(connection, org, ids.anonymousId());
-    if (ids.anonymousId() == null) {
-      if (known.isPresent()) return new Resolved(known.get(), null);
-      insert(connection, org, ids.userId(), ids.userId());
-      return new Resolved(ids.userId(), null);
+  /** The links of every id the events name. */
+  private static Map<String, String> read(Connection connection, String org, List<Ids> events) throws SQLException {
+    var ids = new TreeSet<String>();
+    for (var e : events) {
+      if (e.userId() != null) ids.add(e.userId());
+      if (e.anonymousId() != null) ids.add(e.anonymousId());
     }
-    if (ids.userId() == null) {
-      if (anonymous.isPresent()) return new Resolved(anonymous.get(), anonymous.get());
-      insert(connection, org, ids.anonymousId(), ids.anonymousId());
-      return new Resolved(ids.anonymousId(), ids.anonymousId());
+    var links = new HashMap<String, String>();
+    var all = new ArrayList<>(ids);
+    for (var from = 0; from < all.size(); from += READ_CHUNK) {
+      var chunk = all.subList(from, Math.min(all.size(), from + READ_CHUNK));
+      var parameters = new ArrayList<Object>(chunk.size() + 1);
+      parameters.add(org);
+      parameters.addAll(chunk);
+      Sql.list(connection, "SELECT id, journey_user_id FROM identity_links WHERE organization_id = ? AND id IN ("
+          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")",
+          rs -> links.put(rs.getString(1), rs.getString(2)), parameters.toArray());
     }
-    if (known.isPresent()) {
-      var journey = known.get();
-      if (anonymous.isEmpty()) {
-        insert(connection, org, ids.anonymousId(), journey);
-        return new Resolved(journey, journey);
+    return links;
+  }
+
+  /** The new links and the moved ones, in the order of their ids; a move of a link moved meanwhile is a race. */
+  private void write(Connection connection, String org, Rules rules) throws SQLException {
+    var now = now();
+    Sql.batch(connection, "INSERT INTO identity_links (organization_id, id, journey_user_id, linked_at) VALUES (?, ?, ?, ?)",
+        rules.inserted.entrySet(), link -> new Object[] {org, link.getKey(), link.getValue(), now});
+    for (var moved : rules.moved.entrySet()) {
+      var changed = Sql.update(connection, "UPDATE identity_links SET journey_user_id = ?, linked_at = ? "
+          + "WHERE organization_id = ? AND id = ? AND journey_user_id = id", moved.getValue(), now, org, moved.getKey());
+      if (changed != 1) throw new SQLException("identity link of an id moved meanwhile", UNIQUE_VIOLATION);
+    }
+  }
+
+  /**
+   * The rules of the class comment over the links read, in memory: what each event resolves to,
+   * and which links that makes new ({@code inserted}) or moves from an id's own journey to a
+   * known user's ({@code moved}).
+   */
+  private static final class Rules {
+    final Map<String, String> links;
+    final SortedMap<String, String> inserted = new TreeMap<>();
+    final SortedMap<String, String> moved = new TreeMap<>();
+
+    Rules(Map<String, String> links) {
+      this.links = links;
+    }
+
+    String resolve(Ids ids) {
+      var user = ids.userId();
+      var anonymous = ids.anonymousId();
+      if (anonymous == null) return linkOrOwn(user);
+      if (user == null) return linkOrOwn(anonymous);
+      var known = links.get(user);
+      if (known != null) {
+        var was = links.get(anonymous);
+        if (was == null) link(anonymous, known);
+        else if (was.equals(anonymous) && !known.equals(anonymous)) move(anonymous, known);
+        return known;
       }
-      if (anonymous.get().equals(ids.anonymousId()) && !journey.equals(ids.anonymousId())) {
-        // an anonymous id on its own journey meets a known user's: it follows the user from now on
-        Sql.update(connection, "UPDATE identity_links SET journey_user_id = ?, linked_at = ? "
-            + "WHERE organization_id = ? AND id = ? AND journey_user_id = id", journey, now(), org, ids.anonymousId());
-        return new Resolved(journey, journey);
-      }
-      // already another user's (a shared device), or already this one's
-      return new Resolved(journey, anonymous.get());
+      var journey = links.getOrDefault(anonymous, user);
+      link(user, journey);
+      if (!links.containsKey(anonymous)) link(anonymous, journey);
+      return journey;
     }
-    var journey = anonymous.orElse(ids.userId());
-    insert(connection, org, ids.userId(), journey);
-    if (anonymous.isEmpty()) insert(connection, org, ids.anonymousId(), journey);
-    return new Resolved(journey, journey);
+
+    private String linkOrOwn(String id) {
+      var journey = links.get(id);
+      if (journey != null) return journey;
+      link(id, id);
+      return id;
+    }
+
+    private void link(String id, String journey) {
+      links.put(id, journey);
+      inserted.put(id, journey);
+    }
+
+    private void move(String id, String journey) {
+      links.put(id, journey);
+      // moved before it was written: the insert carries the new journey
+      if (inserted.containsKey(id)) inserted.put(id, journey);
+      else moved.put(id, journey);
+    }
   }
 
   /** Caches what an event's ids now point to. */
-  private void remember(String org, Ids ids, Resolved resolved) {
-    if (ids.userId() != null) journeys.put(key(org, ids.userId()), resolved.journey());
-    if (ids.anonymousId() != null) journeys.put(key(org, ids.anonymousId()), resolved.anonymousJourney());
+  private void remember(String org, Ids ids, Map<String, String> links) {
+    if (ids.userId() != null) journeys.put(key(org, ids.userId()), links.get(ids.userId()));
+    if (ids.anonymousId() != null) journeys.put(key(org, ids.anonymousId()), links.get(ids.anonymousId()));
   }
 
   private static Optional<String> link(Connection connection, String org, String id) throws SQLException {
     return Sql.first(connection, "SELECT journey_user_id FROM identity_links WHERE organization_id = ? AND id = ?",
         rs -> rs.getString(1), org, id);
-  }
-
-  private void insert(Connection connection, String org, String id, String journeyUser) throws SQLException {
-    Sql.update(connection, "INSERT INTO identity_links (organization_id, id, journey_user_id, linked_at) VALUES (?, ?, ?, ?)",
-        org, id, journeyUser, now());
   }
 
   private Timestamp now() {
