@@ -11,6 +11,7 @@ import dev.beacon.campaign.CampaignFeature;
 import dev.beacon.common.Database;
 import dev.beacon.common.LogContext;
 import dev.beacon.common.ReadSideDatabase;
+import dev.beacon.common.Sql;
 import dev.beacon.common.StartupFailure;
 import dev.beacon.ingest.EmbeddedKafka;
 import dev.beacon.ingest.EventProducer;
@@ -29,6 +30,7 @@ import dev.beacon.ops.OpsRoutes;
 import dev.beacon.ops.PolledMeters;
 import dev.beacon.ops.Readiness;
 import dev.beacon.ops.RemoteTraffic;
+import dev.beacon.privacy.PersonForgetting;
 import dev.beacon.privacy.PrivacyFeature;
 import dev.beacon.privacy.UserForgetting;
 import dev.beacon.report.DailyReports;
@@ -37,6 +39,7 @@ import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
 import dev.beacon.simulate.SimulatorFeature;
+import dev.beacon.tracker.SegmentRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +55,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,8 +145,9 @@ public final class BeaconServer {
 
     var live = LiveFeature.bus(system);
     var simulator = SimulatorFeature.start(system, settings.simulator(), producer::send, kafka.topic(), clock);
+    var identities = settings.identity().links(readSide.dataSource(), clock);
     var journeys = JourneyFeature.start(system, settings.journey(), readSide, settings.readSide(), settings.http(),
-        access, live, registry, clock);
+        access, (org, id) -> Sql.async(blocking, () -> identities.journeyUserOf(org, id)), live, registry, clock);
     var campaigns = CampaignFeature.start(system, settings.campaign(), settings.http(), access, live, clock);
     var models = BanditModelFeature.start(system, settings.bandit(), settings.http(), access,
         settings.events().organizationIdPattern(), new JourneyContext(journeys.profiles()), registry, clock);
@@ -152,7 +157,8 @@ public final class BeaconServer {
     var dashboards = LiveFeature.start(system, settings.live(), campaigns.queries(), journeys.answers(), access,
         settings.events().organizationIdPattern(), registry, clock);
     var privacy = PrivacyFeature.start(system, settings.privacy(), readSide,
-        List.of(UserForgetting.of("journeys", (org, user, at) -> journeys.profiles().forget(org, user, at).thenApply(List::of)),
+        PersonForgetting.of(identities, blocking,
+            UserForgetting.of("journeys", (org, user, at) -> journeys.profiles().forget(org, user, at).thenApply(List::of)),
             models.forgetting(system, settings.http().askTimeout()), LiveFeature.feedForgetting(system)),
         journeys.profiles().journals(),
         Map.of(JourneyBucket.ENTITY_TYPE_KEY.name(), JourneyFeature.journalReaders(settings.journey()),
@@ -163,6 +169,8 @@ public final class BeaconServer {
     // The dashboard page is static and public: it stands before the key check, its data calls carry the key.
     var routes = new HttpMeters(registry).measured(Directives.concat(new DashboardPage().routes(), access.authenticate(Directives.concat(
         ingest.routes(),
+        new SegmentRoutes(ingest.intake(), identities, access, blocking, Materializer.matFromSystem(system),
+            settings.http().maxBodySize()).routes(),
         new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), access, clock).routes(),
         simulator.routes(access),
         journeys.routes(),

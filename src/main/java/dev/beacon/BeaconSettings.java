@@ -10,6 +10,7 @@ import dev.beacon.common.StartupFailure;
 import dev.beacon.common.HttpSettings;
 import dev.beacon.common.ReadSideSettings;
 import dev.beacon.event.EventSettings;
+import dev.beacon.identity.IdentitySettings;
 import dev.beacon.ingest.IngestSettings;
 import dev.beacon.ingest.KafkaSettings;
 import dev.beacon.journey.JourneySettings;
@@ -31,7 +32,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
     EventSettings events, CampaignSettings campaign, JourneySettings journey, ReadSideSettings readSide,
     DatabaseSettings database, SimulatorSettings simulator, ImportSettings imports, SecuritySettings security,
     LiveSettings live, BanditSettings bandit, ModelStreamSettings modelStreams, ClusterSettings cluster,
-    MetricsSettings metrics, PrivacySettings privacy, Duration unreadyWait) {
+    MetricsSettings metrics, PrivacySettings privacy, IdentitySettings identity, Duration unreadyWait) {
 
   static BeaconSettings from(Config config) {
     var beacon = config.getConfig("beacon");
@@ -55,6 +56,7 @@ record BeaconSettings(Path dataDir, boolean dbUrlSet, HttpSettings http, KafkaSe
         ClusterSettings.from(beacon.getConfig("cluster")),
         MetricsSettings.from(beacon.getConfig("metrics")),
         PrivacySettings.from(beacon.getConfig("privacy")),
+        IdentitySettings.from(beacon.getConfig("identity")),
         unreadyWait(config));
   }
 

@@ -26,7 +26,7 @@ public final class EventParser {
     this.clock = clock;
     // one record is one event: content after the first JSON value makes the record malformed
     this.input = new JsonInput(settings.maxDepth(), settings.maxEventBytes(), settings.maxEventBytes(), true);
-    this.formats = List.of(new CampaignEventFormat(settings), new Ga4RowFormat(settings));
+    this.formats = List.of(new CampaignEventFormat(settings), new Ga4RowFormat(settings), new SegmentEventFormat(settings));
   }
 
   /** What parsing one event gave. */
@@ -70,7 +70,7 @@ public final class EventParser {
       }
     }
     if (format == null) {
-      return new Invalid(List.of("event: unknown format (expected a campaign event with eventType or a GA4 row with event_name)"));
+      return new Invalid(List.of("event: unknown format (expected a campaign event with eventType, a GA4 row with event_name or a Segment event with type and messageId)"));
     }
     var reasons = new Reasons();
     // the rules every event obeys (organisation id, time range) are applied by Fields while the

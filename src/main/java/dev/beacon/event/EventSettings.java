@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  *
  * @param required the fields each wire format must carry, by format name
  * @param ga4CampaignTypes which GA4 event names count as which campaign metric
+ * @param segment how Segment's events map ({@link SegmentSettings})
  */
 public record EventSettings(
     int maxEventBytes,
@@ -31,12 +32,44 @@ public record EventSettings(
     int maxMetadataEntries,
     Pattern organizationIdPattern,
     Map<String, List<String>> required,
-    Map<String, EventType> ga4CampaignTypes) {
+    Map<String, EventType> ga4CampaignTypes,
+    SegmentSettings segment) {
 
   public EventSettings {
     eventTypes = Set.copyOf(eventTypes);
     required = Map.copyOf(required);
     ga4CampaignTypes = Map.copyOf(ga4CampaignTypes);
+  }
+
+  /**
+   * How Segment's events map.
+   *
+   * @param campaignTypes which event names count as which campaign metric (when the event has a campaign)
+   * @param valueProperties the properties a value is read from, the first present one
+   * @param transactionIdProperty the property that holds a conversion's transaction id
+   */
+  public record SegmentSettings(Map<String, EventType> campaignTypes, List<String> valueProperties,
+      String transactionIdProperty) {
+    public SegmentSettings {
+      campaignTypes = Map.copyOf(campaignTypes);
+      valueProperties = List.copyOf(valueProperties);
+    }
+
+    static SegmentSettings from(Config c) {
+      return new SegmentSettings(mappedTypes(c.getConfig("campaign-types"), "beacon.events.segment.campaign-types"),
+          c.getStringList("value-properties"), c.getString("transaction-id-property"));
+    }
+  }
+
+  /** A mapping of event names (quoted keys may hold spaces) to campaign metrics. */
+  private static Map<String, EventType> mappedTypes(Config mapping, String path) {
+    var types = new HashMap<String, EventType>();
+    for (var entry : mapping.root().entrySet()) {
+      var wire = String.valueOf(entry.getValue().unwrapped()).toLowerCase(Locale.ROOT);
+      types.put(entry.getKey(), EventType.fromWire(wire).orElseThrow(
+          () -> new IllegalArgumentException(path + "." + entry.getKey() + ": unknown type " + wire)));
+    }
+    return types;
   }
 
   public static EventSettings from(Config c) {
@@ -49,13 +82,7 @@ public record EventSettings(
     for (var entry : c.getConfig("required").root().keySet()) {
       required.put(entry, c.getStringList("required." + entry));
     }
-    var ga4Types = new HashMap<String, EventType>();
-    var mapping = c.getConfig("ga4-campaign-types");
-    for (var name : mapping.root().keySet()) {
-      var wire = mapping.getString(name).toLowerCase(Locale.ROOT);
-      ga4Types.put(name, EventType.fromWire(wire).orElseThrow(
-          () -> new IllegalArgumentException("beacon.events.ga4-campaign-types." + name + ": unknown type " + wire)));
-    }
+    var ga4Types = mappedTypes(c.getConfig("ga4-campaign-types"), "beacon.events.ga4-campaign-types");
     return new EventSettings(
         (int) c.getBytes("max-event-size").longValue(),
         c.getInt("max-depth"),
@@ -70,6 +97,7 @@ public record EventSettings(
         c.getInt("max-metadata-entries"),
         Pattern.compile(c.getString("organization-id-pattern")),
         required,
-        ga4Types);
+        ga4Types,
+        SegmentSettings.from(c.getConfig("segment")));
   }
 }

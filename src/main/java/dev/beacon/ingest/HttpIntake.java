@@ -92,7 +92,7 @@ public final class HttpIntake {
       return done(new TooLarge("events: " + items.size() + " events, at most " + maxBatch + " per request"));
     }
 
-    return write(items, campaignId, organizationId, null);
+    return write(items.stream().map(Tracked::event).toList(), campaignId, organizationId, null);
   }
 
   /**
@@ -102,12 +102,26 @@ public final class HttpIntake {
    * reasons, under {@code route}, before the answer: nothing is dropped in silence. The answer
    * comes once Kafka acknowledged every write, as for {@link #accept}.
    */
-  public CompletionStage<Outcome> acceptTracked(List<? extends JsonNode> items, String organizationId, String route) {
+  public CompletionStage<Outcome> acceptTracked(List<Tracked> items, String organizationId, String route) {
     return write(items, null, organizationId, route);
   }
 
+  /**
+   * One item of a tracker route: the event, or something the route already refused (with
+   * {@code refused} naming why), which only goes to the dead letters.
+   */
+  public record Tracked(JsonNode item, List<String> refused) {
+    public Tracked {
+      refused = List.copyOf(refused);
+    }
+
+    public static Tracked event(JsonNode item) {
+      return new Tracked(item, List.of());
+    }
+  }
+
   /** {@code deadLetterRoute}: where refused items came in, to dead-letter them under; null to answer with them only. */
-  private CompletionStage<Outcome> write(List<? extends JsonNode> items, String campaignId, String organizationId,
+  private CompletionStage<Outcome> write(List<Tracked> items, String campaignId, String organizationId,
       String deadLetterRoute) {
     var nowMillis = clock.millis();
     var now = Instant.ofEpochMilli(nowMillis);
@@ -115,9 +129,10 @@ public final class HttpIntake {
     var writes = new ArrayList<CompletableFuture<?>>();
     var deadLettered = new ArrayList<CompletableFuture<?>>();
     for (int i = 0; i < items.size(); i++) {
-      var item = items.get(i);
-      var reasons = new ArrayList<String>(bound(item, "organizationId", organizationId, "the organization of the key"));
-      reasons.addAll(bound(item, "campaignId", campaignId, "the campaign of the path"));
+      var item = items.get(i).item();
+      var reasons = new ArrayList<String>(items.get(i).refused());
+      if (reasons.isEmpty()) reasons.addAll(bound(item, "organizationId", organizationId, "the organization of the key"));
+      if (reasons.isEmpty()) reasons.addAll(bound(item, "campaignId", campaignId, "the campaign of the path"));
       var bytes = toBytes(item);
       if (reasons.isEmpty()) {
         var parsed = parser.parse(bytes, now);

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -46,13 +47,27 @@ final class AttributionRoutes extends AllDirectives {
   private static final int MAX_DAYS = 366;
   private final AttributionQueries queries;
   private final JourneyProfiles profiles;
+  private final JourneyUsers users;
   private final Executor blocking;
   private final AttributionAnswers answers;
   private final Access access;
   private final Clock clock;
 
-  public AttributionRoutes(AttributionQueries queries, JourneyProfiles profiles, Executor blocking, Access access,
-      Clock clock) {
+  /**
+   * The user whose journey an id's events join: the id itself, or, for ids that trackers link
+   * (Segment's anonymousId and userId), the journey they were linked to.
+   */
+  @FunctionalInterface
+  public interface JourneyUsers {
+    CompletionStage<String> journeyUserOf(String organizationId, String id);
+
+    /** Every id is its own journey's user. */
+    JourneyUsers SAME = (organizationId, id) -> java.util.concurrent.CompletableFuture.completedFuture(id);
+  }
+
+  public AttributionRoutes(AttributionQueries queries, JourneyProfiles profiles, JourneyUsers users, Executor blocking,
+      Access access, Clock clock) {
+    this.users = users;
     this.queries = queries;
     this.answers = new AttributionAnswers(queries, clock);
     this.profiles = profiles;
@@ -171,8 +186,8 @@ final class AttributionRoutes extends AllDirectives {
   }
 
   private Route journey(String userId) {
-    return withOrganization(org -> onAnswer(
-        ApiError.whenRejected(profiles.journey(org, userId), JourneyBucket.UNKNOWN_USER, ApiError.NotFound::new),
+    return withOrganization(org -> onAnswer(users.journeyUserOf(org, userId).thenCompose(journeyUser ->
+            ApiError.whenRejected(profiles.journey(org, journeyUser), JourneyBucket.UNKNOWN_USER, ApiError.NotFound::new)),
         v -> ok(v)));
   }
 }

@@ -44,7 +44,8 @@ public final class JourneyFeature {
   }
 
   public static JourneyFeature start(ActorSystem<?> system, JourneySettings settings, ReadSideDatabase readSide,
-      ReadSideSettings readSideSettings, HttpSettings http, Access access, LiveBus live, MeterRegistry registry, Clock clock) {
+      ReadSideSettings readSideSettings, HttpSettings http, Access access, AttributionRoutes.JourneyUsers users, LiveBus live,
+      MeterRegistry registry, Clock clock) {
     JourneyBucket.init(system, settings, ChannelGrouping.load(), clock, live);
     if (settings.tracking()) JourneyProjection.init(system, readSide, live, new ProjectionLag(registry, JourneyProjection.NAME));
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
@@ -56,7 +57,7 @@ public final class JourneyFeature {
     }
     var queries = new AttributionQueries(readSide.dataSource());
     var profiles = new JourneyProfiles(sharding, settings, buckets, http.askTimeout());
-    var attribution = new AttributionRoutes(queries, profiles, blocking, access, clock);
+    var attribution = new AttributionRoutes(queries, profiles, users, blocking, access, clock);
     return new JourneyFeature(attribution.routes(), new JourneyBatchPart(sharding, buckets, registry),
         new AttributionAnswers(queries, clock), profiles);
   }

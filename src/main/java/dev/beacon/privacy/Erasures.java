@@ -137,6 +137,7 @@ public final class Erasures {
     var progress = new ArrayList<String>();
     CompletionStage<List<Forgotten>> forgotten = CompletableFuture.completedFuture(List.of());
     for (var part : parts) {
+      if (part.afterJournals()) continue;
       forgotten = forgotten.thenCompose(before -> part.forget(erasure.organizationId(), erasure.userId(), erasure.requestedAt())
           .thenApply(now -> {
             progress.add(part.name() + ": forgotten" + (now.isEmpty() ? "" : " in " + now.size() + " journal(s)"));
@@ -155,6 +156,11 @@ public final class Erasures {
         snapshots += compacted.snapshots();
       }
       progress.add("journals: " + rows + " row(s) and " + snapshots + " snapshot(s) deleted below the snapshots without the user");
+      for (var part : parts) {
+        if (!part.afterJournals()) continue;
+        part.forget(erasure.organizationId(), erasure.userId(), erasure.requestedAt()).toCompletableFuture().join();
+        progress.add(part.name() + ": forgotten");
+      }
       blockingly(() -> store.completed(erasure.id(), progress, clock.instant()));
       log.info("Erasure {} of organisation {} done in {} ms: {}", erasure.id(), erasure.organizationId(),
           (System.nanoTime() - started) / 1_000_000, progress);

@@ -16,6 +16,14 @@ public interface UserForgetting {
 
   CompletionStage<List<Forgotten>> forget(String organizationId, String userId, Instant requestedAt);
 
+  /**
+   * True for a part that must run only once the journals are cut: what the other parts look the
+   * user up by (identity links), which a request started again after a crash still needs.
+   */
+  default boolean afterJournals() {
+    return false;
+  }
+
   /** What forgets a user, under a name. */
   @FunctionalInterface
   interface Forget {

@@ -49,7 +49,8 @@ class AttributionRoutesTest extends JupiterRouteTest {
     };
     profiles = new JourneyProfiles(ClusterSharding.get(testKit.system()), settings,
         settings.buckets(JourneyBuckets.BucketHash.MURMUR2), TIMEOUT);
-    routes = new AttributionRoutes(new AttributionQueries(null), profiles, noReadSide, Access.open(), Clock.systemUTC())
+    routes = new AttributionRoutes(new AttributionQueries(null), profiles, AttributionRoutes.JourneyUsers.SAME, noReadSide,
+        Access.open(), Clock.systemUTC())
         .routes();
   }
 
