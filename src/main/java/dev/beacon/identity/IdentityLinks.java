@@ -41,6 +41,8 @@ import javax.sql.DataSource;
  */
 public final class IdentityLinks {
   private static final String UNIQUE_VIOLATION = "23505";
+  /** SQL's class of transactions the database rolled back: a deadlock (40P01), a serialization failure (40001). */
+  private static final String TRANSACTION_ROLLBACK = "40";
   private static final int ATTEMPTS = 5;
   private final DataSource dataSource;
   private final Clock clock;
@@ -135,8 +137,10 @@ public final class IdentityLinks {
           return found;
         } catch (SQLException e) {
           connection.rollback();
-          // another request linked one of the ids first: read again what it decided
-          if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt >= ATTEMPTS) throw e;
+          // another request linked one of the ids first, or linked ids of ours in another order and the
+          // database rolled this transaction back to end the deadlock: read again what was decided
+          var state = e.getSQLState() == null ? "" : e.getSQLState();
+          if (!(state.equals(UNIQUE_VIOLATION) || state.startsWith(TRANSACTION_ROLLBACK)) || attempt >= ATTEMPTS) throw e;
         }
       }
     }
