@@ -290,6 +290,7 @@ public final class BenchCommand {
   private void routes(long started) throws Exception {
     out.printf("Beacon bench: %,d events per intake route, %d concurrent HTTP clients, keys required, %d partitions%n",
         options.events(), options.senders(), options.partitions());
+    var loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
     var secret = new byte[24];
     new java.security.SecureRandom().nextBytes(secret);
@@ -314,6 +315,9 @@ public final class BenchCommand {
     params.put("users", SiteEvents.USERS);
     params.put("campaigns", SiteEvents.CAMPAIGNS);
     params.put("ingestRequestsPerSecondPerKey", RoutesBench.INGEST_REQUESTS_PER_SECOND);
+    // the machine's load average over the last minute: other work on its cores takes from the figures
+    params.put("loadAverageBefore", loadBefore);
+    params.put("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     params.put("partitions", options.partitions());
     params.put("journeys", options.journeys());
     params.put("behaviour", options.behaviour());
