@@ -39,6 +39,7 @@ import dev.beacon.security.Access;
 import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
 import dev.beacon.simulate.SimulatorFeature;
+import dev.beacon.tracker.MeasurementProtocolRoutes;
 import dev.beacon.tracker.SegmentRoutes;
 import java.time.Clock;
 import java.time.Duration;
@@ -172,6 +173,7 @@ public final class BeaconServer {
         new SegmentRoutes(ingest.intake(), identities, access, blocking, Materializer.matFromSystem(system),
             settings.http().maxBodySize()).routes(),
         new ImportRoutes(system, settings.events(), settings.imports(), producer, kafka.topic(), access, clock).routes(),
+        new MeasurementProtocolRoutes(system, ingest.intake(), settings.events(), settings.http(), access, clock).routes(),
         simulator.routes(access),
         journeys.routes(),
         campaigns.routes(),

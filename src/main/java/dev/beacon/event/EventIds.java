@@ -32,10 +32,17 @@ public final class EventIds {
     // BigInteger: ids are computed before the time-range rule, so any Instant must work
     var micros = BigInteger.valueOf(timestamp.getEpochSecond()).multiply(MICROS_PER_SECOND)
         .add(BigInteger.valueOf(timestamp.getNano() / 1_000));
-    var canonical = String.join("\u001f",
-        nullToEmpty(organizationId), nullToEmpty(userId), nullToEmpty(name), micros.toString(),
-        nullToEmpty(campaignId), Long.toString(valueMicros), nullToEmpty(sessionId));
-    return HexFormat.of().formatHex(sha256(canonical));
+    return of(organizationId, userId, name, micros.toString(), campaignId, Long.toString(valueMicros), sessionId);
+  }
+
+  /** SHA-256 (hex) over {@code parts} in order, each told from the next; a null part counts as empty. */
+  public static String of(String... parts) {
+    var text = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) text.append('\u001f');
+      text.append(nullToEmpty(parts[i]));
+    }
+    return HexFormat.of().formatHex(sha256(text.toString()));
   }
 
   /** The first 64 bits of the id's SHA-256: what bounded dedup windows store per id. */

@@ -15,7 +15,9 @@ import java.util.Map;
  * GA4 BigQuery export rows, one JSON object per event. The session's traffic source comes from
  * the {@code source} / {@code medium} / {@code campaign} event params, else the UTM tags of
  * {@code page_location}, else the user's first-touch {@code traffic_source}. The organisation
- * is the row's {@code organizationId} when given, else its {@code stream_id}.
+ * is the row's {@code organizationId} when given, else its {@code stream_id}. The event id is the
+ * row's {@code event_id} when given (rows a tracker route made, which know what one event is),
+ * else the canonical id of what the export row holds.
  */
 final class Ga4RowFormat implements WireFormat {
   static final String NAME = "ga4";
@@ -88,6 +90,7 @@ final class Ga4RowFormat implements WireFormat {
     var geo = root.get("geo");
     var deviceType = device == null ? null : fields.label(device, "category", "device.category");
     var location = geo == null ? null : location(fields.text(geo, "city", "geo.city"), fields.text(geo, "country", "geo.country"));
+    var givenId = fields.id(root, "event_id", "event_id");
     var privacy = root.get("privacy_info");
     var consent = privacy == null || !privacy.isObject() ? Consent.UNSAID
         : Consent.of(fields.consentChoice(privacy, "analytics_storage", "privacy_info.analytics_storage"),
@@ -97,7 +100,8 @@ final class Ga4RowFormat implements WireFormat {
     var type = settings.ga4CampaignTypes().get(name);
     var campaignId = type != null && source != null && isRealCampaign(source.campaign()) ? source.campaign() : null;
     if (campaignId == null) type = null;
-    var eventId = EventIds.canonical(organizationId, userId, name, timestamp, campaignId, valueMicros, sessionId);
+    var eventId = givenId != null ? givenId
+        : EventIds.canonical(organizationId, userId, name, timestamp, campaignId, valueMicros, sessionId);
     return new Event(eventId, NAME, organizationId, name, type, campaignId, userId, sessionId,
         timestamp, valueMicros, currency, engagementMillis, source, transactionId, deviceType,
         location, pageLocation, items, null, null, consent);

@@ -41,8 +41,6 @@ import javax.sql.DataSource;
  */
 public final class IdentityLinks {
   private static final String UNIQUE_VIOLATION = "23505";
-  /** SQL's class of transactions the database rolled back: a deadlock (40P01), a serialization failure (40001). */
-  private static final String TRANSACTION_ROLLBACK = "40";
   private static final int ATTEMPTS = 5;
   private final DataSource dataSource;
   private final Clock clock;
@@ -62,8 +60,8 @@ public final class IdentityLinks {
   }
 
   /**
-   * The journey user of each event, in order, linking ids as the rules say; one transaction for
-   * all of them. Blocking: run it on the blocking dispatcher.
+   * The journey user of each event, in order, linking ids as the rules say. Blocking: run it on
+   * the blocking dispatcher.
    */
   public List<String> journeyUsers(String organizationId, List<Ids> events) throws SQLException {
     var cached = new ArrayList<String>(events.size());
@@ -126,22 +124,31 @@ public final class IdentityLinks {
     return known != null && known.equals(anonymous) ? known : null;
   }
 
+  /**
+   * Each event's journey, each link committed on its own: two clients linking the same ids at
+   * once never wait on each other's locks (a transaction over several rows could deadlock); the
+   * one whose insert loses reads what the other decided and resolves that event again. The rules
+   * hold after any prefix of the inserts, so a crash between two leaves nothing to repair.
+   */
   private List<String> resolve(String organizationId, List<Ids> events) throws SQLException {
+    try (var connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      var found = new ArrayList<String>(events.size());
+      for (var ids : events) {
+        var journey = resolveAgainIfRaced(connection, organizationId, ids);
+        remember(organizationId, ids, journey);
+        found.add(journey);
+      }
+      return found;
+    }
+  }
+
+  private String resolveAgainIfRaced(Connection connection, String org, Ids ids) throws SQLException {
     for (var attempt = 1; ; attempt++) {
-      try (var connection = dataSource.getConnection()) {
-        try {
-          var found = new ArrayList<String>(events.size());
-          for (var ids : events) found.add(resolve(connection, organizationId, ids));
-          connection.commit();
-          for (var i = 0; i < events.size(); i++) remember(organizationId, events.get(i), found.get(i));
-          return found;
-        } catch (SQLException e) {
-          connection.rollback();
-          // another request linked one of the ids first, or linked ids of ours in another order and the
-          // database rolled this transaction back to end the deadlock: read again what was decided
-          var state = e.getSQLState() == null ? "" : e.getSQLState();
-          if (!(state.equals(UNIQUE_VIOLATION) || state.startsWith(TRANSACTION_ROLLBACK)) || attempt >= ATTEMPTS) throw e;
-        }
+      try {
+        return resolve(connection, org, ids);
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt >= ATTEMPTS) throw e;
       }
     }
   }

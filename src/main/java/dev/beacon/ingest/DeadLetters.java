@@ -79,8 +79,10 @@ public final class DeadLetters {
     envelope.put("route", route);
     envelope.put("organizationId", organizationId);
     envelope.put("deadLetteredAt", Instant.now().toString());
-    envelope.put("originalBase64", Base64.getEncoder().encodeToString(item));
-    envelope.put("original", utf8OrNull(item));
+    // a request body can be large: its bytes go once, as text when they are UTF-8
+    var text = utf8OrNull(item);
+    if (text != null) envelope.put("original", text);
+    else envelope.put("originalBase64", Base64.getEncoder().encodeToString(item));
     var record = new ProducerRecord<String, byte[]>(topic, null, organizationId, json(envelope));
     record.headers().add(REASONS_HEADER, String.join("; ", reasons).getBytes(StandardCharsets.UTF_8));
     record.headers().add("beacon-source-route", route.getBytes(StandardCharsets.UTF_8));

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.common.Json;
 import dev.beacon.common.JsonInput;
+import dev.beacon.event.Event;
 import dev.beacon.event.EventParser;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -92,7 +94,7 @@ public final class HttpIntake {
       return done(new TooLarge("events: " + items.size() + " events, at most " + maxBatch + " per request"));
     }
 
-    return write(items.stream().map(Tracked::event).toList(), campaignId, organizationId, null);
+    return write(items, Collections.nCopies(items.size(), List.of()), campaignId, organizationId, null);
   }
 
   /**
@@ -102,56 +104,89 @@ public final class HttpIntake {
    * reasons, under {@code route}, before the answer: nothing is dropped in silence. The answer
    * comes once Kafka acknowledged every write, as for {@link #accept}.
    */
-  public CompletionStage<Outcome> acceptTracked(List<Tracked> items, String organizationId, String route) {
-    return write(items, null, organizationId, route);
+  public CompletionStage<Outcome> acceptTracked(List<? extends JsonNode> items, String organizationId, String route) {
+    return write(items, Collections.nCopies(items.size(), List.of()), null, organizationId, route);
   }
 
   /**
-   * One item of a tracker route: the event, or something the route already refused (with
-   * {@code refused} naming why), which only goes to the dead letters.
+   * The same, where the route has refused some items by its own rules already: {@code refused}
+   * holds each item's reasons (empty for none, in the order of {@code items}); such an item is
+   * dead-lettered with them, as it came, without being parsed.
    */
-  public record Tracked(JsonNode item, List<String> refused) {
-    public Tracked {
-      refused = List.copyOf(refused);
-    }
-
-    public static Tracked event(JsonNode item) {
-      return new Tracked(item, List.of());
-    }
+  public CompletionStage<Outcome> acceptTracked(List<? extends JsonNode> items, List<List<String>> refused,
+      String organizationId, String route) {
+    if (refused.size() != items.size()) throw new IllegalArgumentException("one list of reasons per item");
+    return write(items, refused, null, organizationId, route);
   }
 
-  /** {@code deadLetterRoute}: where refused items came in, to dead-letter them under; null to answer with them only. */
-  private CompletionStage<Outcome> write(List<Tracked> items, String campaignId, String organizationId,
-      String deadLetterRoute) {
+  /**
+   * A tracker request refused whole by its route (too large, not what the protocol reads): its
+   * body goes to the dead-letter topic with {@code reasons}, under {@code route}. The answer, once
+   * Kafka acknowledged, lists it as item 0 refused; {@link Unavailable} when Kafka did not.
+   */
+  public CompletionStage<Outcome> refuseTracked(byte[] body, String organizationId, String route, List<String> reasons) {
+    stats.rejected(reasons);
+    var sent = deadLetters.send(route, organizationId, body, reasons).toCompletableFuture();
+    return acknowledged(List.of(sent), 0, List.of(new Rejected(0, reasons)));
+  }
+
+  /**
+   * What {@link #acceptTracked} would make of each item, writing nothing: its reasons, empty for
+   * an item it would accept (a duplicate is still accepted, and counted once downstream).
+   */
+  public List<List<String>> check(List<? extends JsonNode> items, String organizationId) {
+    var now = clock.instant();
+    return items.stream().map(item -> checked(item, null, organizationId, now).reasons()).toList();
+  }
+
+  /** One item as the checks left it: its bytes, and its event when valid, else its reasons. */
+  private record Checked(byte[] bytes, Event event, List<String> reasons) {}
+
+  private Checked checked(JsonNode item, String campaignId, String organizationId, Instant now) {
+    var reasons = new ArrayList<String>(bound(item, "organizationId", organizationId, "the organization of the key"));
+    reasons.addAll(bound(item, "campaignId", campaignId, "the campaign of the path"));
+    var bytes = toBytes(item);
+    if (reasons.isEmpty()) {
+      var parsed = parser.parse(bytes, now);
+      if (parsed instanceof EventParser.Valid valid) return new Checked(bytes, valid.event(), List.of());
+      reasons.addAll(((EventParser.Invalid) parsed).reasons());
+    }
+    return new Checked(bytes, null, reasons);
+  }
+
+  /**
+   * {@code refused}: each item's reasons found before (dead-lettered as it is, not parsed);
+   * {@code deadLetterRoute}: where refused items came in, to dead-letter them under; null to answer with them only.
+   */
+  private CompletionStage<Outcome> write(List<? extends JsonNode> items, List<List<String>> refused, String campaignId,
+      String organizationId, String deadLetterRoute) {
     var nowMillis = clock.millis();
     var now = Instant.ofEpochMilli(nowMillis);
     var rejected = new ArrayList<Rejected>();
     var writes = new ArrayList<CompletableFuture<?>>();
     var deadLettered = new ArrayList<CompletableFuture<?>>();
     for (int i = 0; i < items.size(); i++) {
-      var item = items.get(i).item();
-      var reasons = new ArrayList<String>(items.get(i).refused());
-      if (reasons.isEmpty()) reasons.addAll(bound(item, "organizationId", organizationId, "the organization of the key"));
-      if (reasons.isEmpty()) reasons.addAll(bound(item, "campaignId", campaignId, "the campaign of the path"));
-      var bytes = toBytes(item);
-      if (reasons.isEmpty()) {
-        var parsed = parser.parse(bytes, now);
-        if (parsed instanceof EventParser.Invalid invalid) {
-          reasons.addAll(invalid.reasons());
-        } else if (parsed instanceof EventParser.Valid valid) {
-          var record = new ProducerRecord<>(kafka.topic(), null, nowMillis, valid.event().partitionKey(), bytes);
-          writes.add(producer.send(record).toCompletableFuture());
-        }
+      var item = items.get(i);
+      var checked = refused.get(i).isEmpty() ? checked(item, campaignId, organizationId, now)
+          : new Checked(toBytes(item), null, refused.get(i));
+      if (checked.event() != null) {
+        var record = new ProducerRecord<>(kafka.topic(), null, nowMillis, checked.event().partitionKey(), checked.bytes());
+        writes.add(producer.send(record).toCompletableFuture());
+        continue;
       }
-      if (reasons.isEmpty()) continue;
-      rejected.add(new Rejected(i, reasons));
+      rejected.add(new Rejected(i, checked.reasons()));
       if (deadLetterRoute != null) {
-        deadLettered.add(deadLetters.send(deadLetterRoute, organizationId, bytes, reasons).toCompletableFuture());
+        deadLettered.add(deadLetters.send(deadLetterRoute, organizationId, checked.bytes(), checked.reasons()).toCompletableFuture());
       }
     }
     rejected.forEach(r -> stats.rejected(r.reasons()));
     var accepted = writes.size();
     writes.addAll(deadLettered);
+    return acknowledged(writes, accepted, rejected);
+  }
+
+  /** The outcome once Kafka acknowledged {@code writes}, of which {@code accepted} are events. */
+  private CompletionStage<Outcome> acknowledged(List<CompletableFuture<?>> writes, int accepted, List<Rejected> rejected) {
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
         .orTimeout(kafka.produceTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handle((v, error) -> {

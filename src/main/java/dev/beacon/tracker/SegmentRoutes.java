@@ -6,15 +6,12 @@ import static dev.beacon.common.HttpJson.respond;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.JsonInput;
 import dev.beacon.common.Sql;
 import dev.beacon.identity.IdentityLinks;
 import dev.beacon.ingest.HttpIntake;
-import dev.beacon.ingest.HttpIntake.Tracked;
 import dev.beacon.security.Access;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +53,8 @@ public final class SegmentRoutes extends AllDirectives {
   /** Segment's limits: 32 KB a call, 500 KB a batch. */
   static final int MAX_CALL_BYTES = 32 * 1024;
   static final int MAX_BATCH_BYTES = 500 * 1024;
+  /** The largest body read to dead-letter it whole (a Kafka record holds 1 MiB by default); larger is refused unread. */
+  static final int MAX_KEPT_BYTES = 800 * 1024;
   private static final long READ_TIMEOUT_MILLIS = 10_000;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private static final Set<String> CALLS = Set.of("track", "page", "screen", "identify", "group", "alias");
@@ -68,7 +67,10 @@ public final class SegmentRoutes extends AllDirectives {
   private final long maxBodyBytes;
   private final JsonInput bodies;
 
-  /** {@code maxBodyBytes}: the most a body is read (beacon.http.max-body-size) to dead-letter it when over Segment's limits. */
+  /**
+   * {@code maxBodyBytes}: the most a body is read (beacon.http.max-body-size, at least Segment's
+   * 500 KB, at most {@value #MAX_KEPT_BYTES} bytes) to dead-letter it whole when over Segment's limits.
+   */
   public SegmentRoutes(HttpIntake intake, IdentityLinks identities, Access access, Executor blocking,
       Materializer materializer, long maxBodyBytes) {
     this.intake = intake;
@@ -76,7 +78,8 @@ public final class SegmentRoutes extends AllDirectives {
     this.access = access;
     this.blocking = blocking;
     this.materializer = materializer;
-    this.maxBodyBytes = Math.max(maxBodyBytes, MAX_BATCH_BYTES);
+    // kept whole on the dead-letter topic when over Segment's limit: within what a Kafka record holds
+    this.maxBodyBytes = Math.min(Math.max(maxBodyBytes, MAX_BATCH_BYTES), MAX_KEPT_BYTES);
     this.bodies = new JsonInput(32, MAX_BATCH_BYTES, this.maxBodyBytes, true);
   }
 
@@ -178,42 +181,40 @@ public final class SegmentRoutes extends AllDirectives {
   }
 
   private CompletionStage<Answer> write(List<Checked> checked, List<String> journeys, String org, String route) {
-    var items = new ArrayList<Tracked>();
+    var items = new ArrayList<JsonNode>();
+    var refused = new ArrayList<List<String>>();
     var positions = new ArrayList<Integer>();
     var next = 0;
     for (var i = 0; i < checked.size(); i++) {
       var c = checked.get(i);
-      if (!c.refused().isEmpty()) {
-        items.add(new Tracked(c.call(), c.refused()));
-        positions.add(i);
-        continue;
+      if (c.refused().isEmpty()) {
+        var journey = journeys.get(next++);
+        if (!EVENTS.contains(c.type())) continue;
+        ((ObjectNode) c.call()).put("beaconUserId", journey);
       }
-      var journey = journeys.get(next++);
-      if (!EVENTS.contains(c.type())) continue;
-      ((ObjectNode) c.call()).put("beaconUserId", journey);
-      items.add(Tracked.event(c.call()));
+      items.add(c.call());
+      refused.add(c.refused());
       positions.add(i);
     }
     if (items.isEmpty()) return CompletableFuture.completedFuture(new Answer(null, positions, null));
-    return intake.acceptTracked(items, org, route).thenApply(outcome -> new Answer(outcome, positions, null));
+    return intake.acceptTracked(items, refused, org, route).thenApply(outcome -> new Answer(outcome, positions, null));
   }
 
   /** The whole body refused (not JSON, over a limit): dead-lettered as it came, answered 400. */
   private CompletionStage<Answer> refusedWhole(byte[] body, String org, String route, String reason) {
-    var text = TextNode.valueOf(new String(body, StandardCharsets.UTF_8));
-    return intake.acceptTracked(List.of(new Tracked(text, List.of(reason))), org, route)
-        .thenApply(outcome -> new Answer(outcome, List.of(), reason));
+    return intake.refuseTracked(body, org, route, List.of(reason)).thenApply(outcome -> new Answer(outcome, List.of(), reason));
   }
 
   private Route answer(Answer answer) {
-    if (answer.refusal() != null) {
-      return refuse(new ApiError.BadRequest(answer.refusal(), List.of(answer.refusal())));
-    }
     var outcome = answer.outcome();
-    if (outcome == null) return respond(StatusCodes.OK, Map.of("success", true));
+    // Kafka away: sent again later, even what is to be refused (its dead letter is not written yet)
     if (outcome instanceof HttpIntake.Unavailable u) {
       return refuse(new ApiError.Unavailable("Kafka unavailable: events not accepted", List.of(u.reason()), RETRY_AFTER));
     }
+    if (answer.refusal() != null) {
+      return refuse(new ApiError.BadRequest(answer.refusal(), List.of(answer.refusal())));
+    }
+    if (outcome == null) return respond(StatusCodes.OK, Map.of("success", true));
     var accepted = (HttpIntake.Accepted) outcome;
     if (accepted.rejected().isEmpty()) return respond(StatusCodes.OK, Map.of("success", true));
     var reasons = new ArrayList<String>();

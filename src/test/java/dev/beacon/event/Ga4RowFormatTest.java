@@ -267,6 +267,23 @@ class Ga4RowFormatTest {
   }
 
   @Test
+  void givenEventIdIsTheIdOfTwoRowsThatTheCanonicalIdWouldMerge() {
+    var parser = parser();
+    var canonical = valid(parser.parse(bytes(ga4Row("scroll")), DEFAULT_TIME)).eventId();
+    var first = valid(parser.parse(bytes(ga4Row("scroll").put("event_id", "mp-1")), DEFAULT_TIME));
+    var second = valid(parser.parse(bytes(ga4Row("scroll").put("event_id", "mp-2")), DEFAULT_TIME));
+    assertEquals("mp-1", first.eventId());
+    assertEquals("mp-2", second.eventId());
+    assertNotEquals(canonical, first.eventId());
+  }
+
+  @Test
+  void eventIdWithControlCharactersIsRefused() {
+    var row = ga4Row("scroll").put("event_id", "a\nb");
+    assertEquals(List.of("event_id: contains control characters"), reasons(parser().parse(bytes(row), DEFAULT_TIME)));
+  }
+
+  @Test
   void rowWithoutAnyUserIsRefusedNamingUserPseudoId() {
     var row = ga4Row("page_view");
     row.remove("user_pseudo_id");

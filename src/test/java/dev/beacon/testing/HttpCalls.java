@@ -48,6 +48,15 @@ public final class HttpCalls {
     return send(builder);
   }
 
+  /** A JSON request with {@code writeKey} as its HTTP Basic user and no password, as Segment's libraries send it. */
+  public Answer sendBasic(String method, String path, String writeKey, String json) {
+    var builder = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(json))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+            .encodeToString((writeKey + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return send(builder);
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }

@@ -27,9 +27,11 @@ public final class KeyedServer implements AutoCloseable {
   private final BeaconServer server;
   private final HttpCalls http;
   private final TestDatabase db;
+  private final String topic;
 
-  private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server, TestDatabase db) {
+  private KeyedServer(String adminKey, EmbeddedKafka kafka, BeaconServer server, TestDatabase db, String topic) {
     this.adminKey = adminKey;
+    this.topic = topic;
     this.db = db;
     this.kafka = kafka;
     this.server = server;
@@ -48,14 +50,14 @@ public final class KeyedServer implements AutoCloseable {
     var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
     try {
       var db = database.apply(dir);
-      var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), db,
-          name + "-" + UUID.randomUUID(), """
+      var topic = name + "-" + UUID.randomUUID();
+      var server = BeaconServer.start(TestServers.config(dir, kafka.bootstrapServers(), db, topic, """
               beacon.security.admin-key = "%s"
               beacon.security.rate-limits.ingest { per-second = 1000, burst = 1000 }
               beacon.security.rate-limits.read { per-second = 1000, burst = 1000 }
               beacon.security.rate-limits.admin { per-second = 1000, burst = 1000 }
               """.formatted(adminKey) + extra));
-      return new KeyedServer(adminKey, kafka, server, db);
+      return new KeyedServer(adminKey, kafka, server, db, topic);
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -73,6 +75,16 @@ public final class KeyedServer implements AutoCloseable {
 
   public HttpCalls http() {
     return http;
+  }
+
+  /** Its broker, for a test that reads a topic itself. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** Its dead-letter topic. */
+  public String deadLetterTopic() {
+    return topic + ".dlq";
   }
 
   public int port() {
