@@ -128,6 +128,35 @@ abstract class SegmentApiContract {
   }
 
   @Test
+  void erasingAUserByEitherIdForgetsTheirOneJourneyAndTheirLinks() throws Exception {
+    var campaign = "erase-" + UUID.randomUUID().toString().substring(0, 8);
+    var answer = post("batch", visit("anon-eve", "eve", campaign, "order-eve", Instant.now().minusSeconds(120)));
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> server.http().send("GET", "/api/users/eve/journey?organizationId=" + ORG, read, null).status() == 200);
+
+    var asked = server.http().send("DELETE", "/api/users/eve?organizationId=" + ORG, server.adminKey(), null);
+    assertThat(asked.status()).as(asked.text()).isEqualTo(202);
+    var progress = "/api/privacy/erasures/" + asked.body().get("erasureId").asText() + "?organizationId=" + ORG;
+    Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() ->
+        "done".equals(server.http().send("GET", progress, server.adminKey(), null).body().path("state").asText()));
+    assertThat(server.http().send("GET", progress, server.adminKey(), null).body().get("progress").toString())
+        .contains("identity links: forgotten");
+
+    for (var id : List.of("eve", "anon-eve")) {
+      assertThat(server.http().send("GET", "/api/users/" + id + "/journey?organizationId=" + ORG, read, null).status())
+          .as(id).isEqualTo(404);
+    }
+    var db = server.database();
+    try (var connection = java.sql.DriverManager.getConnection(db.url, db.user, db.password);
+        var rows = connection.prepareStatement("SELECT COUNT(*) FROM identity_links WHERE id IN ('eve', 'anon-eve') "
+            + "OR journey_user_id IN ('eve', 'anon-eve')").executeQuery()) {
+      rows.next();
+      assertThat(rows.getLong(1)).isZero();
+    }
+  }
+
+  @Test
   void aMessageIdTwiceInOneBatchCountsOnce() {
     var campaign = "twice-" + UUID.randomUUID().toString().substring(0, 8);
     var click = """
