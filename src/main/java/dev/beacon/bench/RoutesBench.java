@@ -53,7 +53,8 @@ final class RoutesBench {
 
   /** The routes measured, in this order. */
   static List<IntakeRoute> routes() {
-    return List.of(new IntakeRoute.Beacon(100), new IntakeRoute.Segment(15), new IntakeRoute.Segment(100));
+    return List.of(new IntakeRoute.Beacon(100), new IntakeRoute.Segment(15), new IntakeRoute.Segment(100),
+        new IntakeRoute.MeasurementProtocol());
   }
 
   /** What a server needs for this bench, beyond the bench's others: keys, and room for the senders' requests. */
