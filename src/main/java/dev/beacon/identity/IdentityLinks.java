@@ -135,15 +135,18 @@ public final class IdentityLinks {
       connection.setAutoCommit(true);
       var found = new ArrayList<String>(events.size());
       for (var ids : events) {
-        var journey = resolveAgainIfRaced(connection, organizationId, ids);
-        remember(organizationId, ids, journey);
-        found.add(journey);
+        var resolved = resolveAgainIfRaced(connection, organizationId, ids);
+        remember(organizationId, ids, resolved);
+        found.add(resolved.journey());
       }
       return found;
     }
   }
 
-  private String resolveAgainIfRaced(Connection connection, String org, Ids ids) throws SQLException {
+  /** What one event's ids resolved to: its journey, and the journey its anonymous id now points to (null: none). */
+  private record Resolved(String journey, String anonymousJourney) {}
+
+  private Resolved resolveAgainIfRaced(Connection connection, String org, Ids ids) throws SQLException {
     for (var attempt = 1; ; attempt++) {
       try {
         return resolve(connection, org, ids);
@@ -153,47 +156,44 @@ public final class IdentityLinks {
     }
   }
 
-  private String resolve(Connection connection, String org, Ids ids) throws SQLException {
+  private Resolved resolve(Connection connection, String org, Ids ids) throws SQLException {
     var known = ids.userId() == null ? Optional.<String>empty() : link(connection, org, ids.userId());
     var anonymous = ids.anonymousId() == null ? Optional.<String>empty() : link(connection, org, ids.anonymousId());
     if (ids.anonymousId() == null) {
-      if (known.isPresent()) return known.get();
+      if (known.isPresent()) return new Resolved(known.get(), null);
       insert(connection, org, ids.userId(), ids.userId());
-      return ids.userId();
+      return new Resolved(ids.userId(), null);
     }
     if (ids.userId() == null) {
-      if (anonymous.isPresent()) return anonymous.get();
+      if (anonymous.isPresent()) return new Resolved(anonymous.get(), anonymous.get());
       insert(connection, org, ids.anonymousId(), ids.anonymousId());
-      return ids.anonymousId();
+      return new Resolved(ids.anonymousId(), ids.anonymousId());
     }
     if (known.isPresent()) {
       var journey = known.get();
       if (anonymous.isEmpty()) {
         insert(connection, org, ids.anonymousId(), journey);
-      } else if (anonymous.get().equals(ids.anonymousId()) && !journey.equals(ids.anonymousId())) {
+        return new Resolved(journey, journey);
+      }
+      if (anonymous.get().equals(ids.anonymousId()) && !journey.equals(ids.anonymousId())) {
         // an anonymous id on its own journey meets a known user's: it follows the user from now on
         Sql.update(connection, "UPDATE identity_links SET journey_user_id = ?, linked_at = ? "
             + "WHERE organization_id = ? AND id = ? AND journey_user_id = id", journey, now(), org, ids.anonymousId());
+        return new Resolved(journey, journey);
       }
-      return journey;
+      // already another user's (a shared device), or already this one's
+      return new Resolved(journey, anonymous.get());
     }
     var journey = anonymous.orElse(ids.userId());
     insert(connection, org, ids.userId(), journey);
     if (anonymous.isEmpty()) insert(connection, org, ids.anonymousId(), journey);
-    return journey;
+    return new Resolved(journey, journey);
   }
 
-  /** Caches what an event's ids resolved to (the anonymous id only when it now points there). */
-  private void remember(String org, Ids ids, String journey) {
-    if (ids.userId() != null) journeys.put(key(org, ids.userId()), journey);
-    if (ids.anonymousId() != null) {
-      if (ids.userId() == null || journey.equals(ids.userId()) || journey.equals(ids.anonymousId())) {
-        journeys.put(key(org, ids.anonymousId()), journey);
-      } else {
-        // tied to another known user (a shared device) or just moved: read again next time
-        journeys.invalidate(key(org, ids.anonymousId()));
-      }
-    }
+  /** Caches what an event's ids now point to. */
+  private void remember(String org, Ids ids, Resolved resolved) {
+    if (ids.userId() != null) journeys.put(key(org, ids.userId()), resolved.journey());
+    if (ids.anonymousId() != null) journeys.put(key(org, ids.anonymousId()), resolved.anonymousJourney());
   }
 
   private static Optional<String> link(Connection connection, String org, String id) throws SQLException {

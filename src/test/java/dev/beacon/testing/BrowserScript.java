@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs a Node script of src/test/browser that drives Debian's headless Chromium with
- * playwright-core, and reads the JSON object it prints last. Without Chromium, Node.js 20 or the
- * npm packages of that folder its tests are skipped, with one console line per run that says why
- * and how to fix it, unless BEACON_TEST_REQUIRE_BROWSER=true (as in CI), which makes them fail.
+ * Runs a Node script of src/test/browser, and reads the JSON object it prints last: the scripts
+ * that drive Debian's headless Chromium with playwright-core, and those that run a tracker's own
+ * Node SDK (which need Node.js and their npm package, not Chromium). Without the tools a script
+ * needs its tests are skipped, with one console line per run that says why and how to fix it,
+ * unless BEACON_TEST_REQUIRE_BROWSER=true (as in CI), which makes them fail.
  */
 public final class BrowserScript {
   public static final Path DIR = Path.of("src", "test", "browser");
@@ -34,17 +35,22 @@ public final class BrowserScript {
     }
   }
 
-  /** Skips the test (or fails it, under BEACON_TEST_REQUIRE_BROWSER=true) when a tool is missing. */
+  /** Skips the test (or fails it, under BEACON_TEST_REQUIRE_BROWSER=true) when Chromium, Node.js or playwright-core is missing. */
   public static void requireTools() {
     var chromium = chromium();
     if (!Files.isExecutable(chromium)) {
       unavailable(chromium + " is not there (apt-get install chromium, or set BEACON_CHROMIUM)");
     }
+    requireNode("playwright-core");
+  }
+
+  /** The same for a script that needs Node.js 20 and the npm package {@code npmPackage} of src/test/browser only. */
+  public static void requireNode(String npmPackage) {
     var node = nodeMajorVersion();
     if (node < 0) unavailable("node is not on the PATH (apt-get install nodejs npm)");
-    if (node < 20) unavailable("node is version " + node + "; playwright-core needs 20 or later");
-    if (!Files.isDirectory(DIR.resolve("node_modules").resolve("playwright-core"))) {
-      unavailable("playwright-core is not installed: run npm ci in " + DIR);
+    if (node < 20) unavailable("node is version " + node + "; " + npmPackage + " needs 20 or later");
+    if (!Files.isDirectory(DIR.resolve("node_modules").resolve(npmPackage))) {
+      unavailable(npmPackage + " is not installed: run npm ci in " + DIR);
     }
   }
 
@@ -98,12 +104,12 @@ public final class BrowserScript {
 
   private static void unavailable(String why) {
     if (Boolean.parseBoolean(System.getenv("BEACON_TEST_REQUIRE_BROWSER"))) {
-      Assertions.fail("Browser tests required (BEACON_TEST_REQUIRE_BROWSER=true) but cannot run: " + why);
+      Assertions.fail("Browser and Node tests required (BEACON_TEST_REQUIRE_BROWSER=true) but cannot run: " + why);
     }
     // Surefire keeps the reason of a skipped test in its XML only: the console line is what a user sees
     if (SKIP_REPORTED.compareAndSet(false, true)) {
-      System.err.println("Browser tests skipped: " + why + " (BEACON_TEST_REQUIRE_BROWSER=true makes this a failure)");
+      System.err.println("Browser and Node tests skipped: " + why + " (BEACON_TEST_REQUIRE_BROWSER=true makes this a failure)");
     }
-    Assumptions.abort("Browser tests skipped: " + why);
+    Assumptions.abort("Browser and Node tests skipped: " + why);
   }
 }

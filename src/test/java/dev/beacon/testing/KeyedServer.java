@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class KeyedServer implements AutoCloseable {
   private final String adminKey;
-  private final EmbeddedKafka kafka;
+  private EmbeddedKafka kafka;
   private final BeaconServer server;
   private final HttpCalls http;
   private final TestDatabase db;
@@ -71,6 +71,16 @@ public final class KeyedServer implements AutoCloseable {
   /** Its database, for a command that reads what the server wrote. */
   public TestDatabase database() {
     return db;
+  }
+
+  /** Stops the server's broker, for a test of what clients see while Kafka is away. */
+  public void stopKafka() {
+    kafka.close();
+  }
+
+  /** Starts the broker again on its log dir and ports. */
+  public void startKafkaAgain() {
+    kafka = kafka.startAgain();
   }
 
   public HttpCalls http() {

@@ -15,19 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of one server (a database), for outage tests: {@link #cut}
- * drops every connection and closes the listening port, so new connections are refused as if
- * the server were gone, then listens again on the same port after the outage.
+ * A TCP proxy on 127.0.0.1 in front of one server (a database, Beacon's HTTP port), for outage
+ * tests: {@link #cut} drops every connection and closes the listening port, so new connections
+ * are refused as if the server were gone, then listens again on the same port after the outage;
+ * {@link #loseAnswers} lets requests through and drops the connection when the answer comes, as a
+ * client sees a request whose answer was lost on the way.
  */
 public final class TcpProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TcpProxy.class);
   private final InetSocketAddress target;
   private final int port;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger answersToLose = new AtomicInteger();
   private final ScheduledExecutorService reopen = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "proxy-reopen"));
   private volatile ServerSocket listening;
   private volatile boolean closed;
@@ -57,6 +61,15 @@ public final class TcpProxy implements AutoCloseable {
     reopen.schedule(this::listenAgain, outage.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * The next {@code count} answers are lost: when the server's first bytes arrive on a connection
+   * they are not passed on, and the connection is dropped (a reset, on both sides). The server
+   * received and handled the request; the client sees a network error and no answer.
+   */
+  public void loseAnswers(int count) {
+    answersToLose.set(count);
+  }
+
   private synchronized void listenAgain() {
     if (closed) return;
     listening = bind(port);
@@ -78,8 +91,8 @@ public final class TcpProxy implements AutoCloseable {
           }
           open.add(client);
           open.add(upstream);
-          pump(client, upstream);
-          pump(upstream, client);
+          pump(client, upstream, false);
+          pump(upstream, client, true);
         } catch (IOException e) {
           // the listening socket was closed: an outage or the end
         }
@@ -87,12 +100,16 @@ public final class TcpProxy implements AutoCloseable {
     }, "proxy-accept-" + port).start();
   }
 
-  /** Copies one direction; either side ending ends both. */
-  private void pump(Socket from, Socket to) {
+  /** Copies one direction ({@code answers}: from the server); either side ending ends both. */
+  private void pump(Socket from, Socket to, boolean answers) {
     daemon(() -> {
       var buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n; (n = in.read(buffer)) >= 0; ) {
+          if (answers && answersToLose.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            log.warn("Proxy 127.0.0.1:{} -> {} loses an answer", port, target);
+            break;
+          }
           out.write(buffer, 0, n);
           out.flush();
         }
