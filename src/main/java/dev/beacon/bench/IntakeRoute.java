@@ -121,7 +121,7 @@ sealed interface IntakeRoute {
         var context = call.putObject("context");
         context.putObject("campaign").put("name", e.campaign()).put("source", e.source()).put("medium", e.medium());
         context.putObject("page").put("url", e.url());
-        context.putObject("library").put("name", "analytics-node").put("version", "2.1.2");
+        context.putObject("library").put("name", "@segment/analytics-node").put("version", "3.1.0");
       }
       root.put("sentAt", Instant.now().toString());
       return bytes(root);
