@@ -29,10 +29,13 @@ public final class BenchArguments implements Callable<Integer> {
     return CommandLines.execute(BenchArguments.class, args, out, err);
   }
 
+  private static final long EVENTS = 2_000_000;
+  private static final long ROUTE_EVENTS = 50_000;
   @Spec
   private CommandSpec spec;
-  @Option(names = "--events", paramLabel = "N", description = "events per scenario (default ${DEFAULT-VALUE})")
-  private long events = 2_000_000;
+  @Option(names = "--events", paramLabel = "N", description = "events per scenario (default 2,000,000; with --routes, "
+      + "per route: 50,000)")
+  private Long events;
   @Option(names = "--campaigns", paramLabel = "N", description = "campaigns in the mix (default ${DEFAULT-VALUE})")
   private int campaigns = 1_000;
   @Option(names = "--users", paramLabel = "N", description = "users in the mix (default ${DEFAULT-VALUE})")
@@ -99,6 +102,13 @@ public final class BenchArguments implements Callable<Integer> {
       + "other users' through Kafka into a server on PostgreSQL (--db-url), then DELETE /api/users/{id}: the seconds until "
       + "the request is done, the journal rows and snapshots deleted, and that none still names the user")
   private long erasure;
+  @Option(names = "--routes", description = "measure only this: the same site traffic (page views, promotion clicks, "
+      + "purchases of 5,000 users from 40 campaigns) through each HTTP intake route in its senders' batches, into a server "
+      + "that requires keys, on H2 (unless --no-h2) and PostgreSQL (--db-url): requests/s and events/s until every request "
+      + "was answered 2xx and until every event was applied, request latency; every count checked exact")
+  private boolean routes;
+  @Option(names = "--senders", paramLabel = "N", description = "concurrent HTTP clients of --routes (default ${DEFAULT-VALUE})")
+  private int senders = 4;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -109,9 +119,10 @@ public final class BenchArguments implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var options = new BenchOptions(events, campaigns, users, partitions, latencyRate, latencySeconds, warmupSeconds, dbUrl, dbUser,
+    var eventsPer = events != null ? events : routes ? ROUTE_EVENTS : EVENTS;
+    var options = new BenchOptions(eventsPer, campaigns, users, partitions, latencyRate, latencySeconds, warmupSeconds, dbUrl, dbUser,
         dbPassword, !skipH2, !skipHotKey, !skipRetries, !skipLate, batchSize, batchWindow, json, seed, !skipJourneys,
-        !skipBehaviour, clients, idleClients, !skipBandit, banditRewards, nodes, erasure);
+        !skipBehaviour, clients, idleClients, !skipBandit, banditRewards, nodes, erasure, routes, senders);
     var problems = options.problems();
     if (!problems.isEmpty()) return CommandLines.badUsage(spec, problems);
     return BenchCommand.measure(options, out, err);

@@ -107,6 +107,10 @@ public final class BenchCommand {
       erasure(started);
       return;
     }
+    if (options.routes()) {
+      routes(started);
+      return;
+    }
     out.printf("Beacon bench: %,d events per scenario, %,d campaigns, %,d users, %d partitions%n",
         options.events(), options.campaigns(), options.users(), options.partitions());
     if (options.bandit()) {
@@ -282,6 +286,48 @@ public final class BenchCommand {
     conclude(started, params, "erasure", result);
   }
 
+  /** {@code --routes}, alone: see {@link RoutesBench}. */
+  private void routes(long started) throws Exception {
+    out.printf("Beacon bench: %,d events per intake route, %d concurrent HTTP clients, keys required, %d partitions%n",
+        options.events(), options.senders(), options.partitions());
+    var loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    kafka = EmbeddedKafka.start(workDir.resolve("kafka"), 0, 0);
+    var secret = new byte[24];
+    new java.security.SecureRandom().nextBytes(secret);
+    var adminKey = java.util.HexFormat.of().formatHex(secret);
+    var runs = new ArrayList<RoutesBench.Run>();
+    for (var database : databases()) {
+      var id = UUID.randomUUID().toString().substring(0, 8);
+      var topic = "bench-routes-" + id;
+      createTopic(topic);
+      var server = startServer(database, topic, id, true, RoutesBench.serverConfig(adminKey));
+      try {
+        runs.addAll(new RoutesBench(server, database, adminKey, options, out).measure());
+      } finally {
+        server.stop().toCompletableFuture().get();
+        dropSchemas();
+      }
+    }
+    RoutesBench.print(runs, out);
+    var params = new LinkedHashMap<String, Object>();
+    params.put("eventsPerRoute", options.events());
+    params.put("senders", options.senders());
+    params.put("users", SiteEvents.USERS);
+    params.put("campaigns", SiteEvents.CAMPAIGNS);
+    params.put("ingestRequestsPerSecondPerKey", RoutesBench.INGEST_REQUESTS_PER_SECOND);
+    // the machine's load average over the last minute: other work on its cores takes from the figures
+    params.put("loadAverageBefore", loadBefore);
+    params.put("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    params.put("partitions", options.partitions());
+    params.put("journeys", options.journeys());
+    params.put("behaviour", options.behaviour());
+    params.put("seed", options.seed());
+    conclude(started, params, "routes", runs);
+    var wrong = runs.stream().filter(r -> !r.check().equals("exact")).map(r -> r.database() + " " + r.route() + ": " + r.check())
+        .toList();
+    if (!wrong.isEmpty()) throw new IllegalStateException("counts not exact: " + wrong);
+  }
+
   /** The oracle of each workload that has one (the retries workload). */
   private final Map<String, RetryOracle> oracles = new LinkedHashMap<>();
   /** Each oracle's verdict per database: "exact", or what differs. */
@@ -416,6 +462,12 @@ public final class BenchCommand {
    * is the one made for that id before.
    */
   private BeaconServer startServer(String database, String topic, String id, boolean fresh) throws Exception {
+    return startServer(database, topic, id, fresh, "");
+  }
+
+  /** As {@link #startServer(String, String, String, boolean)}, with {@code config} over the bench's own. */
+  private BeaconServer startServer(String database, String topic, String id, boolean fresh, String config)
+      throws Exception {
     var dataDir = workDir.resolve("server-" + id);
     var text = new StringBuilder()
         .append("beacon.data-dir = \"").append(dataDir).append("\"\n")
@@ -465,8 +517,8 @@ public final class BenchCommand {
     } else {
       text.append("beacon.db.url = \"\"\n");
     }
-    var config = BeaconConfig.load(ConfigFactory.parseString(text.toString()));
-    return BeaconServer.start(config);
+    text.append(config);
+    return BeaconServer.start(BeaconConfig.load(ConfigFactory.parseString(text.toString())));
   }
 
   /** The PostgreSQL database's URL with the schema of server {@code id} as its current one. */

@@ -31,7 +31,9 @@ record BenchOptions(
     boolean bandit,
     long banditRewards,
     int nodes,
-    long erasure) {
+    long erasure,
+    boolean routes,
+    int senders) {
 
   /** What is wrong with these parameters beyond their syntax, one line each; empty when nothing is. */
   List<String> problems() {
@@ -53,6 +55,8 @@ record BenchOptions(
     if (erasure > 0 && (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:"))) {
       problems.add("--erasure: give a PostgreSQL database with --db-url jdbc:postgresql://host:5432/db (its journal is searched)");
     }
+    if (senders < 1) problems.add("--senders: 1 or more");
+    if (routes && events > Integer.MAX_VALUE) problems.add("--routes: at most " + Integer.MAX_VALUE + " events per route");
     return problems;
   }
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What every campaign must show after the retries workload: each distinct event counted once,
- * however often it was sent. Counted here as the events are made, independently of Beacon, and
- * compared with Beacon's answers over HTTP at the end.
+ * What every campaign must show after the retries workload (and the other workloads it checks):
+ * each distinct event counted once, however often it was sent. Counted here as the events are
+ * made, independently of Beacon, and compared with Beacon's answers over HTTP at the end.
  */
 final class RetryOracle {
   private static final String[] METRICS = {"impressions", "clicks", "conversions", "views", "engagements", "completions", "skips"};
@@ -27,23 +27,44 @@ final class RetryOracle {
 
   void counted(BenchEvents.Generated e) {
     distinct++;
-    var key = e.organizationId() + "|" + e.campaignId();
-    counts.computeIfAbsent(key, k -> new long[METRICS.length])[e.type()]++;
+    counted(e.organizationId(), e.campaignId(), e.type(), e.cents());
+  }
+
+  /**
+   * One distinct event of a campaign, in the metric of {@code metric} ({@code clicks},
+   * {@code conversions}, …), {@code cents} its cost (an impression's or a click's) or its
+   * conversion value.
+   */
+  void counted(String organizationId, String campaignId, String metric, long cents) {
+    var type = List.of(METRICS).indexOf(metric);
+    if (type < 0) throw new IllegalArgumentException("no campaign metric " + metric);
+    counted(organizationId, campaignId, type, cents);
+  }
+
+  private void counted(String organizationId, String campaignId, int type, long cents) {
+    var key = organizationId + "|" + campaignId;
+    counts.computeIfAbsent(key, k -> new long[METRICS.length])[type]++;
     var m = money.computeIfAbsent(key, k -> new long[2]);
-    if (e.type() <= 1) m[0] += e.cents();
-    if (e.type() == 2) m[1] += e.cents();
+    if (type <= 1) m[0] += cents;
+    if (type == 2) m[1] += cents;
   }
 
   /** The campaigns whose answer differs from the oracle, each with what differs; empty when all are exact. */
   List<String> mismatches(int httpPort) throws Exception {
+    return mismatches(httpPort, null);
+  }
+
+  /** As {@link #mismatches(int)}, read with {@code key} (as Bearer) from a server that requires keys. */
+  List<String> mismatches(int httpPort, String key) throws Exception {
     var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     var wrong = new ArrayList<String>();
     for (var entry : counts.entrySet()) {
       var bar = entry.getKey().indexOf('|');
       var uri = URI.create("http://127.0.0.1:" + httpPort + "/api/campaigns/" + entry.getKey().substring(bar + 1)
           + "/analytics/real-time?organizationId=" + entry.getKey().substring(0, bar));
-      var response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      var request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+      if (key != null) request.header("Authorization", "Bearer " + key);
+      var response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         wrong.add(entry.getKey() + ": HTTP " + response.statusCode());
         continue;
