@@ -70,7 +70,7 @@ public final class EventParser {
       }
     }
     if (format == null) {
-      return new Invalid(List.of("event: unknown format (expected a campaign event with eventType, a GA4 row with event_name or a Segment event with type and messageId)"));
+      return new Invalid(List.of("event: unknown format (expected a campaign event with eventType, a GA4 row with event_name or a Segment call with type and userId or anonymousId)"));
     }
     var reasons = new Reasons();
     // the rules every event obeys (organisation id, time range) are applied by Fields while the

@@ -419,7 +419,8 @@ class ValidationRulesTest {
 
   @Test
   void documentOfUnknownFormatIsRefused() {
-    assertEquals(List.of("event: unknown format (expected a campaign event with eventType or a GA4 row with event_name)"),
+    assertEquals(List.of("event: unknown format (expected a campaign event with eventType, a GA4 row with event_name "
+        + "or a Segment call with type and userId or anonymousId)"),
         refused("{\"type\":\"click\",\"campaign\":\"c\"}"));
   }
 
