@@ -40,6 +40,7 @@ import dev.beacon.security.ApiKeys;
 import dev.beacon.security.KeyRoutes;
 import dev.beacon.simulate.SimulatorFeature;
 import dev.beacon.tracker.MeasurementProtocolRoutes;
+import dev.beacon.tracker.AnalyticsJsRoutes;
 import dev.beacon.tracker.SegmentRoutes;
 import java.time.Clock;
 import java.time.Duration;
@@ -168,7 +169,10 @@ public final class BeaconServer {
     var ingest = startup.started(IngestFeature.start(system, kafka, settings.ingest(), settings.events(), settings.http(),
         producer, List.of(journeys.batchPart(), campaigns.batchPart()), registry, access, clock), IngestFeature::close);
     // The dashboard page is static and public: it stands before the key check, its data calls carry the key.
-    var routes = new HttpMeters(registry).measured(Directives.concat(new DashboardPage().routes(), access.authenticate(Directives.concat(
+    // So do analytics.js's settings (the key is in their path) and CORS preflights (no key at all).
+    var analyticsJs = new AnalyticsJsRoutes(access);
+    var routes = new HttpMeters(registry).measured(Directives.concat(new DashboardPage().routes(), analyticsJs.cors(
+        Directives.concat(analyticsJs.routes(), access.authenticate(Directives.concat(
         ingest.routes(),
         new SegmentRoutes(ingest.intake(), identities, access, blocking, Materializer.matFromSystem(system),
             settings.http().maxBodySize()).routes(),
@@ -182,7 +186,7 @@ public final class BeaconServer {
         privacy.routes(),
         new ReportRoutes(new DailyReports(campaigns.queries(), readSide.dataSource(), blocking), access, clock).routes(),
         new KeyRoutes(access, keys, settings.events().organizationIdPattern(), blocking).routes(),
-        new OpsRoutes(registry, access).routes()))));
+        new OpsRoutes(registry, access).routes()))))));
     var binding = Startup.http(system, settings.http(), https, routes);
     log.info("Beacon HTTP API on {} over {}", binding.localAddress(), https.isPresent()
         ? "HTTPS (keystore " + settings.http().tls().keystore() + ")" : "plain HTTP (no BEACON_HTTP_TLS_KEYSTORE)");

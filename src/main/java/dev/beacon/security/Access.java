@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKey;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.model.headers.BasicHttpCredentials;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Who may do what over HTTP. {@link #authenticate} wraps the whole API: it finds the caller's key
  * ({@code Authorization: Bearer <key>}; the Basic user, as Segment's libraries send their write
- * key; the {@code api_secret} query parameter of GA4's Measurement Protocol routes; or the
- * {@code token} query parameter of read endpoints), answers 401 when
+ * key; the {@code api_secret} query parameter of GA4's Measurement Protocol routes; the
+ * {@code token} query parameter of read endpoints; or, for Segment's routes only, the body's
+ * {@code writeKey}, checked by the route: {@link #ingest(Supplier, Function)}), answers 401 when
  * there is none or it is not valid, and hands the {@link Caller} to the routes inside. Each route
  * then says what it needs, where it knows the organisation: {@link #allow} (a scope in one
  * organisation), {@link #allowEveryOrganization} (what spans organisations: the admin key) or
@@ -106,24 +108,34 @@ public final class Access {
       } else {
         var token = request.getUri().query().get("token");
         if (token.isEmpty()) {
+          // analytics.js may carry its write key in the body, which Segment's routes read: see ingest(keyInBody, …)
+          if (keyMayBeInBody(request)) return routes;
           return refuse(new ApiError.Unauthorized("Authorization: a key is required (Authorization: Bearer <key>)", false));
         }
         key = token.get();
         fromQuery = true;
       }
-      return onComplete(check(key, fromQuery), result -> {
-        if (result.isFailure()) {
-          log.warn("A key could not be checked: {}", result.failed().get().toString());
-          return refuse(new ApiError.Unavailable("keys cannot be checked now", List.of("the key store did not answer: try again"),
-              Duration.ofSeconds(1)));
-        }
-        var caller = result.get();
-        if (caller.isEmpty()) {
-          return refuse(new ApiError.Unauthorized((fromQuery ? "token" : "Authorization") + ": unknown or revoked key", true));
-        }
-        return mapRequest(r -> r.addAttribute(CALLER, caller.get()), () -> routes);
-      });
+      return as(key, fromQuery, fromQuery ? "token" : "Authorization", () -> routes);
     });
+  }
+
+  /** {@code inner} as the caller {@code key} stands for; 401 for no valid key, 503 while keys cannot be checked. */
+  private Route as(String key, boolean fromQuery, String source, Supplier<Route> inner) {
+    return onComplete(check(key, fromQuery), result -> {
+      if (result.isFailure()) {
+        log.warn("A key could not be checked: {}", result.failed().get().toString());
+        return refuse(new ApiError.Unavailable("keys cannot be checked now", List.of("the key store did not answer: try again"),
+            Duration.ofSeconds(1)));
+      }
+      var caller = result.get();
+      if (caller.isEmpty()) return refuse(new ApiError.Unauthorized(source + ": unknown or revoked key", true));
+      return mapRequest(r -> r.addAttribute(CALLER, caller.get()), () -> inner.get());
+    });
+  }
+
+  /** A call to Segment's HTTP Tracking API with no key in its headers: its key may be the body's {@code writeKey}. */
+  private static boolean keyMayBeInBody(HttpRequest request) {
+    return request.method().equals(HttpMethods.POST) && request.getUri().path().startsWith("/v1/");
   }
 
   /** The {@code api_secret} of a Measurement Protocol request ({@code /mp/collect}, {@code /debug/mp/collect}). */
@@ -160,6 +172,27 @@ public final class Access {
    */
   public Route ingest(Function<String, Route> inner) {
     return withScope(Scope.INGEST, caller -> inner.apply(caller.organizationId()));
+  }
+
+  /**
+   * {@link #ingest} where the key may also be given apart from the request's headers: Segment's
+   * analytics.js puts its write key in the body ({@code writeKey}), and some of its versions send
+   * no Authorization header at all (a cross-origin call then needs no preflight); its settings
+   * endpoint names the key in its path. {@code key} is read only when the request brought no key
+   * of its own (a key in a header wins), and is checked as any key is: an {@code ingest} key,
+   * within its rate limit. A write key is in every page that loads analytics.js, so it is public
+   * anyway: it may only send events.
+   */
+  public Route ingest(Supplier<Optional<String>> key, Function<String, Route> inner) {
+    return extractRequest(request -> {
+      if (!settings.keysRequired() || request.getAttribute(CALLER).isPresent()) return ingest(inner);
+      var given = key.get();
+      if (given.isEmpty()) {
+        return refuse(new ApiError.Unauthorized("writeKey: a key is required (the body's writeKey, "
+            + "or Authorization: Basic with the key as its user)", false));
+      }
+      return as(given.get(), false, "writeKey", () -> ingest(inner));
+    });
   }
 
   /** The caller of a request that went through {@link #authenticate}. */

@@ -4,9 +4,11 @@ import static dev.beacon.common.HttpJson.onAnswer;
 import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.common.ApiError;
+import dev.beacon.common.Json;
 import dev.beacon.common.JsonInput;
 import dev.beacon.common.Sql;
 import dev.beacon.identity.IdentityLinks;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,8 +35,12 @@ import org.apache.pekko.stream.Materializer;
  * Segment's HTTP Tracking API, so that Segment's libraries (and RudderStack's, which speak the
  * same protocol) send to Beacon with only their host changed: {@code POST /v1/track},
  * {@code /v1/page}, {@code /v1/screen}, {@code /v1/identify}, {@code /v1/group},
- * {@code /v1/alias} and {@code /v1/batch} (and {@code /v1/import}, its older name). The write key
- * is an {@code ingest} key, sent as the HTTP Basic user ({@link Access}).
+ * {@code /v1/alias} and {@code /v1/batch} (and {@code /v1/import}, its older name), and the short
+ * paths analytics.js posts to in a browser ({@code /v1/t}, {@code /p}, {@code /s}, {@code /i},
+ * {@code /g}, {@code /a}, {@code /b}; its settings and CORS: {@link AnalyticsJsRoutes}). The write
+ * key is an {@code ingest} key, sent as the HTTP Basic user or, from analytics.js, as the body's
+ * {@code writeKey} ({@link Access#ingest(java.util.function.Supplier, java.util.function.Function)}),
+ * which is never kept.
  *
  * <p>Each call is resolved to the journey it joins ({@link IdentityLinks}): an identify or an
  * alias only links ids (Beacon keeps no traits) and a group is taken and kept nowhere; track,
@@ -61,6 +68,10 @@ public final class SegmentRoutes extends AllDirectives {
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private static final Set<String> CALLS = Set.of("track", "page", "screen", "identify", "group", "alias");
   private static final Set<String> EVENTS = Set.of("track", "page", "screen");
+  /** analytics.js posts to the call type's first letter ({@code /v1/t}), and a batch to {@code /v1/b}. */
+  private static final Map<String, String> SHORT_PATHS = Map.of("t", "track", "p", "page", "s", "screen", "i", "identify",
+      "g", "group", "a", "alias", "b", "batch");
+  private static final String WRITE_KEY = "writeKey";
   private final HttpIntake intake;
   private final IdentityLinks identities;
   private final Access access;
@@ -86,22 +97,33 @@ public final class SegmentRoutes extends AllDirectives {
   }
 
   public Route routes() {
-    return pathPrefix("v1", () -> path(PathMatchers.segment(), call -> post(() -> {
+    return pathPrefix("v1", () -> path(PathMatchers.segment(), name -> post(() -> {
+      var call = SHORT_PATHS.getOrDefault(name, name);
       var batch = call.equals("batch") || call.equals("import");
       if (!batch && !CALLS.contains(call)) return reject();
-      return access.ingest(org -> withSizeLimit(maxBodyBytes, () -> extractRequestEntity(entity -> onComplete(
+      // the body is read before the key is checked: analytics.js may send its key in it
+      return withSizeLimit(maxBodyBytes, () -> extractRequestEntity(entity -> onComplete(
           entity.toStrict(READ_TIMEOUT_MILLIS, maxBodyBytes, materializer), strict -> {
             if (strict.isFailure()) {
               var failure = strict.failed().get();
               var reason = failure instanceof EntityStreamSizeException
                   ? "body: more than " + maxBodyBytes + " bytes, over Segment's " + MAX_BATCH_BYTES / 1024 + " KB a batch"
                   : "body: could not be read to its end";
-              return refuse(new ApiError.BadRequest(reason, List.of(reason)));
+              return access.ingest(Optional::empty, org -> refuse(new ApiError.BadRequest(reason, List.of(reason))));
             }
             var body = strict.get().getData().toArray();
-            return onAnswer(take(body, batch ? null : call, org), this::answer);
-          }))));
+            return access.ingest(() -> writeKey(body), org -> onAnswer(take(body, batch ? null : call, org), this::answer));
+          })));
     })));
+  }
+
+  /** The body's {@code writeKey}, where analytics.js sends its key; empty when the body is no JSON object that has one. */
+  private Optional<String> writeKey(byte[] body) {
+    try {
+      return Optional.ofNullable(bodies.read(body)).map(root -> text(root, WRITE_KEY));
+    } catch (JsonInput.Unreadable e) {
+      return Optional.empty();
+    }
   }
 
   /** What a request came to, answered as Segment answers. */
@@ -161,6 +183,8 @@ public final class SegmentRoutes extends AllDirectives {
       return new Checked(item, null, List.of("type: must be one of track, page, screen, identify, group, alias"), null);
     }
     var object = (ObjectNode) item;
+    // a key never goes on a topic
+    object.remove(WRITE_KEY);
     // Segment's server sets receivedAt: the time Beacon accepts the record stands for it
     object.remove("receivedAt");
     object.remove("beaconUserId");
@@ -204,9 +228,20 @@ public final class SegmentRoutes extends AllDirectives {
     return intake.acceptTracked(items, refused, org, route).thenApply(outcome -> new Answer(outcome, positions, null));
   }
 
-  /** The whole body refused (not JSON, over a limit): dead-lettered as it came, answered 400. */
+  /** The whole body refused (not JSON, over a limit): dead-lettered as it came (less its writeKey), answered 400. */
   private CompletionStage<Answer> refusedWhole(byte[] body, String org, String route, String reason) {
-    return intake.refuseTracked(body, org, route, List.of(reason)).thenApply(outcome -> new Answer(outcome, List.of(), reason));
+    return intake.refuseTracked(withoutWriteKey(body), org, route, List.of(reason))
+        .thenApply(outcome -> new Answer(outcome, List.of(), reason));
+  }
+
+  /** {@code body} without the writeKey analytics.js puts in it: a key never goes on a topic. */
+  private byte[] withoutWriteKey(byte[] body) {
+    try {
+      if (bodies.read(body) instanceof ObjectNode root && root.remove(WRITE_KEY) != null) return Json.MAPPER.writeValueAsBytes(root);
+      return body;
+    } catch (JsonInput.Unreadable | JsonProcessingException e) {
+      return body; // not JSON, so no writeKey field either
+    }
   }
 
   private Route answer(Answer answer) {
