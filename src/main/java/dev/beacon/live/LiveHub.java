@@ -57,7 +57,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private static final Comparator<FeedItem> NEWEST_FIRST = Comparator.comparingLong(FeedItem::timestampMillis).reversed();
 
   public sealed interface Command extends CborSerializable
-      permits Publish, GetSnapshot, GetFeed, ForgetUser, Passivate, DashboardLoaded, AttributionLoaded, Flush,
+      permits Publish, GetSnapshot, GetFeed, ForgetUser, Passivate, DashboardLoaded, DashboardNotLoaded, LoadDashboard,
+      AttributionLoaded, Flush,
       RefreshAttribution {}
 
   /**
@@ -94,6 +95,13 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   record DashboardLoaded(List<CampaignMetrics> campaigns) implements Command {}
 
+  record DashboardNotLoaded(String reason) implements Command {}
+
+  record LoadDashboard() implements Command {}
+
+  private static final int DASHBOARD_ATTEMPTS = 10;
+  private int dashboardAttempts;
+
   /** The attribution answers read again, as JSON trees (null when the read side knows nothing of the organisation). */
   record AttributionLoaded(JsonNode attribution, JsonNode timeseries) implements Command {}
 
@@ -125,6 +133,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private boolean attributionLoaded;
   /** Feed requests that came before the organisation's state was read (answered once it is). */
   private final List<GetFeed> early = new ArrayList<>();
+  /** Snapshot requests that came before the organisation's state was read (answered once it is). */
+  private final List<GetSnapshot> earlySnapshots = new ArrayList<>();
   private boolean refreshing;
   private boolean refreshAgain;
   private JsonNode attribution;
@@ -149,9 +159,19 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     this.blocking = blocking;
     this.topic = topic;
     this.clock = clock;
-    context.pipeToSelf(campaigns.dashboard(organizationId, null),
-        (dashboard, error) -> new DashboardLoaded(error == null ? dashboard.campaigns() : List.of()));
+    loadDashboard();
     refreshAttribution();
+  }
+
+  /**
+   * Reads the organisation's campaigns for the first snapshot. On a node that just took the hub
+   * over from one that died, the campaign entities may still be recovering and the read fail: it
+   * is read again a second later (snapshots wait meanwhile), and after {@value #DASHBOARD_ATTEMPTS}
+   * failures the hub goes on with what batches publish, rather than keep its clients waiting.
+   */
+  private void loadDashboard() {
+    getContext().pipeToSelf(campaigns.dashboard(organizationId, null), (dashboard, error) -> error == null
+        ? new DashboardLoaded(dashboard.campaigns()) : new DashboardNotLoaded(error.toString()));
   }
 
   @Override
@@ -162,6 +182,11 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
         .onMessage(GetFeed.class, this::onGetFeed)
         .onMessage(ForgetUser.class, this::onForgetUser)
         .onMessage(DashboardLoaded.class, this::onDashboardLoaded)
+        .onMessage(DashboardNotLoaded.class, this::onDashboardNotLoaded)
+        .onMessage(LoadDashboard.class, m -> {
+          loadDashboard();
+          return this;
+        })
         .onMessage(AttributionLoaded.class, this::onAttributionLoaded)
         .onMessage(Flush.class, m -> flush())
         .onMessage(RefreshAttribution.class, m -> {
@@ -210,6 +235,11 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   }
 
   private Behavior<Command> onGetSnapshot(GetSnapshot get) {
+    if (!dashboardLoaded || !attributionLoaded) {
+      // a snapshot shows the organisation as it is: not before its campaigns were read
+      earlySnapshots.add(get);
+      return this;
+    }
     // a reconnecting crowd asks for the same snapshot: rendered once while nothing changed
     var plain = get.campaignIds() == null && get.note() == null;
     if (plain && lastPlainSnapshot != null) {
@@ -259,6 +289,19 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     var waiting = List.copyOf(early);
     early.clear();
     waiting.forEach(this::onGetFeed);
+    var snapshots = List.copyOf(earlySnapshots);
+    earlySnapshots.clear();
+    snapshots.forEach(this::onGetSnapshot);
+  }
+
+  private Behavior<Command> onDashboardNotLoaded(DashboardNotLoaded failed) {
+    if (++dashboardAttempts < DASHBOARD_ATTEMPTS) {
+      timers.startSingleTimer("load-dashboard", new LoadDashboard(), java.time.Duration.ofSeconds(1));
+      return this;
+    }
+    getContext().getLog().warn("The campaigns of organization {} could not be read for its live dashboard ({} attempts, last: {}); "
+        + "it shows what batches publish from now on", organizationId, DASHBOARD_ATTEMPTS, failed.reason());
+    return onDashboardLoaded(new DashboardLoaded(List.of()));
   }
 
   private Behavior<Command> onDashboardLoaded(DashboardLoaded loaded) {
