@@ -2,6 +2,7 @@ package dev.beacon.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import dev.beacon.bandit.model.ModelStreamSettings;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * pod's environment resolves it: ports, listen addresses, probe paths, the shutdown time, the
  * cluster bootstrap's discovery (its label selector against the pod's labels, its port, the
  * contact points against the replicas) and rights, the lease's rights exactly where the lease is
- * on, the topics and their partitions, the scrape with the admin key.
+ * on, the topics and their partitions, the scrape with the admin key, and the Grafana dashboard.
  */
 class K8sManifestsTest {
   private static final Map<String, String> LABELS = Map.of("app", "beacon");
@@ -99,6 +101,7 @@ class K8sManifestsTest {
     assertKnown(resources, overlay + " (rendered)");
     assertThat(resources).allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("beacon"));
     assertMatchesTheApplication(new Deployed(resources));
+    assertGrafanaDashboard(new Deployed(resources));
   }
 
   private static void assertKnown(List<HasMetadata> resources, String where) {
@@ -279,6 +282,22 @@ class K8sManifestsTest {
       assertThat(GenericKubernetesResource.<String>get(endpoint, "tlsConfig", "ca", "secret", "name"))
           .isEqualTo(tls.getSecret().getSecretName());
     }
+  }
+
+  /**
+   * The Grafana dashboard as the ConfigMap Grafana's dashboard sidecar loads (labelled
+   * grafana_dashboard: "1"): the file itself, JSON whose queries name Beacon's meters
+   * (MetricsTest checks that /metrics serves each of them).
+   */
+  private static void assertGrafanaDashboard(Deployed deployed) throws IOException {
+    var map = deployed.one(ConfigMap.class, "beacon-grafana-dashboard");
+    assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    var file = Manifests.ROOT.resolve("base").resolve("grafana-dashboard.json");
+    assertThat(map.getData()).containsOnlyKeys("beacon-dashboard.json");
+    var json = map.getData().get("beacon-dashboard.json");
+    assertThat(json).isEqualTo(Files.readString(file));
+    assertThat(new ObjectMapper().readTree(json).path("panels").size()).isPositive();
+    assertThat(json).contains("beacon_kafka_consumer_lag_records", "beacon_batch_persist_seconds");
   }
 
   /** The secret volume mounted where {@code file} is. */

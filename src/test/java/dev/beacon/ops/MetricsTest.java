@@ -43,7 +43,7 @@ class MetricsTest {
   private static final int INTERACTIONS_WITHOUT_MODEL = 2;
   private static final int DECISIONS = 3;
   private static final int REWARDS = 2;
-  private static final Path DASHBOARD = Path.of("docs", "grafana", "beacon-dashboard.json");
+  private static final Path DASHBOARD = Path.of("k8s", "base", "grafana-dashboard.json");
   private static Path dir;
   private static EmbeddedKafka kafka;
   private static BeaconServer server;
