@@ -17,7 +17,9 @@ import java.util.Map;
  * {@code page_location}, else the user's first-touch {@code traffic_source}. The organisation
  * is the row's {@code organizationId} when given, else its {@code stream_id}. The event id is the
  * row's {@code event_id} when given (rows a tracker route made, which know what one event is),
- * else the canonical id of what the export row holds.
+ * else the canonical id of what the export row holds. The user whose journey the event joins is
+ * the row's {@code beaconUserId} when given (the journey the Measurement Protocol route linked the
+ * request's ids to), else {@code user_pseudo_id}, else {@code user_id}.
  */
 final class Ga4RowFormat implements WireFormat {
   static final String NAME = "ga4";
@@ -43,7 +45,9 @@ final class Ga4RowFormat implements WireFormat {
     var name = fields.label(root, "event_name", "event_name");
     var timestamp = root.hasNonNull("event_timestamp")
         ? fields.withinWindow(fields.epochMicros(root.get("event_timestamp"), "event_timestamp"), "event_timestamp") : null;
-    var userId = fields.id(root, "user_pseudo_id", "user_pseudo_id");
+    // beaconUserId: the journey the Measurement Protocol route resolved the row's ids to
+    var userId = fields.id(root, "beaconUserId", "beaconUserId");
+    if (userId == null) userId = fields.id(root, "user_pseudo_id", "user_pseudo_id");
     if (userId == null) userId = fields.id(root, "user_id", "user_id");
     // a present but refused id already has its reason; "required" is for rows with neither
     if (!Fields.present(root, "user_pseudo_id") && !Fields.present(root, "user_id")) {

@@ -4,9 +4,12 @@ import static dev.beacon.common.HttpJson.onAnswer;
 import static dev.beacon.common.HttpJson.refuse;
 import static dev.beacon.common.HttpJson.respond;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpSettings;
+import dev.beacon.common.Sql;
 import dev.beacon.event.EventSettings;
+import dev.beacon.identity.IdentityLinks;
 import dev.beacon.ingest.HttpIntake;
 import dev.beacon.security.Access;
 import java.time.Clock;
@@ -14,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -38,6 +43,11 @@ import org.apache.pekko.stream.Materializer;
  * acknowledges nothing. Whatever it refuses goes to the dead-letter topic with its reasons, since
  * GA4 senders never read an answer. {@code /debug/mp/collect} writes nothing and answers 200 with
  * every message GA4's rules and Beacon's parser give, an empty list for a valid request.
+ *
+ * <p>A request's {@code client_id} (or {@code app_instance_id}) and {@code user_id} are linked as
+ * Segment's anonymous and known ids are ({@link IdentityLinks}): the events a visitor sends before
+ * signing in and those after, with their user_id, join one journey, and the same journey answers
+ * for either id and is erased with the person.
  */
 public final class MeasurementProtocolRoutes extends AllDirectives {
   /** The route dead letters name. */
@@ -50,11 +60,15 @@ public final class MeasurementProtocolRoutes extends AllDirectives {
   private final Materializer materializer;
   private final Access access;
   private final Clock clock;
+  private final IdentityLinks identities;
+  private final Executor blocking;
 
   /** {@code http}: its max-body-size bounds what is read at all (a body over 130 kB within it is dead-lettered). */
-  public MeasurementProtocolRoutes(ActorSystem<?> system, HttpIntake intake, EventSettings events, HttpSettings http,
-      Access access, Clock clock) {
+  public MeasurementProtocolRoutes(ActorSystem<?> system, HttpIntake intake, IdentityLinks identities, Executor blocking,
+      EventSettings events, HttpSettings http, Access access, Clock clock) {
     this.intake = intake;
+    this.identities = identities;
+    this.blocking = blocking;
     this.protocol = new MeasurementProtocol(events.maxFuture());
     this.maxBodyBytes = Math.max(http.maxBodySize(), MeasurementProtocolRules.MAX_BODY_BYTES);
     this.materializer = Materializer.matFromSystem(system);
@@ -93,7 +107,13 @@ public final class MeasurementProtocolRoutes extends AllDirectives {
     if (!translation.messages().isEmpty()) return refused(body, organization, translation.messages(), StatusCodes.BAD_REQUEST);
     var items = translation.items();
     var refusals = items.stream().map(item -> item.messages().stream().map(ValidationMessage::reason).toList()).toList();
-    var written = intake.acceptTracked(items.stream().map(MeasurementProtocol.Item::json).toList(), refusals, organization, COLLECT);
+    var written = journey(items, organization).thenCompose(journey -> {
+      if (journey != null) {
+        items.stream().filter(item -> item.messages().isEmpty())
+            .forEach(item -> ((ObjectNode) item.json()).put(MeasurementProtocol.JOURNEY_USER, journey));
+      }
+      return intake.acceptTracked(items.stream().map(MeasurementProtocol.Item::json).toList(), refusals, organization, COLLECT);
+    });
     return answered(written, accepted -> {
       var messages = new ArrayList<ValidationMessage>();
       for (var rejected : accepted.rejected()) {
@@ -103,6 +123,24 @@ public final class MeasurementProtocolRoutes extends AllDirectives {
       }
       return messages.isEmpty() ? complete(StatusCodes.NO_CONTENT) : respond(StatusCodes.BAD_REQUEST, new ValidationMessage.Answer(messages));
     });
+  }
+
+  /**
+   * The journey the request's events join, its ids linked (one read, and a commit when a link is
+   * new); null when no event passed GA4's rules, no organisation is known, or an id is not one
+   * identity_links keeps (the parser refuses such rows with their reason).
+   */
+  private CompletionStage<String> journey(List<MeasurementProtocol.Item> items, String organization) {
+    var row = items.stream().filter(item -> item.messages().isEmpty()).map(MeasurementProtocol.Item::json).findFirst();
+    if (organization == null || row.isEmpty()) return CompletableFuture.completedFuture(null);
+    var pseudoId = row.get().path("user_pseudo_id").asText(null);
+    var userId = row.get().path("user_id").asText(null);
+    var reasons = new ArrayList<String>();
+    SegmentRoutes.idRules(pseudoId, "client_id", reasons);
+    SegmentRoutes.idRules(userId, "user_id", reasons);
+    if (!reasons.isEmpty()) return CompletableFuture.completedFuture(null);
+    var ids = new IdentityLinks.Ids(userId, pseudoId);
+    return Sql.async(blocking, () -> identities.journeyUsers(organization, List.of(ids)).get(0));
   }
 
   /** The request refused whole: dead-lettered, then answered with {@code status} and the messages. */

@@ -269,7 +269,7 @@ public final class SegmentRoutes extends AllDirectives {
   }
 
   /** An id that links journeys is kept in identity_links: as the event parser's ids, at most 256 characters, no control characters. */
-  private static void idRules(String id, String field, List<String> reasons) {
+  static void idRules(String id, String field, List<String> reasons) {
     if (id == null) return;
     if (id.length() > MAX_ID_LENGTH) reasons.add(field + ": longer than " + MAX_ID_LENGTH + " characters");
     else if (id.chars().anyMatch(Character::isISOControl)) reasons.add(field + ": contains control characters");

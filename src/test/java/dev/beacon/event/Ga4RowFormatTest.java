@@ -138,6 +138,20 @@ class Ga4RowFormatTest {
   }
 
   @Test
+  void theJourneyARouteResolvedTheIdsToIsTheUserAndTheSessionsPrefix() {
+    var row = ga4Row("page_view").put("user_id", "customer-9").put("beaconUserId", "111.222");
+    var event = valid(parser().parse(bytes(row), DEFAULT_TIME));
+    assertEquals("111.222", event.userId());
+    assertEquals("111.222.4863244888", event.sessionId());
+
+    var unresolved = valid(parser().parse(bytes(ga4Row("page_view").put("user_id", "customer-9")), DEFAULT_TIME));
+    assertEquals("1005694.5834348403", unresolved.userId(), "user_pseudo_id before user_id");
+    var known = ga4Row("page_view").put("user_id", "customer-9");
+    known.remove("user_pseudo_id");
+    assertEquals("customer-9", valid(parser().parse(bytes(known), DEFAULT_TIME)).userId());
+  }
+
+  @Test
   void purchaseWithRealCampaignIsAConversionWithExactRevenue() {
     var row = ga4Row("purchase");
     param(row, "source", "google");

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -166,6 +167,64 @@ abstract class MeasurementProtocolContract {
         .until(() -> deduplicated() >= before + 4);
     Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> assertThat(answers(campaign, client)).isEqualTo(first.get(0)));
+  }
+
+  /** A page view of {@code client} (and {@code user}, when not null) in session {@code session}, {@code ago} back. */
+  private static String pageView(String client, String user, String session, Duration ago) {
+    var userField = user == null ? "" : "\"user_id\": \"" + user + "\", ";
+    return """
+        {"client_id": "%s", %s"timestamp_micros": %d,
+         "events": [{"name": "page_view", "params": {"session_id": "%s", "engagement_time_msec": 100,
+           "page_location": "https://shop.example/"}}]}
+        """.formatted(client, userField, micros(Instant.now().minus(ago)), session);
+  }
+
+  private static HttpCalls.Answer journeyOf(String id) {
+    return http.send("GET", "/api/users/" + id + "/journey?organizationId=" + ORG, server.adminKey(), null);
+  }
+
+  @Test
+  void clientIdAndUserIdJoinOneJourneyAcrossSignInAndDevicesAndAreErasedTogether() throws Exception {
+    var suffix = UUID.randomUUID().toString().substring(0, 8);
+    var laptop = "111." + suffix;
+    var phone = "222." + suffix;
+    var shopper = "shopper-" + suffix;
+    // the laptop browses before signing in, then signs in (its client_id now with the user_id)
+    assertThat(collect(pageView(laptop, null, "1", Duration.ofMinutes(30))).status()).isEqualTo(204);
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> journeyOf(laptop).status() == 200);
+    assertThat(collect(pageView(laptop, shopper, "1", Duration.ofMinutes(29))).status()).isEqualTo(204);
+    // the phone is first seen signed in, then sends without the user_id (signed out, same client_id)
+    assertThat(collect(pageView(phone, shopper, "2", Duration.ofMinutes(10))).status()).isEqualTo(204);
+    assertThat(collect(pageView(phone, null, "3", Duration.ofMinutes(5))).status()).isEqualTo(204);
+
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      var journey = journeyOf(shopper);
+      assertThat(journey.status()).isEqualTo(200);
+      var sessions = journey.body().get("sessions");
+      assertThat(sessions).as("the laptop's session before and after sign-in is one; the phone's two").hasSize(3);
+      assertThat(sessions.get(0).get("events").asInt()).isEqualTo(2);
+      assertThat(journeyOf(laptop).body()).isEqualTo(journey.body());
+      assertThat(journeyOf(phone).body()).isEqualTo(journey.body());
+    });
+
+    var asked = http.send("DELETE", "/api/users/" + shopper + "?organizationId=" + ORG, server.adminKey(), null);
+    assertThat(asked.status()).as(asked.text()).isEqualTo(202);
+    var progress = "/api/privacy/erasures/" + asked.body().get("erasureId").asText() + "?organizationId=" + ORG;
+    Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() ->
+        "done".equals(http.send("GET", progress, server.adminKey(), null).body().path("state").asText()));
+    for (var id : List.of(shopper, laptop, phone)) assertThat(journeyOf(id).status()).as(id).isEqualTo(404);
+    var db = server.database();
+    try (var connection = java.sql.DriverManager.getConnection(db.url, db.user, db.password);
+        var query = connection.prepareStatement("SELECT COUNT(*) FROM identity_links WHERE id IN (?, ?, ?)")) {
+      query.setString(1, shopper);
+      query.setString(2, laptop);
+      query.setString(3, phone);
+      try (var rows = query.executeQuery()) {
+        rows.next();
+        assertThat(rows.getLong(1)).isZero();
+      }
+    }
   }
 
   @Test
