@@ -135,7 +135,8 @@ sealed interface IntakeRoute {
 
   /**
    * GA4's Measurement Protocol, {@code POST /mp/collect?measurement_id=&api_secret=}: one visit of
-   * one user ({@code client_id}, the anonymous id) a request, its events {@code page_view},
+   * one user ({@code client_id}, the anonymous id, and {@code user_id} when the visit buys) a
+   * request, its events {@code page_view},
    * {@code select_promotion} and {@code purchase} (value, currency, transaction id), each with its
    * own {@code timestamp_micros}, the {@code session_id} and the UTM-tagged {@code page_location}
    * a browser's tag would send.
@@ -164,6 +165,8 @@ sealed interface IntakeRoute {
         throw new IllegalArgumentException("a Measurement Protocol request carries one visit, one user's");
       }
       var root = Json.MAPPER.createObjectNode().put("client_id", first.anonymousId());
+      // signed in to buy, as on Segment's route: the visit's user_id links its client_id to the user
+      if (events.stream().anyMatch(e -> e.kind() == Kind.PURCHASE)) root.put("user_id", first.userId());
       var items = root.putArray("events");
       for (var e : events) {
         var event = items.addObject().put("name", switch (e.kind()) {
