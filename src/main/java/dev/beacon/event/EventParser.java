@@ -14,6 +14,11 @@ import java.util.List;
 public final class EventParser {
   /** The {@link Event#format()} of GA4 BigQuery export rows. */
   public static final String GA4 = Ga4RowFormat.NAME;
+  /**
+   * The field in which a tracker route (Segment's, the Measurement Protocol's) gives the journey
+   * it resolved an event's ids to: the event's user, before the ids the format names.
+   */
+  public static final String JOURNEY_USER = "beaconUserId";
   private final EventSettings settings;
   private final Clock clock;
   private final JsonInput input;

@@ -45,8 +45,7 @@ final class Ga4RowFormat implements WireFormat {
     var name = fields.label(root, "event_name", "event_name");
     var timestamp = root.hasNonNull("event_timestamp")
         ? fields.withinWindow(fields.epochMicros(root.get("event_timestamp"), "event_timestamp"), "event_timestamp") : null;
-    // beaconUserId: the journey the Measurement Protocol route resolved the row's ids to
-    var userId = fields.id(root, "beaconUserId", "beaconUserId");
+    var userId = fields.id(root, EventParser.JOURNEY_USER, EventParser.JOURNEY_USER);
     if (userId == null) userId = fields.id(root, "user_pseudo_id", "user_pseudo_id");
     if (userId == null) userId = fields.id(root, "user_id", "user_id");
     // a present but refused id already has its reason; "required" is for rows with neither

@@ -75,7 +75,7 @@ final class SegmentEventFormat implements WireFormat {
     if (knownId == null && anonymousId == null && !Fields.present(root, "userId") && !Fields.present(root, "anonymousId")) {
       reasons.add("userId", "required (or anonymousId)");
     }
-    var resolved = fields.id(root, "beaconUserId", "beaconUserId");
+    var resolved = fields.id(root, EventParser.JOURNEY_USER, EventParser.JOURNEY_USER);
     var userId = resolved != null ? resolved : knownId != null ? knownId : anonymousId;
     String name = switch (type) {
       case "page" -> PAGE_VIEW;

@@ -2,6 +2,8 @@ package dev.beacon.identity;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.beacon.common.JsonIds;
 import dev.beacon.common.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,6 +48,8 @@ import javax.sql.DataSource;
  * expires ({@code cacheTtl}).
  */
 public final class IdentityLinks {
+  /** The longest id identity_links keeps: its column (beacon.events.max-id-length's default). */
+  public static final int MAX_ID_LENGTH = 256;
   private static final String UNIQUE_VIOLATION = "23505";
   /** What a request that met another's writes fails with: a unique key taken, a deadlock, a serialization failure, H2's lock timeout. */
   private static final Set<String> RACED = Set.of(UNIQUE_VIOLATION, "40P01", "40001", "HYT00");
@@ -59,6 +63,11 @@ public final class IdentityLinks {
     this.dataSource = dataSource;
     this.clock = clock;
     this.journeys = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build();
+  }
+
+  /** Why identity_links cannot keep {@code id}, or null when it can: the project's id rule at the column's length. */
+  public static String problem(String id) {
+    return JsonIds.problem(TextNode.valueOf(id), MAX_ID_LENGTH);
   }
 
   /** The ids one event names: a known user id, an anonymous id, or both. */

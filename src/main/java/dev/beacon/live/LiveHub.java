@@ -16,6 +16,7 @@ import dev.beacon.journey.AttributionCommitted;
 import dev.beacon.journey.FeedAdded;
 import dev.beacon.journey.FeedItem;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,6 +55,8 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
    * brought): the dashboard shows the last 20, and more would only make every client's frames heavier.
    */
   static final int FEED_ROWS_SHOWN = 20;
+  /** Reads of the organisation's campaigns for the first snapshot, a second apart, before the hub goes on without them. */
+  private static final int DASHBOARD_ATTEMPTS = 10;
   private static final Comparator<FeedItem> NEWEST_FIRST = Comparator.comparingLong(FeedItem::timestampMillis).reversed();
 
   public sealed interface Command extends CborSerializable
@@ -99,9 +102,6 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   record LoadDashboard() implements Command {}
 
-  private static final int DASHBOARD_ATTEMPTS = 10;
-  private int dashboardAttempts;
-
   /** The attribution answers read again, as JSON trees (null when the read side knows nothing of the organisation). */
   record AttributionLoaded(JsonNode attribution, JsonNode timeseries) implements Command {}
 
@@ -130,6 +130,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private final List<CampaignQueries.CampaignAlert> newAlerts = new ArrayList<>();
   private final List<LiveMessage> outgoing = new ArrayList<>();
   private boolean dashboardLoaded;
+  private int dashboardAttempts;
   private boolean attributionLoaded;
   /** Feed requests that came before the organisation's state was read (answered once it is). */
   private final List<GetFeed> early = new ArrayList<>();
@@ -296,7 +297,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   private Behavior<Command> onDashboardNotLoaded(DashboardNotLoaded failed) {
     if (++dashboardAttempts < DASHBOARD_ATTEMPTS) {
-      timers.startSingleTimer("load-dashboard", new LoadDashboard(), java.time.Duration.ofSeconds(1));
+      timers.startSingleTimer("load-dashboard", new LoadDashboard(), Duration.ofSeconds(1));
       return this;
     }
     getContext().getLog().warn("The campaigns of organization {} could not be read for its live dashboard ({} attempts, last: {}); "
@@ -321,7 +322,7 @@ public final class LiveHub extends AbstractBehavior<LiveHub.Command> {
     if (timers.isTimerActive("flush")) return;
     var sinceLast = clock.millis() - lastFlushMillis;
     var delay = Math.max(settings.publishDelay().toMillis(), settings.publishInterval().toMillis() - sinceLast);
-    timers.startSingleTimer("flush", new Flush(), java.time.Duration.ofMillis(delay));
+    timers.startSingleTimer("flush", new Flush(), Duration.ofMillis(delay));
   }
 
   /** Publishes what changed since the last flush as one batch: each campaign's newest metrics, the totals, the new feed rows, the alerts. */

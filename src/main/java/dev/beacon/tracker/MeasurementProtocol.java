@@ -29,8 +29,6 @@ import java.util.List;
  * receive time is in the id, and a retry counts again, as in GA4.
  */
 final class MeasurementProtocol {
-  /** The field of a row that names the journey its ids resolved to (the route stamps it; see Ga4RowFormat). */
-  static final String JOURNEY_USER = "beaconUserId";
   /** How far back GA4 takes an event's time. */
   static final Duration MAX_AGE = Duration.ofHours(72);
   /** Bodies within GA4's size; a key twice in one object is refused (GA4's NAME_DUPLICATED), not merged. */

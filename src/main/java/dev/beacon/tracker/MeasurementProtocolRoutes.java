@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.common.ApiError;
 import dev.beacon.common.HttpSettings;
 import dev.beacon.common.Sql;
+import dev.beacon.event.EventParser;
 import dev.beacon.event.EventSettings;
 import dev.beacon.identity.IdentityLinks;
 import dev.beacon.ingest.HttpIntake;
@@ -110,7 +111,7 @@ public final class MeasurementProtocolRoutes extends AllDirectives {
     var written = journey(items, organization).thenCompose(journey -> {
       if (journey != null) {
         items.stream().filter(item -> item.messages().isEmpty())
-            .forEach(item -> ((ObjectNode) item.json()).put(MeasurementProtocol.JOURNEY_USER, journey));
+            .forEach(item -> ((ObjectNode) item.json()).put(EventParser.JOURNEY_USER, journey));
       }
       return intake.acceptTracked(items.stream().map(MeasurementProtocol.Item::json).toList(), refusals, organization, COLLECT);
     });
@@ -128,17 +129,17 @@ public final class MeasurementProtocolRoutes extends AllDirectives {
   /**
    * The journey the request's events join, its ids linked (one read, and a commit when a link is
    * new); null when no event passed GA4's rules, no organisation is known, or an id is not one
-   * identity_links keeps (the parser refuses such rows with their reason).
+   * identity_links keeps (the rows then join their ids' own journey, or the parser refuses them
+   * with the reason).
    */
   private CompletionStage<String> journey(List<MeasurementProtocol.Item> items, String organization) {
     var row = items.stream().filter(item -> item.messages().isEmpty()).map(MeasurementProtocol.Item::json).findFirst();
     if (organization == null || row.isEmpty()) return CompletableFuture.completedFuture(null);
     var pseudoId = row.get().path("user_pseudo_id").asText(null);
     var userId = row.get().path("user_id").asText(null);
-    var reasons = new ArrayList<String>();
-    SegmentRoutes.idRules(pseudoId, "client_id", reasons);
-    SegmentRoutes.idRules(userId, "user_id", reasons);
-    if (!reasons.isEmpty()) return CompletableFuture.completedFuture(null);
+    if (IdentityLinks.problem(pseudoId) != null || userId != null && IdentityLinks.problem(userId) != null) {
+      return CompletableFuture.completedFuture(null);
+    }
     var ids = new IdentityLinks.Ids(userId, pseudoId);
     return Sql.async(blocking, () -> identities.journeyUsers(organization, List.of(ids)).get(0));
   }

@@ -11,6 +11,7 @@ import dev.beacon.common.ApiError;
 import dev.beacon.common.Json;
 import dev.beacon.common.JsonInput;
 import dev.beacon.common.Sql;
+import dev.beacon.event.EventParser;
 import dev.beacon.identity.IdentityLinks;
 import dev.beacon.ingest.HttpIntake;
 import dev.beacon.security.Access;
@@ -62,8 +63,6 @@ public final class SegmentRoutes extends AllDirectives {
   static final int MAX_BATCH_BYTES = 500 * 1024;
   /** The largest body read to dead-letter it whole (a Kafka record holds 1 MiB by default); larger is refused unread. */
   static final int MAX_KEPT_BYTES = 800 * 1024;
-  /** The longest id identity_links holds (beacon.events.max-id-length's default). */
-  private static final int MAX_ID_LENGTH = 256;
   private static final long READ_TIMEOUT_MILLIS = 10_000;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private static final Set<String> CALLS = Set.of("track", "page", "screen", "identify", "group", "alias");
@@ -187,7 +186,7 @@ public final class SegmentRoutes extends AllDirectives {
     object.remove(WRITE_KEY);
     // Segment's server sets receivedAt: the time Beacon accepts the record stands for it
     object.remove("receivedAt");
-    object.remove("beaconUserId");
+    object.remove(EventParser.JOURNEY_USER);
     if (!object.hasNonNull("sentAt") && sentAt != null && !sentAt.isNull()) object.set("sentAt", sentAt);
     var userId = text(item, "userId");
     var anonymousId = text(item, type.equals("alias") ? "previousId" : "anonymousId");
@@ -218,7 +217,7 @@ public final class SegmentRoutes extends AllDirectives {
       if (c.refused().isEmpty()) {
         var journey = journeys.get(next++);
         if (!EVENTS.contains(c.type())) continue;
-        ((ObjectNode) c.call()).put("beaconUserId", journey);
+        ((ObjectNode) c.call()).put(EventParser.JOURNEY_USER, journey);
       }
       items.add(c.call());
       refused.add(c.refused());
@@ -268,11 +267,10 @@ public final class SegmentRoutes extends AllDirectives {
     return respond(StatusCodes.BAD_REQUEST, body);
   }
 
-  /** An id that links journeys is kept in identity_links: as the event parser's ids, at most 256 characters, no control characters. */
-  static void idRules(String id, String field, List<String> reasons) {
-    if (id == null) return;
-    if (id.length() > MAX_ID_LENGTH) reasons.add(field + ": longer than " + MAX_ID_LENGTH + " characters");
-    else if (id.chars().anyMatch(Character::isISOControl)) reasons.add(field + ": contains control characters");
+  /** An id that links journeys is kept in identity_links, which takes ids as the event parser does. */
+  private static void idRules(String id, String field, List<String> reasons) {
+    var problem = id == null ? null : IdentityLinks.problem(id);
+    if (problem != null) reasons.add(field + ": " + problem);
   }
 
   private static String text(JsonNode node, String field) {

@@ -171,14 +171,11 @@ class DockerfileTest {
     return matcher.group(1);
   }
 
-  /** ENV instructions as variables: {@code NAME=value ...} or the old {@code NAME value}. */
+  /** ENV instructions as variables, each written {@code NAME=value} (the form Docker documents; no spaces in values here). */
   private static Map<String, String> environment(List<String> instructions) {
-    return instructions.stream().flatMap(env -> {
-      if (!env.contains("=") || env.indexOf(' ') >= 0 && env.indexOf(' ') < env.indexOf('=')) {
-        var parts = env.split("\\s+", 2);
-        return Stream.of(Map.entry(parts[0], parts[1]));
-      }
-      return Stream.of(env.split("\\s+")).map(pair -> pair.split("=", 2)).map(kv -> Map.entry(kv[0], kv[1]));
-    }).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    return instructions.stream().flatMap(env -> Stream.of(env.split("\\s+"))).map(pair -> {
+      assertThat(pair).as("ENV NAME=value").contains("=");
+      return pair.split("=", 2);
+    }).collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
   }
 }
